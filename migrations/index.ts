@@ -1,0 +1,4 @@
+// Every migration, in order. A migration is listed here once reviewed; never edited after it lands.
+import { CreateFoundation1795392000000 } from './1795392000000-CreateFoundation';
+
+export const MIGRATIONS = [CreateFoundation1795392000000];

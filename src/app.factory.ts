@@ -1,0 +1,48 @@
+// Builds the HTTP application exactly as it runs in production; main.ts and the tests both use it.
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppOptions } from './app.module';
+import { jsonBody } from './common/json-body';
+import type { Env } from './config/env';
+import { Metrics } from './metrics/metrics';
+
+export const PUBLIC_PATHS = ['health', 'metrics'];
+
+export async function createApp(env: Env, options: AppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, options), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(app.get(Metrics).httpTiming());
+  app.use(jsonBody(env.BODY_LIMIT_BYTES));
+  app.setGlobalPrefix('api', { exclude: PUBLIC_PATHS });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Holdfast')
+      .setDescription('Social-media content scheduler with a crisis pause switch. Authenticate with `Authorization: Bearer <api key>`.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Holdfast API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  return app;
+}

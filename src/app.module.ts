@@ -1,0 +1,72 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { AuditModule } from './audit/audit.module';
+import { AccessGuard } from './auth/access.guard';
+import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
+import { CommonModule } from './common/common.module';
+import { GlobalExceptionFilter } from './common/exception.filter';
+import { httpLoggerOptions } from './common/logging';
+import type { Env } from './config/env';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MembersModule } from './members/members.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { SecretsModule } from './secrets/secrets.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
+
+export interface AppOptions {
+  /** Where log lines go; stdout when absent. Tests pass a stream to read them. */
+  logDestination?: DestinationStream;
+}
+
+@Module({})
+export class AppModule {
+  /** The validated environment is the only configuration: nothing else reads process.env. */
+  static forRoot(env: Env, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          ignoreEnvVars: true,
+          skipProcessEnv: true,
+          load: [() => ({ ...env })],
+        }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Env, true>) => {
+            const http = httpLoggerOptions(config.get('LOG_LEVEL', { infer: true }));
+            return { pinoHttp: options.logDestination ? [http, options.logDestination] : http };
+          },
+        }),
+        ThrottlerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Env, true>) => [
+            { name: 'per-minute', ttl: 60_000, limit: config.get('THROTTLE_PER_MINUTE', { infer: true }) },
+          ],
+        }),
+        CommonModule,
+        MetricsModule,
+        DatabaseModule,
+        SecretsModule,
+        AuditModule,
+        AuthModule,
+        MembersModule,
+        WorkspacesModule,
+        ChannelsModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useExisting: AccessGuard },
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,76 @@
+// The hash chain: each event's hash covers its content and the previous event's hash.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../common/canonical-json';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface ChainedContent {
+  workspaceId: string;
+  seq: number;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  reason: string | null;
+  requestId: string | null;
+  occurredAt: Date;
+  prevHash: string;
+}
+
+export function hashEvent(event: ChainedContent): string {
+  const content = canonicalJson({
+    workspaceId: event.workspaceId,
+    seq: event.seq,
+    actorId: event.actorId,
+    actorLabel: event.actorLabel,
+    action: event.action,
+    targetType: event.targetType,
+    targetId: event.targetId,
+    before: event.before,
+    after: event.after,
+    reason: event.reason,
+    requestId: event.requestId,
+    occurredAt: event.occurredAt.toISOString(),
+    prevHash: event.prevHash,
+  });
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export type BrokenLinkReason = 'sequence_gap' | 'previous_hash_mismatch' | 'content_hash_mismatch';
+
+export interface BrokenLink {
+  seq: number;
+  eventId: string;
+  reason: BrokenLinkReason;
+}
+
+export interface StoredEvent extends ChainedContent {
+  id: string;
+  hash: string;
+}
+
+/** Checks events in seq order continuing from the link before them; returns the first broken link. */
+export function findBrokenLink(
+  events: StoredEvent[],
+  previous: { seq: number; hash: string },
+): BrokenLink | undefined {
+  let expectedSeq = previous.seq + 1;
+  let expectedPrev = previous.hash;
+  for (const event of events) {
+    if (event.seq !== expectedSeq) {
+      return { seq: expectedSeq, eventId: event.id, reason: 'sequence_gap' };
+    }
+    if (event.prevHash !== expectedPrev) {
+      return { seq: event.seq, eventId: event.id, reason: 'previous_hash_mismatch' };
+    }
+    if (hashEvent(event) !== event.hash) {
+      return { seq: event.seq, eventId: event.id, reason: 'content_hash_mismatch' };
+    }
+    expectedSeq = event.seq + 1;
+    expectedPrev = event.hash;
+  }
+  return undefined;
+}

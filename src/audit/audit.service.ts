@@ -1,0 +1,148 @@
+// Writes audit events inside the caller's transaction, reads them back, and checks the chain.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Counter } from 'prom-client';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { Metrics } from '../metrics/metrics';
+import type { AuditActor } from './audit-actor';
+import { BrokenLink, findBrokenLink, GENESIS_HASH, hashEvent } from './audit-chain';
+import { AuditEvent } from './audit-event.entity';
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  reason?: string | null;
+}
+
+export interface AuditQuery {
+  action?: string;
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+  /** Return events with a seq below this one (the cursor). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  checked: number;
+  head: { seq: number; hash: string } | null;
+  firstBrokenLink: BrokenLink | null;
+}
+
+/** Lock class for pg_advisory_xact_lock(class, hashtext(workspace)): one chain writer per workspace. */
+const AUDIT_LOCK_CLASS = 7_061_002;
+const VERIFY_BATCH = 1000;
+
+@Injectable()
+export class AuditService {
+  private readonly recorded: Counter<'action'>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    metrics: Metrics,
+  ) {
+    this.recorded = metrics.counter('holdfast_audit_events_total', 'Audit events written', ['action']);
+  }
+
+  /** Appends an event to the workspace's chain; must run in the transaction that makes the change. */
+  async record(manager: EntityManager, workspaceId: string, actor: AuditActor, entry: AuditEntry): Promise<AuditEvent> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('Audit events are written in the transaction of the change they record');
+    }
+    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [AUDIT_LOCK_CLASS, workspaceId]);
+    const [head] = (await manager.query(
+      'SELECT seq, hash FROM audit_events WHERE workspace_id = $1 ORDER BY seq DESC LIMIT 1',
+      [workspaceId],
+    )) as { seq: string; hash: string }[];
+    const content = {
+      workspaceId,
+      seq: head ? Number(head.seq) + 1 : 1,
+      actorId: actor.memberId,
+      actorLabel: actor.label,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      before: asJson(entry.before),
+      after: asJson(entry.after),
+      reason: entry.reason ?? null,
+      requestId: actor.requestId,
+      occurredAt: this.clock.now(),
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
+    const event = manager.create(AuditEvent, { ...content, hash: hashEvent(content) });
+    await manager.save(event);
+    this.recorded.inc({ action: entry.action });
+    return event;
+  }
+
+  async list(workspaceId: string, query: AuditQuery): Promise<{ items: AuditEvent[]; hasMore: boolean }> {
+    const qb = this.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
+      .where('e.workspace_id = :workspaceId', { workspaceId })
+      .orderBy('e.seq', 'DESC')
+      .limit(query.limit + 1);
+    if (query.action) {
+      qb.andWhere('e.action = :action', { action: query.action });
+    }
+    if (query.actorId) {
+      qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
+    }
+    if (query.targetType) {
+      qb.andWhere('e.target_type = :targetType', { targetType: query.targetType });
+    }
+    if (query.targetId) {
+      qb.andWhere('e.target_id = :targetId', { targetId: query.targetId });
+    }
+    if (query.from) {
+      qb.andWhere('e.occurred_at >= :from', { from: query.from });
+    }
+    if (query.to) {
+      qb.andWhere('e.occurred_at < :to', { to: query.to });
+    }
+    if (query.beforeSeq !== undefined) {
+      qb.andWhere('e.seq < :beforeSeq', { beforeSeq: query.beforeSeq });
+    }
+    const rows = await qb.getMany();
+    return { items: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
+  }
+
+  /** Walks the whole chain in batches and reports the first link that does not hold. */
+  async verify(workspaceId: string): Promise<ChainVerification> {
+    const events = this.dataSource.getRepository(AuditEvent);
+    let previous = { seq: 0, hash: GENESIS_HASH };
+    let checked = 0;
+    for (;;) {
+      const batch = await events
+        .createQueryBuilder('e')
+        .where('e.workspace_id = :workspaceId AND e.seq > :after', { workspaceId, after: previous.seq })
+        .orderBy('e.seq', 'ASC')
+        .limit(VERIFY_BATCH)
+        .getMany();
+      const broken = findBrokenLink(batch, previous);
+      if (broken) {
+        return { ok: false, checked: checked + batch.findIndex((e) => e.id === broken.eventId), head: null, firstBrokenLink: broken };
+      }
+      checked += batch.length;
+      if (batch.length < VERIFY_BATCH) {
+        const head = checked === 0 ? null : batch.length > 0 ? batch[batch.length - 1] : previous;
+        return { ok: true, checked, head: head && { seq: head.seq, hash: head.hash }, firstBrokenLink: null };
+      }
+      const last = batch[batch.length - 1];
+      previous = { seq: last.seq, hash: last.hash };
+    }
+  }
+}
+
+function asJson(value: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  return value == null ? null : (JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+}

@@ -1,0 +1,48 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Workspace } from '../workspaces/workspace.entity';
+import type { Platform } from './platform';
+
+@Entity('channels')
+@Check('CHK_channels_platform', `"platform" IN ('x','facebook','instagram','linkedin','mastodon','bluesky','telegram')`)
+export class Channel {
+  /** Chosen by the service before insert: the sealed credentials are bound to it. */
+  @PrimaryColumn('uuid', { primaryKeyConstraintName: 'PK_channels' })
+  id: string;
+
+  @Index('IDX_channels_workspace')
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'FK_channels_workspace' })
+  workspace?: Workspace;
+
+  @Column('text')
+  platform: Platform;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  handle: string;
+
+  /** AES-256-GCM sealed JSON; never leaves the service. */
+  @Column('text', { name: 'credentials_sealed', select: false })
+  credentialsSealed: string;
+
+  /** Names (not values) of the credential fields that are set, for display. */
+  @Column('text', { name: 'credential_fields', array: true })
+  credentialFields: string[];
+
+  @Column('uuid', { name: 'fallback_channel_ids', array: true, default: () => `'{}'` })
+  fallbackChannelIds: string[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
+}

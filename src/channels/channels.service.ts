@@ -1,0 +1,176 @@
+// Connected social accounts: credentials sealed at rest, fallbacks chosen in advance within the workspace.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { actorOf } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import type { Principal } from '../common/principal';
+import { CredentialVault } from '../secrets/credential-vault';
+import { Channel } from './channel.entity';
+import type { CreateChannelDto } from './dto/create-channel.dto';
+import type { UpdateChannelDto } from './dto/update-channel.dto';
+import { validateCredentials } from './platform-credentials';
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly vault: CredentialVault,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  create(principal: Principal, dto: CreateChannelDto): Promise<Channel> {
+    const credentials = validateCredentials(dto.platform, dto.credentials);
+    const id = randomUUID();
+    return this.dataSource.transaction(async (manager) => {
+      const fallbackChannelIds = await this.checkFallbacks(manager, principal.workspaceId, id, dto.fallbackChannelIds ?? []);
+      const channel = manager.create(Channel, {
+        id,
+        workspaceId: principal.workspaceId,
+        platform: dto.platform,
+        name: dto.name,
+        handle: dto.handle,
+        credentialsSealed: this.vault.seal(credentials, id),
+        credentialFields: Object.keys(credentials).sort(),
+        fallbackChannelIds,
+        deletedAt: null,
+      });
+      await manager.insert(Channel, channel);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'channel.created',
+        targetType: 'channel',
+        targetId: id,
+        after: summary(channel),
+      });
+      return manager.findOneByOrFail(Channel, { id });
+    });
+  }
+
+  list(principal: Principal): Promise<Channel[]> {
+    return this.dataSource.getRepository(Channel).find({
+      where: { workspaceId: principal.workspaceId, deletedAt: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<Channel> {
+    const channel = await this.dataSource
+      .getRepository(Channel)
+      .findOneBy({ id, workspaceId: principal.workspaceId, deletedAt: IsNull() });
+    if (!channel) {
+      throw DomainError.notFound('Channel', id);
+    }
+    return channel;
+  }
+
+  update(principal: Principal, id: string, dto: UpdateChannelDto): Promise<Channel> {
+    return this.dataSource.transaction(async (manager) => {
+      const channel = await this.lockChannel(manager, principal.workspaceId, id);
+      const before = summary(channel);
+      const changes: Partial<Channel> = {};
+      if (dto.name !== undefined) {
+        changes.name = dto.name;
+      }
+      if (dto.handle !== undefined) {
+        changes.handle = dto.handle;
+      }
+      if (dto.credentials !== undefined) {
+        const credentials = validateCredentials(channel.platform, dto.credentials);
+        changes.credentialsSealed = this.vault.seal(credentials, id);
+        changes.credentialFields = Object.keys(credentials).sort();
+      }
+      if (dto.fallbackChannelIds !== undefined) {
+        changes.fallbackChannelIds = await this.checkFallbacks(manager, principal.workspaceId, id, dto.fallbackChannelIds);
+      }
+      await manager.update(Channel, { id }, changes);
+      const updated = await manager.findOneByOrFail(Channel, { id });
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'channel.updated',
+        targetType: 'channel',
+        targetId: id,
+        before,
+        after: { ...summary(updated), credentialsReplaced: dto.credentials !== undefined },
+      });
+      return updated;
+    });
+  }
+
+  /** Disconnects a channel; refused while another channel names it as a fallback. */
+  remove(principal: Principal, id: string): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      const channel = await this.lockChannel(manager, principal.workspaceId, id);
+      const dependants = await manager
+        .getRepository(Channel)
+        .createQueryBuilder('c')
+        .where('c.workspace_id = :workspaceId AND c.deleted_at IS NULL AND :id = ANY(c.fallback_channel_ids)', {
+          workspaceId: principal.workspaceId,
+          id,
+        })
+        .getMany();
+      if (dependants.length > 0) {
+        throw DomainError.conflict(
+          `Channel ${id} is the fallback of ${dependants.map((c) => `${c.name} (${c.id})`).join(', ')}: remove it from their fallbacks first`,
+        );
+      }
+      await manager.update(Channel, { id }, { deletedAt: this.clock.now(), credentialsSealed: '' });
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'channel.deleted',
+        targetType: 'channel',
+        targetId: id,
+        before: summary(channel),
+      });
+    });
+  }
+
+  /** The decrypted credentials, for the publishers only. */
+  async credentialsOf(channelId: string): Promise<Record<string, string>> {
+    const row = await this.dataSource
+      .getRepository(Channel)
+      .createQueryBuilder('c')
+      .addSelect('c.credentialsSealed')
+      .where('c.id = :channelId AND c.deleted_at IS NULL', { channelId })
+      .getOneOrFail();
+    return this.vault.open<Record<string, string>>(row.credentialsSealed, channelId);
+  }
+
+  private async lockChannel(manager: EntityManager, workspaceId: string, id: string): Promise<Channel> {
+    const channel = await manager.findOne(Channel, {
+      where: { id, workspaceId, deletedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!channel) {
+      throw DomainError.notFound('Channel', id);
+    }
+    return channel;
+  }
+
+  private async checkFallbacks(manager: EntityManager, workspaceId: string, selfId: string, ids: string[]): Promise<string[]> {
+    if (ids.includes(selfId)) {
+      throw DomainError.invalid('fallbackChannelIds must not contain the channel itself');
+    }
+    if (ids.length === 0) {
+      return [];
+    }
+    const found = await manager.findBy(Channel, { id: In(ids), workspaceId, deletedAt: IsNull() });
+    const missing = ids.filter((id) => !found.some((c) => c.id === id));
+    if (missing.length > 0) {
+      throw DomainError.invalid(`fallbackChannelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
+    }
+    return ids;
+  }
+}
+
+/** What the audit trail keeps of a channel: never the credentials, only which fields are set. */
+function summary(channel: Channel): Record<string, unknown> {
+  return {
+    platform: channel.platform,
+    name: channel.name,
+    handle: channel.handle,
+    credentialFields: channel.credentialFields,
+    fallbackChannelIds: channel.fallbackChannelIds,
+  };
+}

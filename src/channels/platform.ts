@@ -1,0 +1,2 @@
+export const PLATFORMS = ['x', 'facebook', 'instagram', 'linkedin', 'mastodon', 'bluesky', 'telegram'] as const;
+export type Platform = (typeof PLATFORMS)[number];

@@ -1,0 +1,50 @@
+// Typed errors thrown by services; the global filter maps each code to one HTTP status.
+export enum DomainErrorCode {
+  InvalidInput = 'invalid_input',
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: string[],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static invalid(message: string, details?: string[]): DomainError {
+    return new DomainError(DomainErrorCode.InvalidInput, message, details);
+  }
+
+  static notFound(what: string, id: string): DomainError {
+    return new DomainError(DomainErrorCode.NotFound, `${what} ${id} not found`);
+  }
+
+  static conflict(message: string): DomainError {
+    return new DomainError(DomainErrorCode.Conflict, message);
+  }
+
+  static forbidden(message: string): DomainError {
+    return new DomainError(DomainErrorCode.Forbidden, message);
+  }
+}
+
+export function httpStatusOf(code: DomainErrorCode): number {
+  switch (code) {
+    case DomainErrorCode.InvalidInput:
+      return 400;
+    case DomainErrorCode.Unauthenticated:
+      return 401;
+    case DomainErrorCode.Forbidden:
+      return 403;
+    case DomainErrorCode.NotFound:
+      return 404;
+    case DomainErrorCode.Conflict:
+      return 409;
+  }
+}

@@ -1,0 +1,43 @@
+// JSON body parsing with a size limit, answering malformed or oversized bodies with a JSON 4xx.
+import type { NextFunction, Request, Response } from 'express';
+import { json } from 'express';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+export function jsonBody(limitBytes: number): (req: Request, res: Response, next: NextFunction) => void {
+  const parse = json({ limit: limitBytes, strict: true });
+  return (req, res, next) => {
+    parse(req, res, (err?: unknown) => {
+      if (!err) {
+        next();
+        return;
+      }
+      const { type, status } = err as BodyParserError;
+      const requestId = (req as Request & { id?: unknown }).id;
+      const answer = (statusCode: number, error: string, message: string): void => {
+        res.status(statusCode).json({ statusCode, error, message, requestId });
+      };
+      switch (type) {
+        case 'entity.parse.failed':
+          answer(400, 'bad_request', 'Malformed JSON body');
+          return;
+        case 'entity.too.large':
+          answer(413, 'payload_too_large', `Body larger than the limit of ${limitBytes} bytes`);
+          return;
+        case 'encoding.unsupported':
+        case 'charset.unsupported':
+          answer(415, 'unsupported_media_type', 'Body must be UTF-8 JSON');
+          return;
+        default:
+          if (status !== undefined && status >= 400 && status < 500) {
+            answer(status, 'bad_request', 'Unreadable request body');
+            return;
+          }
+          next(err);
+      }
+    });
+  };
+}

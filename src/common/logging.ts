@@ -1,0 +1,51 @@
+// pino settings: JSON lines, a request id on each, secrets redacted wherever they could appear.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Options } from 'pino-http';
+import type { LogLevel } from '../config/env';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.credentials',
+  '*.password',
+  '*.appPassword',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.clientSecret',
+  '*.appSecret',
+  '*.accessSecret',
+  '*.pageAccessToken',
+  '*.botToken',
+  '*.apiKey',
+  '*.key',
+];
+
+export function httpLoggerOptions(level: LogLevel): Options {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    serializers: {
+      // Only what helps an operator: never the query string (it may carry tokens), never the body.
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+        userAgent: req.headers['user-agent'],
+        remoteAddress: req.remoteAddress,
+      }),
+    },
+    quietReqLogger: true,
+  };
+}

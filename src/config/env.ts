@@ -1,0 +1,128 @@
+// The service's whole configuration: read from the environment once at boot, validated, typed.
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const PLATFORM_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const PLATFORM_URL_MESSAGE = 'must be an http(s) base URL such as https://api.x.com';
+
+export class Env {
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port between 0 and 65535' })
+  @Min(0, { message: 'must be an integer port between 0 and 65535' })
+  @Max(65535, { message: 'must be an integer port between 0 and 65535' })
+  PORT: number = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a PostgreSQL URL such as postgres://user:pass@host:5432/db' })
+  DATABASE_URL?: string;
+
+  @IsString({ message: 'must be a directory path' })
+  @MinLength(1, { message: 'must be a directory path' })
+  HOLDFAST_DATA_DIR: string = '.holdfast';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'must be 32 bytes as 64 hex characters or 44 base64 characters (generate one with: openssl rand -hex 32)',
+  })
+  HOLDFAST_SECRET_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{32,128}$/, { message: 'must be 32 to 128 characters of A-Z, a-z, 0-9, _ or -' })
+  HOLDFAST_ADMIN_KEY?: string;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of bytes between 1024 and 10485760' })
+  @Min(1024, { message: 'must be an integer number of bytes between 1024 and 10485760' })
+  @Max(10 * 1024 * 1024, { message: 'must be an integer number of bytes between 1024 and 10485760' })
+  BODY_LIMIT_BYTES: number = 256 * 1024;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a positive integer (requests per minute per client)' })
+  @Min(1, { message: 'must be a positive integer (requests per minute per client)' })
+  THROTTLE_PER_MINUTE: number = 600;
+
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  X_API_URL: string = 'https://api.x.com';
+
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  META_GRAPH_URL: string = 'https://graph.facebook.com';
+
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  LINKEDIN_API_URL: string = 'https://api.linkedin.com';
+
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  TELEGRAM_API_URL: string = 'https://api.telegram.org';
+
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  X_ADS_API_URL: string = 'https://ads-api.x.com';
+
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  GOOGLE_ADS_API_URL: string = 'https://googleads.googleapis.com';
+
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  TIKTOK_API_URL: string = 'https://business-api.tiktok.com';
+}
+
+export class InvalidEnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidEnvError';
+  }
+}
+
+const ENV_KEYS = Object.keys(new Env()).concat(['DATABASE_URL', 'HOLDFAST_SECRET_KEY', 'HOLDFAST_ADMIN_KEY']);
+
+/** Validates the environment and returns the typed configuration; throws naming every bad variable. */
+export function validateEnv(raw: Record<string, string | undefined>): Env {
+  const known: Record<string, string> = {};
+  for (const key of ENV_KEYS) {
+    const value = raw[key];
+    if (value !== undefined) {
+      known[key] = value;
+    }
+  }
+  const env = plainToInstance(Env, known);
+  const errors = validateSync(env, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new InvalidEnvError(errors.map((error) => describe(error, known)));
+  }
+  for (const key of Object.keys(env) as (keyof Env)[]) {
+    if (typeof env[key] === 'string' && key.endsWith('_URL') && key !== 'DATABASE_URL') {
+      (env as unknown as Record<string, string>)[key] = (env[key] as string).replace(/\/+$/, '');
+    }
+  }
+  return env;
+}
+
+function describe(error: ValidationError, raw: Record<string, string>): string {
+  const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+  const secret = error.property.includes('KEY') || error.property === 'DATABASE_URL';
+  const got = secret ? '' : ` (got ${JSON.stringify(raw[error.property])})`;
+  return `${error.property} ${message}${got}`;
+}

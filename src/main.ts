@@ -1,0 +1,47 @@
+// Boot: validate the environment, start the embedded database when no DATABASE_URL is given, serve,
+// and on SIGINT/SIGTERM finish in-flight work before the database goes down.
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { InvalidEnvError, validateEnv } from './config/env';
+import { EmbeddedDatabase } from './database/embedded-database';
+
+async function main(): Promise<void> {
+  const env = validateEnv(process.env);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!env.DATABASE_URL) {
+    embedded = await EmbeddedDatabase.start({ dataDir: env.HOLDFAST_DATA_DIR });
+    env.DATABASE_URL = embedded.url;
+  }
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    process.stderr.write(`Holdfast: ${signal} received, shutting down\n`);
+    try {
+      await app?.close();
+    } finally {
+      await embedded?.stop();
+      process.exit(0);
+    }
+  };
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  process.once('SIGINT', (s) => void stop(s));
+  process.once('SIGTERM', (s) => void stop(s));
+  try {
+    app = await createApp(env);
+    await app.listen(env.PORT);
+    process.stderr.write(`Holdfast listening on http://localhost:${env.PORT} (API docs at /docs)\n`);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof InvalidEnvError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Holdfast could not start: ${message}\n`);
+  process.exit(1);
+});

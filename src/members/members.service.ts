@@ -1,0 +1,169 @@
+// Members of a workspace and their roles; a workspace always keeps at least one admin.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApiKeysService, IssuedApiKey } from '../auth/api-keys.service';
+import { actorOf, AuditActor } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import type { Principal } from '../common/principal';
+import type { CreateMemberDto } from './dto/create-member.dto';
+import type { UpdateMemberDto } from './dto/update-member.dto';
+import { Member } from './member.entity';
+
+export interface MemberWithKey {
+  member: Member;
+  issued: IssuedApiKey;
+}
+
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  create(principal: Principal, dto: CreateMemberDto): Promise<MemberWithKey> {
+    return this.dataSource.transaction((manager) =>
+      this.createIn(manager, principal.workspaceId, dto, actorOf(principal)),
+    );
+  }
+
+  /** Creates a member with a first API key inside the caller's transaction. */
+  async createIn(
+    manager: EntityManager,
+    workspaceId: string,
+    dto: CreateMemberDto,
+    actor: AuditActor,
+    suppliedKey?: string,
+  ): Promise<MemberWithKey> {
+    await this.assertEmailFree(manager, workspaceId, dto.email);
+    const member = manager.create(Member, {
+      workspaceId,
+      name: dto.name,
+      email: dto.email ?? null,
+      roles: dto.roles,
+      disabledAt: null,
+    });
+    await manager.save(member);
+    await this.audit.record(manager, workspaceId, actor, {
+      action: 'member.created',
+      targetType: 'member',
+      targetId: member.id,
+      after: summary(member),
+    });
+    const issued = await this.apiKeys.issue(manager, member, actor, { name: 'first key', suppliedKey });
+    return { member, issued };
+  }
+
+  list(principal: Principal): Promise<Member[]> {
+    return this.dataSource.getRepository(Member).find({
+      where: { workspaceId: principal.workspaceId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<Member> {
+    const member = await this.dataSource.getRepository(Member).findOneBy({ id, workspaceId: principal.workspaceId });
+    if (!member) {
+      throw DomainError.notFound('Member', id);
+    }
+    return member;
+  }
+
+  update(principal: Principal, id: string, dto: UpdateMemberDto): Promise<Member> {
+    return this.dataSource.transaction(async (manager) => {
+      const member = await this.lockMember(manager, principal.workspaceId, id);
+      if (member.disabledAt) {
+        throw DomainError.conflict(`Member ${id} is disabled`);
+      }
+      const before = summary(member);
+      if (dto.email !== undefined && dto.email.toLowerCase() !== member.email?.toLowerCase()) {
+        await this.assertEmailFree(manager, principal.workspaceId, dto.email);
+      }
+      if (dto.roles && member.roles.includes('admin') && !dto.roles.includes('admin')) {
+        await this.assertAnotherAdmin(manager, member);
+      }
+      member.name = dto.name ?? member.name;
+      member.email = dto.email ?? member.email;
+      member.roles = dto.roles ?? member.roles;
+      await manager.save(member);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'member.updated',
+        targetType: 'member',
+        targetId: member.id,
+        before,
+        after: summary(member),
+        reason: dto.reason,
+      });
+      return member;
+    });
+  }
+
+  /** Removes a member: disabled (kept for the audit trail) and every key revoked. */
+  disable(principal: Principal, id: string): Promise<Member> {
+    return this.dataSource.transaction(async (manager) => {
+      const member = await this.lockMember(manager, principal.workspaceId, id);
+      if (member.disabledAt) {
+        return member;
+      }
+      if (member.roles.includes('admin')) {
+        await this.assertAnotherAdmin(manager, member);
+      }
+      const before = summary(member);
+      member.disabledAt = this.clock.now();
+      await manager.save(member);
+      const actor = actorOf(principal);
+      await this.audit.record(manager, principal.workspaceId, actor, {
+        action: 'member.disabled',
+        targetType: 'member',
+        targetId: member.id,
+        before,
+        after: summary(member),
+      });
+      await this.apiKeys.revokeAllOf(manager, member, actor);
+      return member;
+    });
+  }
+
+  private async lockMember(manager: EntityManager, workspaceId: string, id: string): Promise<Member> {
+    const member = await manager.findOne(Member, { where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
+    if (!member) {
+      throw DomainError.notFound('Member', id);
+    }
+    return member;
+  }
+
+  /** Locks the workspace's active admins so two concurrent demotions cannot remove the last one. */
+  private async assertAnotherAdmin(manager: EntityManager, leaving: Member): Promise<void> {
+    const admins = (await manager.query(
+      `SELECT id FROM members
+        WHERE workspace_id = $1 AND disabled_at IS NULL AND 'admin' = ANY(roles)
+        ORDER BY id FOR UPDATE`,
+      [leaving.workspaceId],
+    )) as { id: string }[];
+    if (!admins.some((admin) => admin.id !== leaving.id)) {
+      throw DomainError.conflict('A workspace must keep at least one admin: make another member admin first');
+    }
+  }
+
+  private async assertEmailFree(manager: EntityManager, workspaceId: string, email: string | undefined): Promise<void> {
+    if (!email) {
+      return;
+    }
+    const taken = (await manager.query(
+      'SELECT 1 FROM members WHERE workspace_id = $1 AND lower(email) = lower($2) LIMIT 1',
+      [workspaceId, email],
+    )) as unknown[];
+    if (taken.length > 0) {
+      throw DomainError.conflict(`A member with the e-mail ${email} already exists in this workspace`);
+    }
+  }
+}
+
+function summary(member: Member): Record<string, unknown> {
+  return { name: member.name, email: member.email, roles: member.roles, disabledAt: member.disabledAt };
+}

@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IssuedApiKeyView } from '../../auth/dto/api-key.view';
+import { MemberView } from '../../members/dto/member.view';
+import type { Workspace } from '../workspace.entity';
+
+export class WorkspaceView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'The workspace created on first start, whose admins create the others' }) isOperator: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+
+  static of(workspace: Workspace): WorkspaceView {
+    return {
+      id: workspace.id,
+      name: workspace.name,
+      isOperator: workspace.isOperator,
+      createdAt: workspace.createdAt,
+      updatedAt: workspace.updatedAt,
+    };
+  }
+}
+
+export class CreatedWorkspaceView {
+  @ApiProperty({ type: WorkspaceView }) workspace: WorkspaceView;
+  @ApiProperty({ type: MemberView }) admin: MemberView;
+  @ApiProperty({ type: IssuedApiKeyView, description: "The admin's API key, shown this once" }) apiKey: IssuedApiKeyView;
+}

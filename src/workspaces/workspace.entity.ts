@@ -1,0 +1,22 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('workspaces')
+// At most one operator workspace: partial unique index written in the migration.
+@Index('UQ_workspaces_single_operator', { synchronize: false })
+export class Workspace {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_workspaces' })
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  /** The workspace created on first start; its admins may create further workspaces. */
+  @Column('boolean', { name: 'is_operator', default: false })
+  isOperator: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
