@@ -45,6 +45,7 @@ export function httpLoggerOptions(level: LogLevel): Options {
         userAgent: req.headers['user-agent'],
         remoteAddress: req.remoteAddress,
       }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     quietReqLogger: true,
   };
