@@ -58,6 +58,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Keep every log line in `logs` (LOG_LEVEL defaults to debug then). */
   captureLogs?: boolean;
+  /** Another instance of the service on the same database (and secret key), like a scaled-out deployment. */
+  sameDatabaseAs?: TestApp;
 }
 
 export class TestApp {
@@ -78,13 +80,16 @@ export class TestApp {
   }
 
   static async start(options: TestAppOptions = {}): Promise<TestApp> {
-    const database = await createTestDatabase();
+    const shared = options.sameDatabaseAs;
+    const database = shared
+      ? { url: shared.env.DATABASE_URL!, drop: async (): Promise<void> => undefined }
+      : await createTestDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-app-'));
-    const adminKey = `hf_test_admin_${randomBytes(16).toString('hex')}`;
+    const adminKey = shared?.admin.key ?? `hf_test_admin_${randomBytes(16).toString('hex')}`;
     const env = validateEnv({
       DATABASE_URL: database.url,
       HOLDFAST_DATA_DIR: dataDir,
-      HOLDFAST_SECRET_KEY: randomBytes(32).toString('hex'),
+      HOLDFAST_SECRET_KEY: shared?.env.HOLDFAST_SECRET_KEY ?? randomBytes(32).toString('hex'),
       HOLDFAST_ADMIN_KEY: adminKey,
       LOG_LEVEL: options.captureLogs ? 'debug' : 'silent',
       THROTTLE_PER_MINUTE: '100000',
