@@ -103,7 +103,9 @@ describe('audit trail', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.admin.get(`/api/audit?limit=7${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const res: { body: { items: AuditItem[]; nextCursor: string | null } } = await t.admin
+        .get(`/api/audit?limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
       seen.push(...res.body.items.map((e: AuditItem) => e.seq));
       cursor = res.body.nextCursor;
     } while (cursor);

@@ -1,4 +1,5 @@
 // Connected accounts: per-platform credentials, sealed at rest, never shown, fallbacks chosen in advance.
+import { ChannelsService } from '../src/channels/channels.service';
 import { PLATFORMS } from '../src/channels/platform';
 import { channelBody, CREDENTIALS, SECRET_VALUES } from './support/factories';
 import { TestApp } from './support/test-app';
@@ -26,7 +27,6 @@ describe('channels', () => {
     for (const secret of SECRET_VALUES) {
       expect(row.credentials_sealed).not.toContain(secret);
     }
-    const { ChannelsService } = await import('../src/channels/channels.service');
     await expect(t.app.get(ChannelsService).credentialsOf(created.body.id)).resolves.toEqual(CREDENTIALS.telegram);
   });
 
@@ -72,7 +72,6 @@ describe('channels', () => {
       .expect(200);
     expect(updated.body).toMatchObject({ platform: 'linkedin', name: 'Founder', handle: 'founder' });
     expect(JSON.stringify(updated.body)).not.toContain('AQX-new-secret-token-9999');
-    const { ChannelsService } = await import('../src/channels/channels.service');
     await expect(t.app.get(ChannelsService).credentialsOf(channel.body.id)).resolves.toEqual(newCredentials);
     await t.admin.patch(`/api/channels/${channel.body.id}`, { platform: 'x' }).expect(400);
     await t.admin.patch(`/api/channels/${channel.body.id}`, { credentials: { accessToken: 'only' } }).expect(400);

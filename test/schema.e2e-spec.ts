@@ -1,5 +1,8 @@
 // The migrations are the schema's only author: the entities must describe exactly what they built.
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options';
 import { TestApp } from './support/test-app';
+import { createTestDatabase } from './support/test-database';
 
 describe('database schema', () => {
   let t: TestApp;
@@ -24,9 +27,6 @@ describe('database schema', () => {
 
 describe('migrations', () => {
   it('undo cleanly and apply again', async () => {
-    const { createTestDatabase } = await import('./support/test-database');
-    const { DataSource } = await import('typeorm');
-    const { dataSourceOptions } = await import('../src/database/data-source-options');
     const database = await createTestDatabase();
     const dataSource = await new DataSource(dataSourceOptions(database.url)).initialize();
     try {

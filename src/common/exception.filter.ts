@@ -24,6 +24,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<AuthenticatedRequest>();
     const response = http.getResponse<Response>();
     const requestId = request.id === undefined ? undefined : String(request.id);
+    if (exception instanceof HttpException && isReport(exception.getResponse())) {
+      // A structured report (the health check's): its shape is the answer.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toBody(exception, requestId);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
@@ -57,6 +62,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       requestId,
     };
   }
+}
+
+function isReport(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && !('message' in payload) && 'status' in payload;
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {

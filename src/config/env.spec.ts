@@ -1,0 +1,48 @@
+import { InvalidEnvError, validateEnv } from './env';
+
+function problems(raw: Record<string, string>): string[] {
+  try {
+    validateEnv(raw);
+  } catch (error) {
+    if (error instanceof InvalidEnvError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has defaults for a first start', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({ PORT: 3000, HOLDFAST_DATA_DIR: '.holdfast', LOG_LEVEL: 'info', X_API_URL: 'https://api.x.com' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads typed values and trims base URLs', () => {
+    const env = validateEnv({ PORT: '8080', X_API_URL: 'http://127.0.0.1:4010/', DATABASE_URL: 'postgres://u:p@db:5432/holdfast' });
+    expect(env.PORT).toBe(8080);
+    expect(env.X_API_URL).toBe('http://127.0.0.1:4010');
+  });
+
+  it('names every wrong variable and what it expects', () => {
+    expect(problems({ PORT: 'eighty', LOG_LEVEL: 'loud', X_API_URL: 'api.x.com', DATABASE_URL: 'mysql://x' })).toEqual([
+      'PORT must be an integer port between 0 and 65535 (got "eighty")',
+      'DATABASE_URL must be a PostgreSQL URL such as postgres://user:pass@host:5432/db',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'X_API_URL must be an http(s) base URL such as https://api.x.com (got "api.x.com")',
+    ]);
+  });
+
+  it('never repeats a secret in its messages', () => {
+    const messages = problems({ HOLDFAST_SECRET_KEY: 'short-secret', HOLDFAST_ADMIN_KEY: 'tiny' }).join('\n');
+    expect(messages).toContain('HOLDFAST_SECRET_KEY must be 32 bytes');
+    expect(messages).toContain('HOLDFAST_ADMIN_KEY must be 32 to 128 characters');
+    expect(messages).not.toContain('short-secret');
+    expect(messages).not.toContain('tiny');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(validateEnv({ HOME: '/root', PATH: '/bin' })).not.toHaveProperty('HOME');
+  });
+});
