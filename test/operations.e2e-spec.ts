@@ -57,8 +57,8 @@ describe('operations', () => {
         documented: true,
       });
       if (!route.isPublic) {
-        expect(operation!.security).toEqual([{ bearer: [] }]);
-        expect(Object.keys(operation!.responses)).toEqual(expect.arrayContaining(['401', '403']));
+        expect(operation.security).toEqual([{ bearer: [] }]);
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }
     for (const [schema, { properties }] of Object.entries(doc.components.schemas)) {

@@ -31,9 +31,11 @@ describe('migrations', () => {
     const dataSource = await new DataSource(dataSourceOptions(database.url)).initialize();
     try {
       const tables = async (): Promise<string[]> =>
-        ((await dataSource.query(
-          `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`,
-        )) as { tablename: string }[]).map((r) => r.tablename);
+        (
+          await dataSource.query<{ tablename: string }[]>(
+            `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`,
+          )
+        ).map((r) => r.tablename);
       const migrated = await tables();
       expect(migrated).toEqual(expect.arrayContaining(['audit_events', 'channels', 'members', 'workspaces']));
       for (let i = 0; i < dataSource.migrations.length; i++) {

@@ -21,7 +21,7 @@ export class AuditController {
     const page = await this.audit.list(principal.workspaceId, { ...query, beforeSeq: decodeCursor(query.cursor), limit });
     const last = page.items[page.items.length - 1];
     return {
-      items: page.items.map(AuditEventView.of),
+      items: page.items.map((item) => AuditEventView.of(item)),
       nextCursor: page.hasMore && last ? encodeCursor(last.seq) : null,
     };
   }

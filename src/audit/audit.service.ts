@@ -59,10 +59,10 @@ export class AuditService {
       throw new Error('Audit events are written in the transaction of the change they record');
     }
     await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [AUDIT_LOCK_CLASS, workspaceId]);
-    const [head] = (await manager.query(
+    const [head] = await manager.query<{ seq: string; hash: string }[]>(
       'SELECT seq, hash FROM audit_events WHERE workspace_id = $1 ORDER BY seq DESC LIMIT 1',
       [workspaceId],
-    )) as { seq: string; hash: string }[];
+    );
     const content = {
       workspaceId,
       seq: head ? Number(head.seq) + 1 : 1,

@@ -36,14 +36,15 @@ export class ApiKeysService {
   }
 
   async authenticate(key: string, requestId: string): Promise<Principal | undefined> {
-    const rows = (await this.dataSource.query(
+    type Row = { key_id: string; member_id: string; name: string; roles: Principal['roles']; workspace_id: string; is_operator: boolean };
+    const rows = await this.dataSource.query<Row[]>(
       `SELECT k.id AS key_id, m.id AS member_id, m.name, m.roles, w.id AS workspace_id, w.is_operator
          FROM api_keys k
          JOIN members m ON m.id = k.member_id
          JOIN workspaces w ON w.id = m.workspace_id
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND m.disabled_at IS NULL`,
       [hashApiKey(key)],
-    )) as { key_id: string; member_id: string; name: string; roles: Principal['roles']; workspace_id: string; is_operator: boolean }[];
+    );
     const row = rows[0];
     if (!row) {
       this.authentications.inc({ outcome: 'rejected' });

@@ -26,7 +26,7 @@ export class ChannelsController {
   @ApiOperation({ summary: 'The connected channels of the workspace' })
   @ApiOkResponse({ type: [ChannelView] })
   async list(@CurrentPrincipal() principal: Principal): Promise<ChannelView[]> {
-    return (await this.channels.list(principal)).map(ChannelView.of);
+    return (await this.channels.list(principal)).map((item) => ChannelView.of(item));
   }
 
   @Get(':id')

@@ -150,7 +150,7 @@ export function validateCredentials(platform: Platform, raw: Record<string, unkn
     const details = errors.flatMap((error) => messagesOf(error, platform));
     throw DomainError.invalid(`Invalid ${platform} credentials: ${details.join('; ')}`, details);
   }
-  return Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== undefined));
 }
 
 function messagesOf(error: ValidationError, platform: Platform): string[] {

@@ -20,23 +20,16 @@ export function jsonBody(limitBytes: number): (req: Request, res: Response, next
       const answer = (statusCode: number, error: string, message: string): void => {
         res.status(statusCode).json({ statusCode, error, message, requestId });
       };
-      switch (type) {
-        case 'entity.parse.failed':
-          answer(400, 'bad_request', 'Malformed JSON body');
-          return;
-        case 'entity.too.large':
-          answer(413, 'payload_too_large', `Body larger than the limit of ${limitBytes} bytes`);
-          return;
-        case 'encoding.unsupported':
-        case 'charset.unsupported':
-          answer(415, 'unsupported_media_type', 'Body must be UTF-8 JSON');
-          return;
-        default:
-          if (status !== undefined && status >= 400 && status < 500) {
-            answer(status, 'bad_request', 'Unreadable request body');
-            return;
-          }
-          next(err);
+      if (type === 'entity.parse.failed') {
+        answer(400, 'bad_request', 'Malformed JSON body');
+      } else if (type === 'entity.too.large') {
+        answer(413, 'payload_too_large', `Body larger than the limit of ${limitBytes} bytes`);
+      } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+        answer(415, 'unsupported_media_type', 'Body must be UTF-8 JSON');
+      } else if (status !== undefined && status >= 400 && status < 500) {
+        answer(status, 'bad_request', 'Unreadable request body');
+      } else {
+        next(err);
       }
     });
   };

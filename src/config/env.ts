@@ -114,7 +114,7 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   }
   for (const key of Object.keys(env) as (keyof Env)[]) {
     if (typeof env[key] === 'string' && key.endsWith('_URL') && key !== 'DATABASE_URL') {
-      (env as unknown as Record<string, string>)[key] = (env[key] as string).replace(/\/+$/, '');
+      (env as unknown as Record<string, string>)[key] = (env[key]).replace(/\/+$/, '');
     }
   }
   return env;

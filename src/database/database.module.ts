@@ -11,7 +11,7 @@ import { runMigrations } from './run-migrations';
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Env, true>) => ({
-        ...dataSourceOptions(config.get('DATABASE_URL', { infer: true }) as string),
+        ...dataSourceOptions(config.getOrThrow<string>('DATABASE_URL')),
         autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,

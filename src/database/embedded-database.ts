@@ -76,7 +76,8 @@ export class EmbeddedDatabase {
       await server.initialise();
     }
     await server.start().catch((error: unknown) => {
-      throw new Error(`The embedded PostgreSQL in ${clusterDir} did not start${error ? `: ${String(error)}` : ''}`);
+      const reason = error instanceof Error ? `: ${error.message}` : '';
+      throw new Error(`The embedded PostgreSQL in ${clusterDir} did not start${reason}`, { cause: error });
     });
     const embedded = new EmbeddedDatabase(server, port, password, database);
     await embedded.ensureDatabase(database);

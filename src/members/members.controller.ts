@@ -33,7 +33,7 @@ export class MembersController {
   @ApiOperation({ summary: 'The members of the workspace, disabled ones included' })
   @ApiOkResponse({ type: [MemberView] })
   async list(@CurrentPrincipal() principal: Principal): Promise<MemberView[]> {
-    return (await this.members.list(principal)).map(MemberView.of);
+    return (await this.members.list(principal)).map((item) => MemberView.of(item));
   }
 
   @Get('me')
@@ -91,6 +91,6 @@ export class MembersController {
   @ApiOperation({ summary: "A member's API keys (prefix, last use, revocation; never the key)" })
   @ApiOkResponse({ type: [ApiKeyView] })
   async listKeys(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<ApiKeyView[]> {
-    return (await this.apiKeys.listFor(principal, id)).map(ApiKeyView.of);
+    return (await this.apiKeys.listFor(principal, id)).map((item) => ApiKeyView.of(item));
   }
 }

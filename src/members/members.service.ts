@@ -139,12 +139,12 @@ export class MembersService {
 
   /** Locks the workspace's active admins so two concurrent demotions cannot remove the last one. */
   private async assertAnotherAdmin(manager: EntityManager, leaving: Member): Promise<void> {
-    const admins = (await manager.query(
+    const admins = await manager.query<{ id: string }[]>(
       `SELECT id FROM members
         WHERE workspace_id = $1 AND disabled_at IS NULL AND 'admin' = ANY(roles)
         ORDER BY id FOR UPDATE`,
       [leaving.workspaceId],
-    )) as { id: string }[];
+    );
     if (!admins.some((admin) => admin.id !== leaving.id)) {
       throw DomainError.conflict('A workspace must keep at least one admin: make another member admin first');
     }
@@ -154,10 +154,10 @@ export class MembersService {
     if (!email) {
       return;
     }
-    const taken = (await manager.query(
+    const taken = await manager.query<unknown[]>(
       'SELECT 1 FROM members WHERE workspace_id = $1 AND lower(email) = lower($2) LIMIT 1',
       [workspaceId, email],
-    )) as unknown[];
+    );
     if (taken.length > 0) {
       throw DomainError.conflict(`A member with the e-mail ${email} already exists in this workspace`);
     }

@@ -29,7 +29,7 @@ export function resolveSecretKey({ configured, dataDir, warn }: SecretKeySource)
     return decodeSecretKey(readFileSync(file, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`Cannot read the secret key in ${file}: ${(error as Error).message}`);
+      throw new Error(`Cannot read the secret key in ${file}: ${(error as Error).message}`, { cause: error });
     }
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });

@@ -32,7 +32,7 @@ export class WorkspacesController {
   @ApiOperation({ summary: 'Every workspace (operator admins only)' })
   @ApiOkResponse({ type: [WorkspaceView] })
   async list(): Promise<WorkspaceView[]> {
-    return (await this.workspaces.list()).map(WorkspaceView.of);
+    return (await this.workspaces.list()).map((item) => WorkspaceView.of(item));
   }
 
   @Get('workspace')

@@ -82,7 +82,7 @@ export class TestApp {
   static async start(options: TestAppOptions = {}): Promise<TestApp> {
     const shared = options.sameDatabaseAs;
     const database = shared
-      ? { url: shared.env.DATABASE_URL!, drop: async (): Promise<void> => undefined }
+      ? { url: shared.env.DATABASE_URL!, drop: (): Promise<void> => Promise.resolve() }
       : await createTestDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-app-'));
     const adminKey = shared?.admin.key ?? `hf_test_admin_${randomBytes(16).toString('hex')}`;
