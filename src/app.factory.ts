@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { jsonBody } from './common/json-body';
+import { assignRequestId } from './common/logging';
 import type { Env } from './config/env';
 import { Metrics } from './metrics/metrics';
 
@@ -20,6 +21,7 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(assignRequestId);
   app.use(helmet());
   app.use(app.get(Metrics).httpTiming());
   app.use(jsonBody(env.BODY_LIMIT_BYTES));

@@ -5,6 +5,8 @@ import { createApp } from './app.factory';
 import { InvalidEnvError, validateEnv } from './config/env';
 import { EmbeddedDatabase } from './database/embedded-database';
 
+const SHUTDOWN_GRACE_MS = 25_000;
+
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
   let embedded: EmbeddedDatabase | undefined;
@@ -19,6 +21,11 @@ async function main(): Promise<void> {
     }
     stopping = true;
     process.stderr.write(`Holdfast: ${signal} received, shutting down\n`);
+    // A stuck close must not keep the database from stopping cleanly.
+    setTimeout(() => {
+      process.stderr.write('Holdfast: shutdown took longer than 25 s, stopping the database now\n');
+      void embedded?.stop().finally(() => process.exit(1));
+    }, SHUTDOWN_GRACE_MS).unref();
     try {
       await app?.close();
     } finally {

@@ -89,7 +89,7 @@ describe('operations', () => {
   describe('bad input gets a clear 4xx, never a 5xx', () => {
     it('malformed JSON', async () => {
       const res = await t.admin.post('/api/members', '{"name": "Ana", roles: [').expect(400);
-      expect(res.body).toMatchObject({ statusCode: 400, message: 'Malformed JSON body' });
+      expect(res.body).toMatchObject({ statusCode: 400, message: 'Malformed JSON body', requestId: res.headers['x-request-id'] });
     });
 
     it('a body over the size limit', async () => {

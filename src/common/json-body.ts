@@ -1,6 +1,9 @@
 // JSON body parsing with a size limit, answering malformed or oversized bodies with a JSON 4xx.
+import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
+
+const logger = new Logger('RequestBody');
 
 interface BodyParserError {
   type?: string;
@@ -18,6 +21,7 @@ export function jsonBody(limitBytes: number): (req: Request, res: Response, next
       const { type, status } = err as BodyParserError;
       const requestId = (req as Request & { id?: unknown }).id;
       const answer = (statusCode: number, error: string, message: string): void => {
+        logger.warn({ reqId: requestId, method: req.method, path: req.path, statusCode }, message);
         res.status(statusCode).json({ statusCode, error, message, requestId });
       };
       if (type === 'entity.parse.failed') {
