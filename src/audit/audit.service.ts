@@ -53,7 +53,11 @@ export class AuditService {
     this.recorded = metrics.counter('holdfast_audit_events_total', 'Audit events written', ['action']);
   }
 
-  /** Appends an event to the workspace's chain; must run in the transaction that makes the change. */
+  /**
+   * Appends an event to the workspace's chain; must run in the transaction that makes the change.
+   * It takes the chain's lock, held to commit: take the change's row locks before calling it, so
+   * that the chain lock is always the last one a writer waits for and writers cannot deadlock.
+   */
   async record(manager: EntityManager, workspaceId: string, actor: AuditActor, entry: AuditEntry): Promise<AuditEvent> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Audit events are written in the transaction of the change they record');

@@ -54,6 +54,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       if (code === '23505') {
         return { statusCode: 409, error: 'conflict', message: 'A resource with the same unique values already exists', requestId };
       }
+      if (code === '40001' || code === '40P01') {
+        this.logger.warn({ err: exception, requestId }, 'Transaction conflict');
+        return { statusCode: 409, error: 'conflict', message: 'A concurrent change conflicted with this one: retry the request', requestId };
+      }
     }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -17,6 +17,9 @@ export interface MemberWithKey {
   issued: IssuedApiKey;
 }
 
+/** Lock class for pg_advisory_xact_lock(class, hashtext(workspace)). */
+const MEMBER_CHANGES_LOCK_CLASS = 7_061_004;
+
 @Injectable()
 export class MembersService {
   constructor(
@@ -76,6 +79,7 @@ export class MembersService {
 
   update(principal: Principal, id: string, dto: UpdateMemberDto): Promise<Member> {
     return this.dataSource.transaction(async (manager) => {
+      await this.serializeMemberChanges(manager, principal.workspaceId);
       const member = await this.lockMember(manager, principal.workspaceId, id);
       if (member.disabledAt) {
         throw DomainError.conflict(`Member ${id} is disabled`);
@@ -106,6 +110,7 @@ export class MembersService {
   /** Removes a member: disabled (kept for the audit trail) and every key revoked. */
   disable(principal: Principal, id: string): Promise<Member> {
     return this.dataSource.transaction(async (manager) => {
+      await this.serializeMemberChanges(manager, principal.workspaceId);
       const member = await this.lockMember(manager, principal.workspaceId, id);
       if (member.disabledAt) {
         return member;
@@ -113,6 +118,8 @@ export class MembersService {
       if (member.roles.includes('admin')) {
         await this.assertAnotherAdmin(manager, member);
       }
+      // Row locks before the audit chain's lock (see AuditService.record).
+      await manager.query('SELECT id FROM api_keys WHERE member_id = $1 FOR UPDATE', [member.id]);
       const before = summary(member);
       member.disabledAt = this.clock.now();
       await manager.save(member);
@@ -129,6 +136,14 @@ export class MembersService {
     });
   }
 
+  /**
+   * Changes to a workspace's members go one at a time: two admins demoting each other at once must
+   * leave one admin, and taking this lock first (before any row lock) means they cannot deadlock.
+   */
+  private async serializeMemberChanges(manager: EntityManager, workspaceId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MEMBER_CHANGES_LOCK_CLASS, workspaceId]);
+  }
+
   private async lockMember(manager: EntityManager, workspaceId: string, id: string): Promise<Member> {
     const member = await manager.findOne(Member, { where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
     if (!member) {
@@ -137,12 +152,10 @@ export class MembersService {
     return member;
   }
 
-  /** Locks the workspace's active admins so two concurrent demotions cannot remove the last one. */
+  /** Runs under serializeMemberChanges, so the admins it counts cannot change before commit. */
   private async assertAnotherAdmin(manager: EntityManager, leaving: Member): Promise<void> {
     const admins = await manager.query<{ id: string }[]>(
-      `SELECT id FROM members
-        WHERE workspace_id = $1 AND disabled_at IS NULL AND 'admin' = ANY(roles)
-        ORDER BY id FOR UPDATE`,
+      `SELECT id FROM members WHERE workspace_id = $1 AND disabled_at IS NULL AND 'admin' = ANY(roles)`,
       [leaving.workspaceId],
     );
     if (!admins.some((admin) => admin.id !== leaving.id)) {
