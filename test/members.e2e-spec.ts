@@ -63,6 +63,19 @@ describe('members', () => {
     expect(admins).toHaveLength(1);
   });
 
+  it('removes a member while its key is being revoked, without a deadlock', async () => {
+    for (let i = 0; i < 5; i++) {
+      const member = await t.member('marketer');
+      const keys = await t.admin.get(`/api/members/${member.memberId}/api-keys`).expect(200);
+      const results = await Promise.all([
+        t.admin.delete(`/api/members/${member.memberId}`),
+        member.delete(`/api/api-keys/${keys.body[0].id}`),
+      ]);
+      expect(results.map((r) => r.status).every((status) => status === 204 || status === 401)).toBe(true);
+      await member.get('/api/members/me').expect(401);
+    }
+  });
+
   it('removes a member: disabled, listed as such, keys revoked, further changes refused', async () => {
     const member = await t.member('marketer');
     await t.admin.delete(`/api/members/${member.memberId}`).expect(204);
