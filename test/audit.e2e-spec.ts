@@ -1,20 +1,10 @@
 // The audit trail: every change through the API, in its transaction, hash-chained and append-only.
+import type { AuditEventView } from '../src/audit/dto/audit-event.view';
 import { channelBody } from './support/factories';
 import { TestApp } from './support/test-app';
 
-interface AuditItem {
-  id: string;
-  seq: number;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  reason: string | null;
-  requestId: string | null;
-}
+/** An event as the API answers it (JSON: dates as strings). */
+type AuditItem = Omit<AuditEventView, 'occurredAt'> & { occurredAt: string };
 
 describe('audit trail', () => {
   let t: TestApp;
