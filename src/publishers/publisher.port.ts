@@ -1,0 +1,63 @@
+// The one interface every social platform adapter implements; the dispatch engine knows nothing else.
+import type { Platform } from '../channels/platform';
+
+export const PUBLISHERS = Symbol('PUBLISHERS');
+
+export interface PublishRequest {
+  /**
+   * Our delivery id. Adapters whose platform honours an idempotency key send it as that key
+   * (Mastodon's Idempotency-Key), so a send repeated after a lost answer publishes once.
+   */
+  deliveryId: string;
+  channel: { id: string; platform: Platform; handle: string };
+  /** The channel's decrypted credentials, as validated by channels/platform-credentials.ts. */
+  credentials: Record<string, string>;
+  /** The final text for this platform (per-platform text chosen, link composed, limits already checked). */
+  text: string;
+  imageUrls: string[];
+  link: string | null;
+  /** Aborted when the send must stop (shutdown, crisis halt): adapters pass it to every request. */
+  signal?: AbortSignal;
+  /** Called when the adapter refreshed the channel's tokens, so the new ones are kept. */
+  onCredentialsRefreshed?: (credentials: Record<string, string>) => Promise<void>;
+}
+
+export interface PublishResult {
+  /** The platform's id for the published post. */
+  platformPostId: string;
+  /** A public URL for the post, when the platform gives one or it can be built. */
+  url: string | null;
+}
+
+/** How a failed send is to be treated; every adapter maps its platform's errors onto these. */
+export type PublishFailure =
+  /** Try again later (5xx, timeouts, network errors); retryAt when the platform said when. */
+  | { kind: 'retryable'; reason: string; retryAt?: Date }
+  /** Over a rate limit: no request to this account before `until`. */
+  | { kind: 'rate_limited'; reason: string; until: Date }
+  /** The platform refused the content or the request: retrying cannot help. */
+  | { kind: 'permanent'; reason: string; platformCode?: string }
+  /** The platform says this exact content was already posted (X's duplicate-content 403). */
+  | { kind: 'duplicate'; reason: string }
+  /** The credentials no longer work even after a refresh: a person must reconnect the channel. */
+  | { kind: 'auth_expired'; reason: string };
+
+export class PublishError extends Error {
+  constructor(readonly failure: PublishFailure) {
+    super(`${failure.kind}: ${failure.reason}`);
+    this.name = 'PublishError';
+  }
+}
+
+/**
+ * Idempotency contract: `publish` is called at most once per attempt. When the outcome of an
+ * attempt is unknown (the process died, the answer was lost), the engine repeats the send only if
+ * `idempotentSends` is true, meaning a repeat with the same deliveryId cannot create a second post;
+ * otherwise the delivery goes to needs_verification for a person to check.
+ */
+export interface Publisher {
+  readonly platform: Platform;
+  readonly idempotentSends: boolean;
+  /** Publishes, or throws PublishError with the classified failure (any other error is treated as retryable). */
+  publish(request: PublishRequest): Promise<PublishResult>;
+}
