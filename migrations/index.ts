@@ -1,4 +1,5 @@
 // Every migration, in order. A migration is listed here once reviewed; never edited after it lands.
 import { CreateFoundation1795392000000 } from './1795392000000-CreateFoundation';
+import { CreateCalendar1795400000000 } from './1795400000000-CreateCalendar';
 
-export const MIGRATIONS = [CreateFoundation1795392000000];
+export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000];

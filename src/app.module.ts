@@ -1,18 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommonModule } from './common/common.module';
 import { GlobalExceptionFilter } from './common/exception.filter';
 import { httpLoggerOptions } from './common/logging';
 import type { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -51,6 +55,7 @@ export class AppModule {
             { name: 'per-minute', ttl: 60_000, limit: config.get('THROTTLE_PER_MINUTE', { infer: true }) },
           ],
         }),
+        ScheduleModule.forRoot(),
         CommonModule,
         MetricsModule,
         DatabaseModule,
@@ -60,6 +65,9 @@ export class AppModule {
         MembersModule,
         WorkspacesModule,
         ChannelsModule,
+        ApprovalsModule,
+        CalendarModule,
+        DispatchModule,
         HealthModule,
       ],
       providers: [

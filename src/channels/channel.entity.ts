@@ -43,6 +43,10 @@ export class Channel {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
+  /** No send to this channel before this instant: the platform's rate-limit reset. */
+  @Column('timestamptz', { name: 'send_not_before', nullable: true })
+  sendNotBefore: Date | null;
+
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
 }

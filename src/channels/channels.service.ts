@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { actorOf } from '../audit/audit-actor';
+import { actorOf, SYSTEM_ACTOR } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -135,6 +135,24 @@ export class ChannelsService {
       .where('c.id = :channelId AND c.deleted_at IS NULL', { channelId })
       .getOneOrFail();
     return this.vault.open<Record<string, string>>(row.credentialsSealed, channelId);
+  }
+
+  /** Keeps tokens a platform refreshed during a send (the publishers call this). */
+  replaceRefreshedCredentials(channelId: string, credentials: Record<string, string>): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      const channel = await manager.findOne(Channel, { where: { id: channelId, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      if (!channel) {
+        return;
+      }
+      const checked = validateCredentials(channel.platform, credentials);
+      await manager.update(Channel, { id: channelId }, { credentialsSealed: this.vault.seal(checked, channelId), credentialFields: Object.keys(checked).sort() });
+      await this.audit.record(manager, channel.workspaceId, SYSTEM_ACTOR, {
+        action: 'channel.credentials_refreshed',
+        targetType: 'channel',
+        targetId: channelId,
+        after: { credentialFields: Object.keys(checked).sort() },
+      });
+    });
   }
 
   private async lockChannel(manager: EntityManager, workspaceId: string, id: string): Promise<Channel> {

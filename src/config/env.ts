@@ -67,6 +67,39 @@ export class Env {
   @Min(1, { message: 'must be a positive integer (requests per minute per client)' })
   THROTTLE_PER_MINUTE: number = 600;
 
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 50 and 60000' })
+  @Min(50, { message: 'must be an integer number of milliseconds between 50 and 60000' })
+  @Max(60_000, { message: 'must be an integer number of milliseconds between 50 and 60000' })
+  DISPATCH_TICK_MS: number = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 1000 (sends in flight per instance)' })
+  @Min(1, { message: 'must be an integer between 1 and 1000 (sends in flight per instance)' })
+  @Max(1000, { message: 'must be an integer between 1 and 1000 (sends in flight per instance)' })
+  DISPATCH_CONCURRENCY: number = 32;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 1000 (sends in flight per platform per instance)' })
+  @Min(1, { message: 'must be an integer between 1 and 1000 (sends in flight per platform per instance)' })
+  @Max(1000, { message: 'must be an integer between 1 and 1000 (sends in flight per platform per instance)' })
+  DISPATCH_PLATFORM_CONCURRENCY: number = 16;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 1000 and 3600000' })
+  @Min(1000, { message: 'must be an integer number of milliseconds between 1000 and 3600000' })
+  @Max(3_600_000, { message: 'must be an integer number of milliseconds between 1000 and 3600000' })
+  DISPATCH_SEND_TIMEOUT_MS: number = 60_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 20' })
+  @Min(1, { message: 'must be an integer between 1 and 20' })
+  @Max(20, { message: 'must be an integer between 1 and 20' })
+  DISPATCH_MAX_ATTEMPTS: number = 6;
+
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DISPATCH_ENABLED: 'true' | 'false' = 'true';
+
   @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
   X_API_URL: string = 'https://api.x.com';
 

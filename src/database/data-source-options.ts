@@ -12,6 +12,7 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
     synchronize: false,
     uuidExtension: 'pgcrypto',
     migrationsRun: false,
-    extra: { max: 20, application_name: 'holdfast' },
+    // Each send in flight holds one connection (its gate pass): keep the pool well above DISPATCH_CONCURRENCY.
+    extra: { max: 60, application_name: 'holdfast' },
   };
 }

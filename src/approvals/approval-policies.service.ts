@@ -1,0 +1,48 @@
+// Per-workspace approval counts; a workspace that never set one gets PRODUCT.md's defaults.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { actorOf } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../common/principal';
+import { ApprovalPolicy } from './approval-policy.entity';
+import type { ApprovalPolicyDto } from './dto/approval-policy.dto';
+
+export const DEFAULT_POLICY: ApprovalPolicyDto = { approvalsRequired: 0, crisisLevel1: 1, crisisLevel2: 1, crisisLevel3: 2 };
+
+@Injectable()
+export class ApprovalPoliciesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(workspaceId: string, manager: EntityManager = this.dataSource.manager): Promise<ApprovalPolicyDto> {
+    const policy = await manager.findOneBy(ApprovalPolicy, { workspaceId });
+    return policy ? view(policy) : { ...DEFAULT_POLICY };
+  }
+
+  set(principal: Principal, dto: ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const before = await this.get(principal.workspaceId, manager);
+      await manager.upsert(ApprovalPolicy, { workspaceId: principal.workspaceId, ...dto }, ['workspaceId']);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'approval_policy.updated',
+        targetType: 'workspace',
+        targetId: principal.workspaceId,
+        before: { ...before },
+        after: { ...dto },
+      });
+      return { ...dto };
+    });
+  }
+}
+
+function view(policy: ApprovalPolicy): ApprovalPolicyDto {
+  return {
+    approvalsRequired: policy.approvalsRequired,
+    crisisLevel1: policy.crisisLevel1,
+    crisisLevel2: policy.crisisLevel2,
+    crisisLevel3: policy.crisisLevel3,
+  };
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { PostView } from '../calendar/dto/post.view';
+import { ANY_MEMBER, Authorize, CurrentPrincipal } from '../common/decorators';
+import { DomainError } from '../common/domain-error';
+import { IdParam } from '../common/id-param';
+import type { Principal } from '../common/principal';
+import { ApprovalPoliciesService } from './approval-policies.service';
+import { ApprovalsService, ApprovalState } from './approvals.service';
+import { ApprovalPolicyDto } from './dto/approval-policy.dto';
+import { ApprovalQueueItemView, ApprovalStateView, ApprovalView } from './dto/approval.view';
+import { ApproveDto, RejectDto } from './dto/decision.dto';
+
+const view = (state: ApprovalState): ApprovalStateView => ({
+  post: PostView.of(state.post, state.deliveries),
+  required: state.required,
+  given: state.given,
+  decisions: state.decisions.map((d) => ApprovalView.of(d)),
+});
+
+@ApiTags('approvals')
+@Controller()
+export class ApprovalsController {
+  constructor(
+    private readonly approvals: ApprovalsService,
+    private readonly policies: ApprovalPoliciesService,
+  ) {}
+
+  @Post('posts/:id/approve')
+  @HttpCode(200)
+  @Authorize('approver')
+  @ApiOperation({ summary: 'Sign off the current version of a post (not your own); the last needed approval schedules it' })
+  @ApiOkResponse({ type: ApprovalStateView })
+  async approve(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: ApproveDto): Promise<ApprovalStateView> {
+    return view(await this.approvals.approve(principal, id, dto.comment));
+  }
+
+  @Post('posts/:id/reject')
+  @HttpCode(200)
+  @Authorize('approver')
+  @ApiOperation({ summary: 'Send a post back to its author with a comment' })
+  @ApiOkResponse({ type: ApprovalStateView })
+  async reject(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: RejectDto): Promise<ApprovalStateView> {
+    return view(await this.approvals.reject(principal, id, dto.comment));
+  }
+
+  @Get('approvals')
+  @Authorize('approver')
+  @ApiOperation({ summary: 'What waits for sign-off, the longest-waiting first' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
+  @ApiOkResponse({ type: [ApprovalQueueItemView] })
+  async queue(@CurrentPrincipal() principal: Principal, @Query('limit') limit?: string): Promise<ApprovalQueueItemView[]> {
+    const n = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 500) {
+      throw DomainError.invalid('limit must be an integer from 1 to 500');
+    }
+    const items = await this.approvals.queue(principal, n);
+    return items.map((item) => ({ ...view(item), canApprove: item.canApprove }));
+  }
+
+  @Get('approval-policy')
+  @Authorize(ANY_MEMBER)
+  @ApiOperation({ summary: "The workspace's approval counts, normal and per crisis level" })
+  @ApiOkResponse({ type: ApprovalPolicyDto })
+  getPolicy(@CurrentPrincipal() principal: Principal): Promise<ApprovalPolicyDto> {
+    return this.policies.get(principal.workspaceId);
+  }
+
+  @Put('approval-policy')
+  @Authorize('admin')
+  @ApiOperation({ summary: "Set the workspace's approval counts" })
+  @ApiOkResponse({ type: ApprovalPolicyDto })
+  setPolicy(@CurrentPrincipal() principal: Principal, @Body() dto: ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
+    return this.policies.set(principal, dto);
+  }
+}

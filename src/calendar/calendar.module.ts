@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApprovalsModule } from '../approvals/approvals.module';
+import { DispatchStoreModule } from '../dispatch/dispatch-store.module';
+import { CalendarService } from './calendar.service';
+import { Post } from './post.entity';
+import { PostsController } from './posts.controller';
+import { PostsService } from './posts.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Post]), DispatchStoreModule, ApprovalsModule],
+  controllers: [PostsController],
+  providers: [PostsService, CalendarService],
+})
+export class CalendarModule {}

@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+
+const HTTPS_URL = { protocols: ['https', 'http'], require_protocol: true, require_tld: false };
+
+export class CreatePostDto {
+  @ApiProperty({ example: 'Our autumn menu is here 🍂', maxLength: 10000 })
+  @IsString()
+  @Length(1, 10000)
+  text: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Text to use instead of `text` on a platform, e.g. {"x": "shorter text"}',
+    example: { x: 'Autumn menu 🍂' },
+  })
+  @IsOptional()
+  @IsObject({ message: 'platformText must be an object keyed by platform' })
+  platformText?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: [String], description: 'Public image URLs (the platforms fetch them)', maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsUrl(HTTPS_URL, { each: true, message: 'each of imageUrls must be an http(s) URL' })
+  @MaxLength(2000, { each: true })
+  imageUrls?: string[];
+
+  @ApiPropertyOptional({ example: 'https://example.com/autumn', description: 'A link shown with the post' })
+  @IsOptional()
+  @IsUrl(HTTPS_URL, { message: 'link must be an http(s) URL' })
+  @MaxLength(2000)
+  link?: string;
+
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Channels of this workspace to publish to (one delivery each)' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'channelIds must name at least one channel' })
+  @ArrayMaxSize(20)
+  @ArrayUnique({ message: 'channelIds must not repeat a channel' })
+  @IsUUID('all', { each: true, message: 'each of channelIds must be a UUID' })
+  channelIds: string[];
+
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:00:00+01:00',
+    description: 'When to publish: ISO 8601 with an offset. Required unless publishNow is true; never in the past.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  scheduledAt?: string;
+
+  @ApiPropertyOptional({ description: 'Publish at once (scheduledAt is then ignored)', default: false })
+  @IsOptional()
+  @IsBoolean()
+  publishNow?: boolean;
+
+  @ApiPropertyOptional({ example: 'Europe/Madrid', description: 'IANA time zone the post was planned in (display, day grouping)', default: 'UTC' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timeZone?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['autumn-campaign'], maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(/^[\p{L}\p{N}_\- ]{1,50}$/u, { each: true, message: 'each of labels must be 1 to 50 letters, digits, spaces, - or _' })
+  labels?: string[];
+}

@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PLATFORMS } from '../../channels/platform';
+import type { Platform } from '../../channels/platform';
+import type { Delivery } from '../../dispatch/delivery.entity';
+import { DELIVERY_STATES } from '../../dispatch/delivery-state';
+import type { DeliveryState } from '../../dispatch/delivery-state';
+import type { Post } from '../post.entity';
+import { POST_STATUSES } from '../post.entity';
+import type { PostStatus } from '../post.entity';
+
+export class DeliveryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) channelId: string;
+  @ApiProperty({ enum: PLATFORMS }) platform: Platform;
+  @ApiProperty({ enum: DELIVERY_STATES }) state: DeliveryState;
+  @ApiProperty({ format: 'date-time', description: 'When the engine will next try to send it' }) dueAt: Date;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ nullable: true, type: String }) platformPostId: string | null;
+  @ApiProperty({ nullable: true, type: String }) url: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The platform's reason for the last failure" }) lastError: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) publishedAt: Date | null;
+
+  static of(d: Delivery): DeliveryView {
+    return {
+      id: d.id,
+      channelId: d.channelId,
+      platform: d.platform,
+      state: d.state,
+      dueAt: d.dueAt,
+      attempts: d.attempts,
+      platformPostId: d.platformPostId,
+      url: d.url,
+      lastError: d.lastError,
+      publishedAt: d.publishedAt,
+    };
+  }
+}
+
+export class PostView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() text: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) platformText: Partial<Record<Platform, string>>;
+  @ApiProperty({ type: [String] }) imageUrls: string[];
+  @ApiProperty({ nullable: true, type: String }) link: string | null;
+  @ApiProperty({ format: 'date-time' }) scheduledAt: Date;
+  @ApiProperty({ example: 'Europe/Madrid' }) timeZone: string;
+  @ApiProperty({ type: [String] }) labels: string[];
+  @ApiProperty({ enum: POST_STATUSES }) status: PostStatus;
+  @ApiProperty({ description: 'Bumped by every content edit' }) contentVersion: number;
+  @ApiProperty({ format: 'uuid' }) authorId: string;
+  @ApiProperty({ format: 'uuid' }) lastEditorId: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) submittedAt: Date | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+  @ApiProperty({ type: [DeliveryView] }) deliveries: DeliveryView[];
+
+  static of(post: Post, deliveries: Delivery[]): PostView {
+    return {
+      id: post.id,
+      text: post.text,
+      platformText: post.platformText,
+      imageUrls: post.imageUrls,
+      link: post.link,
+      scheduledAt: post.scheduledAt,
+      timeZone: post.timeZone,
+      labels: post.labels,
+      status: post.status,
+      contentVersion: post.contentVersion,
+      authorId: post.authorId,
+      lastEditorId: post.lastEditorId,
+      submittedAt: post.submittedAt,
+      createdAt: post.createdAt,
+      updatedAt: post.updatedAt,
+      deliveries: deliveries.map((d) => DeliveryView.of(d)),
+    };
+  }
+}
+
+export class CalendarDayView {
+  @ApiProperty({ example: '2026-12-01', description: 'The local day in the requested zone' }) date: string;
+  @ApiProperty({ type: [PostView] }) posts: PostView[];
+}
+
+export class CalendarPageView {
+  @ApiPropertyOptional({ type: [PostView], description: 'Posts in scheduled order (without groupBy)' }) items?: PostView[];
+  @ApiPropertyOptional({ type: [CalendarDayView], description: 'Posts by local day (groupBy=day)' }) days?: CalendarDayView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

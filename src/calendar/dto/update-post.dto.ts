@@ -1,0 +1,12 @@
+import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { CreatePostDto } from './create-post.dto';
+
+/** Any field of a post; content changes void its approvals, a new scheduledAt reschedules it. */
+export class UpdatePostDto extends PartialType(CreatePostDto) {
+  @ApiPropertyOptional({ description: 'Why the change is made; kept in the audit trail', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
+}

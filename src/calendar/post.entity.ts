@@ -1,0 +1,70 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Platform } from '../channels/platform';
+import { Workspace } from '../workspaces/workspace.entity';
+
+export const POST_STATUSES = ['pending_approval', 'rejected', 'scheduled', 'cancelled'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+@Entity('posts')
+@Check('CHK_posts_status', `"status" IN ('pending_approval','rejected','scheduled','cancelled')`)
+@Index('IDX_posts_workspace_scheduled', ['workspaceId', 'scheduledAt', 'id'])
+export class Post {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_posts' })
+  id: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'FK_posts_workspace' })
+  workspace?: Workspace;
+
+  @Column('uuid', { name: 'author_id' })
+  authorId: string;
+
+  /** Who last changed the content: they may not approve it either (four eyes). */
+  @Column('uuid', { name: 'last_editor_id' })
+  lastEditorId: string;
+
+  @Column('text')
+  text: string;
+
+  @Column('jsonb', { name: 'platform_text', default: () => `'{}'` })
+  platformText: Partial<Record<Platform, string>>;
+
+  @Column('text', { name: 'image_urls', array: true, default: () => `'{}'` })
+  imageUrls: string[];
+
+  @Column('text', { nullable: true })
+  link: string | null;
+
+  @Column('timestamptz', { name: 'scheduled_at' })
+  scheduledAt: Date;
+
+  /** IANA zone the author planned in; for display and day grouping, never for the instant. */
+  @Column('text', { name: 'time_zone' })
+  timeZone: string;
+
+  @Column('text', { array: true, default: () => `'{}'` })
+  labels: string[];
+
+  @Column('text')
+  status: PostStatus;
+
+  /** Bumped by every content edit; approvals name the hash of the version they approved. */
+  @Column('integer', { name: 'content_version', default: 1 })
+  contentVersion: number;
+
+  @Column('text', { name: 'content_hash' })
+  contentHash: string;
+
+  /** When the current version started waiting for approval (the approvals queue's order). */
+  @Column('timestamptz', { name: 'submitted_at', nullable: true })
+  submittedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,240 @@
+// Writing the calendar: create, edit, reschedule and cancel posts and their deliveries.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { ApprovalPoliciesService } from '../approvals/approval-policies.service';
+import { actorOf } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+import { Channel } from '../channels/channel.entity';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import type { Principal } from '../common/principal';
+import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { Delivery } from '../dispatch/delivery.entity';
+import { contentHash } from './content-hash';
+import type { CreatePostDto } from './dto/create-post.dto';
+import type { UpdatePostDto } from './dto/update-post.dto';
+import { isTimeZone } from './instants';
+import { assertPublishable, checkPlatformText, ContentFields, resolveScheduledAt } from './post-content';
+import { Post } from './post.entity';
+
+export interface PostWithDeliveries {
+  post: Post;
+  deliveries: Delivery[];
+}
+
+/** Deliveries whose content may no longer change: they reached, or may have reached, the platform. */
+const SENT_STATES = ['publishing', 'published', 'needs_verification'];
+
+@Injectable()
+export class PostsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policies: ApprovalPoliciesService,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(principal: Principal, dto: CreatePostDto): Promise<PostWithDeliveries> {
+    const now = this.clock.now();
+    const scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, now);
+    const timeZone = checkTimeZone(dto.timeZone ?? 'UTC');
+    const fields: ContentFields = {
+      text: dto.text,
+      platformText: checkPlatformText(dto.platformText),
+      imageUrls: dto.imageUrls ?? [],
+      link: dto.link ?? null,
+    };
+    return this.dataSource.transaction(async (manager) => {
+      const channels = await this.channelsOf(manager, principal.workspaceId, dto.channelIds);
+      assertPublishable(channels, fields);
+      const policy = await this.policies.get(principal.workspaceId, manager);
+      const needsApproval = policy.approvalsRequired > 0;
+      const post = manager.create(Post, {
+        workspaceId: principal.workspaceId,
+        authorId: principal.memberId,
+        lastEditorId: principal.memberId,
+        ...fields,
+        scheduledAt,
+        timeZone,
+        labels: dto.labels ?? [],
+        status: needsApproval ? 'pending_approval' : 'scheduled',
+        contentVersion: 1,
+        contentHash: contentHash({ ...fields, channelIds: dto.channelIds }),
+        submittedAt: needsApproval ? now : null,
+      });
+      await manager.save(post);
+      await this.deliveries.createFor(manager, post, channels, needsApproval ? 'pending_approval' : 'scheduled');
+      const deliveries = await this.deliveries.ofPost(manager, post.id);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'post.created',
+        targetType: 'post',
+        targetId: post.id,
+        after: summary(post, deliveries),
+      });
+      return { post, deliveries };
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<PostWithDeliveries> {
+    const post = await this.dataSource.getRepository(Post).findOneBy({ id, workspaceId: principal.workspaceId });
+    if (!post) {
+      throw DomainError.notFound('Post', id);
+    }
+    return { post, deliveries: await this.deliveries.ofPost(this.dataSource.manager, id) };
+  }
+
+  update(principal: Principal, id: string, dto: UpdatePostDto): Promise<PostWithDeliveries> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const { post, deliveries } = await this.lockPost(manager, principal.workspaceId, id);
+      if (post.status === 'cancelled') {
+        throw DomainError.conflict(`Post ${id} is cancelled`);
+      }
+      const before = summary(post, deliveries);
+      const live = deliveries.filter((d) => d.state !== 'cancelled');
+      const fields: ContentFields = {
+        text: dto.text ?? post.text,
+        platformText: dto.platformText === undefined ? post.platformText : checkPlatformText(dto.platformText),
+        imageUrls: dto.imageUrls ?? post.imageUrls,
+        link: dto.link === undefined ? post.link : dto.link,
+      };
+      const channelIds = dto.channelIds ?? live.map((d) => d.channelId);
+      const hash = contentHash({ ...fields, channelIds });
+      const contentChanged = hash !== post.contentHash;
+
+      if (contentChanged) {
+        const sent = deliveries.filter((d) => SENT_STATES.includes(d.state));
+        if (sent.length > 0) {
+          throw DomainError.conflict(
+            `Post ${id} is already ${sent.map((d) => `${d.state} on ${d.platform}`).join(', ')}: its content can no longer change; create a new post`,
+          );
+        }
+        const channels = await this.channelsOf(manager, principal.workspaceId, channelIds);
+        assertPublishable(channels, fields);
+        await this.retarget(manager, post, live, channels);
+        Object.assign(post, fields, { contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
+        const policy = await this.policies.get(principal.workspaceId, manager);
+        if (policy.approvalsRequired > 0) {
+          // An edit voids every approval: the new version waits for its own.
+          post.status = 'pending_approval';
+          post.submittedAt = now;
+          await this.deliveries.moveAll(manager, post.id, ['scheduled'], 'pending_approval');
+        } else if (post.status !== 'scheduled') {
+          post.status = 'scheduled';
+          post.submittedAt = null;
+          await this.deliveries.moveAll(manager, post.id, ['pending_approval'], 'scheduled');
+        }
+      }
+      if (dto.scheduledAt !== undefined || dto.publishNow) {
+        post.scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, now);
+        await this.deliveries.reschedule(manager, post.id, post.scheduledAt);
+      }
+      if (dto.timeZone !== undefined) {
+        post.timeZone = checkTimeZone(dto.timeZone);
+      }
+      post.labels = dto.labels ?? post.labels;
+      await manager.save(post);
+      const after = await this.deliveries.ofPost(manager, post.id);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'post.updated',
+        targetType: 'post',
+        targetId: post.id,
+        before,
+        after: summary(post, after),
+        reason: dto.reason,
+      });
+      return { post, deliveries: after };
+    });
+  }
+
+  /** Cancels every delivery that has not gone out; one being sent right now finishes its send. */
+  cancel(principal: Principal, id: string): Promise<PostWithDeliveries> {
+    return this.dataSource.transaction(async (manager) => {
+      const { post, deliveries } = await this.lockPost(manager, principal.workspaceId, id);
+      const before = summary(post, deliveries);
+      await this.deliveries.moveAll(manager, post.id, ['pending_approval', 'scheduled', 'held', 'missed', 'failed'], 'cancelled');
+      post.status = 'cancelled';
+      await manager.save(post);
+      const after = await this.deliveries.ofPost(manager, post.id);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'post.cancelled',
+        targetType: 'post',
+        targetId: post.id,
+        before,
+        after: summary(post, after),
+      });
+      return { post, deliveries: after };
+    });
+  }
+
+  cancelDelivery(principal: Principal, postId: string, deliveryId: string): Promise<PostWithDeliveries> {
+    return this.dataSource.transaction(async (manager) => {
+      const { post, deliveries } = await this.lockPost(manager, principal.workspaceId, postId);
+      const delivery = deliveries.find((d) => d.id === deliveryId);
+      if (!delivery) {
+        throw DomainError.notFound('Delivery', deliveryId);
+      }
+      if (!['pending_approval', 'scheduled', 'held', 'missed', 'failed'].includes(delivery.state)) {
+        throw DomainError.conflict(`Delivery ${deliveryId} is ${delivery.state} and cannot be cancelled`);
+      }
+      await this.deliveries.move(manager, delivery, 'cancelled');
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'delivery.cancelled',
+        targetType: 'delivery',
+        targetId: delivery.id,
+        before: { state: delivery.state },
+        after: { state: 'cancelled', postId, channelId: delivery.channelId },
+      });
+      return { post, deliveries: await this.deliveries.ofPost(manager, postId) };
+    });
+  }
+
+  private async lockPost(manager: EntityManager, workspaceId: string, id: string): Promise<PostWithDeliveries> {
+    const post = await manager.findOne(Post, { where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
+    if (!post) {
+      throw DomainError.notFound('Post', id);
+    }
+    return { post, deliveries: await this.deliveries.ofPost(manager, id, { lock: true }) };
+  }
+
+  private async channelsOf(manager: EntityManager, workspaceId: string, ids: string[]): Promise<Channel[]> {
+    const channels = await manager.findBy(Channel, { id: In(ids), workspaceId, deletedAt: IsNull() });
+    const missing = ids.filter((id) => !channels.some((c) => c.id === id));
+    if (missing.length > 0) {
+      throw DomainError.invalid(`channelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
+    }
+    return ids.map((id) => channels.find((c) => c.id === id)!);
+  }
+
+  /** Adds deliveries for new channels and cancels those of dropped ones. */
+  private async retarget(manager: EntityManager, post: Post, live: Delivery[], channels: Channel[]): Promise<void> {
+    const dropped = live.filter((d) => !channels.some((c) => c.id === d.channelId));
+    for (const delivery of dropped) {
+      await this.deliveries.move(manager, delivery, 'cancelled');
+    }
+    const added = channels.filter((c) => !live.some((d) => d.channelId === c.id));
+    if (added.length > 0) {
+      await this.deliveries.createFor(manager, post, added, post.status === 'scheduled' ? 'scheduled' : 'pending_approval');
+    }
+  }
+}
+
+function checkTimeZone(name: string): string {
+  if (!isTimeZone(name)) {
+    throw DomainError.invalid(`timeZone ${JSON.stringify(name)} is not an IANA time zone such as Europe/Madrid`);
+  }
+  return name;
+}
+
+function summary(post: Post, deliveries: Delivery[]): Record<string, unknown> {
+  return {
+    status: post.status,
+    contentVersion: post.contentVersion,
+    contentHash: post.contentHash,
+    scheduledAt: post.scheduledAt,
+    labels: post.labels,
+    deliveries: deliveries.map((d) => ({ id: d.id, channelId: d.channelId, state: d.state })),
+  };
+}

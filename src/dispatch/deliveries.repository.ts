@@ -1,0 +1,123 @@
+// Queries on deliveries; every change of state is checked against the state machine first.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Channel } from '../channels/channel.entity';
+import type { Post } from '../calendar/post.entity';
+import { Clock } from '../common/clock';
+import { assertTransition, DeliveryState } from './delivery-state';
+import { Delivery } from './delivery.entity';
+
+/** The dispatcher LISTENs here to wake before its next tick when something falls due. */
+export const DISPATCH_CHANNEL = 'holdfast_dispatch';
+/** Deliveries due within this window wake the dispatcher at once. */
+const WAKE_WINDOW_MS = 5_000;
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  ofWorkspace(workspaceId: string, state: DeliveryState | undefined, limit: number): Promise<Delivery[]> {
+    return this.dataSource.getRepository(Delivery).find({
+      where: { workspaceId, ...(state ? { state } : {}) },
+      order: { updatedAt: 'DESC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  async createFor(manager: EntityManager, post: Post, channels: Channel[], state: DeliveryState): Promise<Delivery[]> {
+    const deliveries = channels.map((channel) =>
+      manager.create(Delivery, {
+        workspaceId: post.workspaceId,
+        postId: post.id,
+        channelId: channel.id,
+        platform: channel.platform,
+        state,
+        dueAt: post.scheduledAt,
+        attempts: 0,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        platformPostId: null,
+        url: null,
+        lastError: null,
+        publishedAt: null,
+      }),
+    );
+    await manager.save(deliveries);
+    if (state === 'scheduled') {
+      await this.wakeIfDue(manager, post.scheduledAt);
+    }
+    return deliveries;
+  }
+
+  ofPost(manager: EntityManager, postId: string, options: { lock?: boolean } = {}): Promise<Delivery[]> {
+    return manager.find(Delivery, {
+      where: { postId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      lock: options.lock ? { mode: 'pessimistic_write' } : undefined,
+    });
+  }
+
+  ofPosts(manager: EntityManager, postIds: string[]): Promise<Delivery[]> {
+    if (postIds.length === 0) {
+      return Promise.resolve([]);
+    }
+    return manager
+      .getRepository(Delivery)
+      .createQueryBuilder('d')
+      .where('d.post_id = ANY(:postIds)', { postIds })
+      .orderBy('d.created_at', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .getMany();
+  }
+
+  async move(manager: EntityManager, delivery: Delivery, to: DeliveryState, changes: Partial<Delivery> = {}): Promise<void> {
+    assertTransition(delivery.state, to);
+    await manager.update(Delivery, { id: delivery.id, state: delivery.state }, { ...changes, state: to });
+    delivery.state = to;
+    Object.assign(delivery, changes);
+  }
+
+  /** Moves every delivery of a post that is in one of `from` to `to` (the caller holds the post's lock). */
+  async moveAll(manager: EntityManager, postId: string, from: DeliveryState[], to: DeliveryState, changes: Partial<Delivery> = {}): Promise<number> {
+    from.forEach((state) => assertTransition(state, to));
+    const result = await manager
+      .createQueryBuilder()
+      .update(Delivery)
+      .set({ ...changes, state: to })
+      .where('post_id = :postId AND state = ANY(:from)', { postId, from })
+      .execute();
+    if (to === 'scheduled') {
+      await this.wakeIfDue(manager, changes.dueAt ?? new Date(0));
+    }
+    return result.affected ?? 0;
+  }
+
+  /** A new time for everything of the post not yet sent; a missed delivery is scheduled again. */
+  async reschedule(manager: EntityManager, postId: string, dueAt: Date): Promise<void> {
+    await manager.query(
+      `UPDATE deliveries SET due_at = $2, updated_at = now()
+        WHERE post_id = $1 AND state IN ('pending_approval', 'scheduled', 'held')`,
+      [postId, dueAt],
+    );
+    assertTransition('missed', 'scheduled');
+    assertTransition('missed', 'pending_approval');
+    await manager.query(
+      `UPDATE deliveries d SET state = CASE WHEN p.status = 'scheduled' THEN 'scheduled' ELSE 'pending_approval' END,
+              due_at = $2, updated_at = now()
+         FROM posts p WHERE p.id = d.post_id AND d.post_id = $1 AND d.state = 'missed'`,
+      [postId, dueAt],
+    );
+    await this.wakeIfDue(manager, dueAt);
+  }
+
+  /** NOTIFY is transactional: the dispatcher hears it only if the change commits. */
+  private async wakeIfDue(manager: EntityManager, dueAt: Date): Promise<void> {
+    if (dueAt.getTime() <= this.clock.now().getTime() + WAKE_WINDOW_MS) {
+      await manager.query('SELECT pg_notify($1, $2)', [DISPATCH_CHANNEL, 'due']);
+    }
+  }
+}

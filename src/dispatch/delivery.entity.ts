@@ -1,0 +1,78 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Channel } from '../channels/channel.entity';
+import type { Platform } from '../channels/platform';
+import { Post } from '../calendar/post.entity';
+import type { DeliveryState } from './delivery-state';
+
+/** One (post, channel) pair: the unit the dispatch engine claims, sends and records. */
+@Entity('deliveries')
+@Check(
+  'CHK_deliveries_state',
+  `"state" IN ('pending_approval','scheduled','publishing','published','failed','held','missed','needs_verification','cancelled')`,
+)
+// Partial indexes written in the migration: one live delivery per (post, channel), the claim
+// query's due index and the lease sweep's index.
+@Index('UQ_deliveries_post_channel_live', { synchronize: false })
+@Index('IDX_deliveries_post', ['postId'])
+@Index('IDX_deliveries_due', { synchronize: false })
+@Index('IDX_deliveries_lease', { synchronize: false })
+export class Delivery {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_deliveries' })
+  id: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
+  @Column('uuid', { name: 'post_id' })
+  postId: string;
+
+  @ManyToOne(() => Post, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'post_id', foreignKeyConstraintName: 'FK_deliveries_post' })
+  post?: Post;
+
+  @Index('IDX_deliveries_channel')
+  @Column('uuid', { name: 'channel_id' })
+  channelId: string;
+
+  @ManyToOne(() => Channel, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'channel_id', foreignKeyConstraintName: 'FK_deliveries_channel' })
+  channel?: Channel;
+
+  @Column('text')
+  platform: Platform;
+
+  @Column('text')
+  state: DeliveryState;
+
+  /** When the engine should next try to send: the scheduled time, later a retry's backoff. */
+  @Column('timestamptz', { name: 'due_at' })
+  dueAt: Date;
+
+  @Column('integer', { default: 0 })
+  attempts: number;
+
+  /** The engine instance holding the send, until lease_expires_at. */
+  @Column('text', { name: 'lease_owner', nullable: true })
+  leaseOwner: string | null;
+
+  @Column('timestamptz', { name: 'lease_expires_at', nullable: true })
+  leaseExpiresAt: Date | null;
+
+  @Column('text', { name: 'platform_post_id', nullable: true })
+  platformPostId: string | null;
+
+  @Column('text', { nullable: true })
+  url: string | null;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column('timestamptz', { name: 'published_at', nullable: true })
+  publishedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
+import { PublishersModule } from '../publishers/publishers.module';
+import { DeliveriesController } from './deliveries.controller';
+import { DispatchGate } from './dispatch-gate';
+import { DispatchMetrics } from './dispatch.metrics';
+import { DispatchStoreModule } from './dispatch-store.module';
+import { Dispatcher } from './dispatcher';
+
+@Module({
+  imports: [DispatchStoreModule, ChannelsModule, PublishersModule],
+  controllers: [DeliveriesController],
+  providers: [Dispatcher, DispatchGate, DispatchMetrics],
+  exports: [Dispatcher, DispatchGate],
+})
+export class DispatchModule {}

@@ -1,0 +1,305 @@
+// The dispatch engine: claim due deliveries, pass the gate, send, record; recover what a dead sender left.
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { composeText } from '../calendar/text-limits';
+import { contentFor } from '../calendar/post-content';
+import type { Platform } from '../channels/platform';
+import { PLATFORMS } from '../channels/platform';
+import { ChannelsService } from '../channels/channels.service';
+import { Clock } from '../common/clock';
+import type { Env } from '../config/env';
+import { PublisherRegistry } from '../publishers/publisher.registry';
+import { PublishError, PublishFailure } from '../publishers/publisher.port';
+import { DISPATCH_CHANNEL } from './deliveries.repository';
+import { DispatchGate } from './dispatch-gate';
+import { DispatchMetrics } from './dispatch.metrics';
+import { Outcome, outcomeOfFailure, outcomeOfSuccess } from './send-outcome';
+
+interface ClaimedDelivery {
+  id: string;
+  workspace_id: string;
+  post_id: string;
+  channel_id: string;
+  platform: Platform;
+  due_at: Date;
+  attempts: number;
+}
+
+interface SendMaterial {
+  text: string;
+  platform_text: Partial<Record<Platform, string>>;
+  image_urls: string[];
+  link: string | null;
+  handle: string;
+}
+
+@Injectable()
+export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(Dispatcher.name);
+  /** Fences every write of a send: a dispatcher records only deliveries it still holds. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly perPlatform = new Map<Platform, number>();
+  private listener?: Client;
+  private stopping = false;
+  private ticking = false;
+  private again = false;
+
+  private readonly tickMs: number;
+  private readonly concurrency: number;
+  private readonly platformConcurrency: number;
+  private readonly sendTimeoutMs: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly gate: DispatchGate,
+    private readonly publishers: PublisherRegistry,
+    private readonly channels: ChannelsService,
+    private readonly metrics: DispatchMetrics,
+    private readonly clock: Clock,
+  ) {
+    this.tickMs = config.get('DISPATCH_TICK_MS', { infer: true });
+    this.concurrency = config.get('DISPATCH_CONCURRENCY', { infer: true });
+    this.platformConcurrency = config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true });
+    this.sendTimeoutMs = config.get('DISPATCH_SEND_TIMEOUT_MS', { infer: true });
+    this.maxAttempts = config.get('DISPATCH_MAX_ATTEMPTS', { infer: true });
+  }
+
+  /** Longer than any send may take, so only a dead or stuck sender's lease expires. */
+  get leaseMs(): number {
+    return this.sendTimeoutMs * 2 + 1000;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.get('DISPATCH_ENABLED', { infer: true }) !== 'true') {
+      return;
+    }
+    this.scheduler.addInterval('dispatch', setInterval(() => void this.tick(), this.tickMs));
+    await this.listen();
+    void this.tick();
+  }
+
+  /** SIGTERM: stop claiming, let every send in flight finish and be recorded, then let the app close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.scheduler.doesExist('interval', 'dispatch')) {
+      this.scheduler.deleteInterval('dispatch');
+    }
+    await this.listener?.end().catch(() => undefined);
+    const drained = Promise.allSettled([...this.inFlight.values()]);
+    const limit = new Promise((resolve) => setTimeout(resolve, this.sendTimeoutMs + 5000).unref());
+    await Promise.race([drained, limit]);
+  }
+
+  /** One pass: recover expired leases, then claim and start as many sends as there are free slots. */
+  async tick(): Promise<void> {
+    if (this.stopping) {
+      return;
+    }
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    try {
+      do {
+        this.again = false;
+        await this.recoverExpiredLeases();
+        await this.claimAndSend();
+      } while (this.again && !this.stopping);
+    } catch (error) {
+      this.logger.error({ err: error }, 'Dispatch tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Resolves when nothing is in flight (tests and benchmarks). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0 || this.ticking) {
+      await Promise.allSettled([...this.inFlight.values()]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  private async claimAndSend(): Promise<void> {
+    for (const platform of PLATFORMS) {
+      if (!this.publishers.has(platform)) {
+        continue;
+      }
+      const free = Math.min(this.concurrency - this.inFlight.size, this.platformConcurrency - (this.perPlatform.get(platform) ?? 0));
+      if (free <= 0) {
+        continue;
+      }
+      const claimed = await this.claimDueDeliveries(platform, free);
+      for (const delivery of claimed) {
+        this.start(delivery);
+      }
+      if (claimed.length === free) {
+        this.again = true; // more may be due: claim again once slots free up
+      }
+    }
+  }
+
+  /** Takes due deliveries of one platform; SKIP LOCKED lets every instance claim different rows at once. */
+  private async claimDueDeliveries(platform: Platform, limit: number): Promise<ClaimedDelivery[]> {
+    const rows = await this.dataSource.query<[ClaimedDelivery[], number]>(
+      `UPDATE deliveries d
+          SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000),
+              attempts = d.attempts + 1, updated_at = now()
+        WHERE d.id IN (
+          SELECT c.id FROM deliveries c
+           WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= now()
+             AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND ch.send_not_before > now())
+           ORDER BY c.due_at
+           LIMIT $4
+           FOR UPDATE SKIP LOCKED)
+        RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts`,
+      [this.owner, this.leaseMs, platform, limit],
+    );
+    return rows[0];
+  }
+
+  private start(delivery: ClaimedDelivery): void {
+    this.perPlatform.set(delivery.platform, (this.perPlatform.get(delivery.platform) ?? 0) + 1);
+    this.metrics.inFlight.inc();
+    const send = this.send(delivery)
+      .catch((error: unknown) => this.logger.error({ err: error, deliveryId: delivery.id }, 'Send crashed; its lease will expire'))
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        this.perPlatform.set(delivery.platform, (this.perPlatform.get(delivery.platform) ?? 1) - 1);
+        this.metrics.inFlight.dec();
+        if (!this.stopping) {
+          void this.tick();
+        }
+      });
+    this.inFlight.set(delivery.id, send);
+  }
+
+  private async send(delivery: ClaimedDelivery): Promise<void> {
+    const started = this.clock.now();
+    if (delivery.attempts === 1) {
+      this.metrics.lateness.observe({ platform: delivery.platform }, Math.max(0, started.getTime() - new Date(delivery.due_at).getTime()) / 1000);
+    }
+    const pass = await this.gate.enter({ id: delivery.id, workspaceId: delivery.workspace_id }, this.owner);
+    if (!pass) {
+      this.logger.warn({ deliveryId: delivery.id }, 'Delivery no longer ours at the gate; not sent');
+      return;
+    }
+    try {
+      const outcome = await this.publish(delivery);
+      this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
+      await this.record(delivery, outcome);
+    } finally {
+      await pass.release();
+    }
+  }
+
+  private async publish(delivery: ClaimedDelivery): Promise<Outcome> {
+    const context = { attempts: delivery.attempts, maxAttempts: this.maxAttempts, now: this.clock.now() };
+    const [material] = await this.dataSource.query<SendMaterial[]>(
+      `SELECT p.text, p.platform_text, p.image_urls, p.link, ch.handle
+         FROM posts p JOIN channels ch ON ch.id = $2 WHERE p.id = $1`,
+      [delivery.post_id, delivery.channel_id],
+    );
+    const fields = { text: material.text, platformText: material.platform_text, imageUrls: material.image_urls, link: material.link };
+    const content = contentFor(delivery.platform, fields);
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(new Error(`send timed out after ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
+    try {
+      const credentials = await this.channels.credentialsOf(delivery.channel_id);
+      const result = await this.publishers.get(delivery.platform).publish({
+        deliveryId: delivery.id,
+        channel: { id: delivery.channel_id, platform: delivery.platform, handle: material.handle },
+        credentials,
+        text: composeText(delivery.platform, content),
+        imageUrls: content.imageUrls,
+        link: content.link,
+        signal: abort.signal,
+        onCredentialsRefreshed: (refreshed) => this.channels.replaceRefreshedCredentials(delivery.channel_id, refreshed),
+      });
+      return outcomeOfSuccess(result, { ...context, now: this.clock.now() });
+    } catch (error) {
+      const failure: PublishFailure =
+        error instanceof PublishError ? error.failure : { kind: 'retryable', reason: error instanceof Error ? error.message : String(error) };
+      return outcomeOfFailure(failure, { ...context, now: this.clock.now() });
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  /** Writes the outcome only if this dispatcher still holds the delivery (fencing by lease owner). */
+  private async record(delivery: ClaimedDelivery, outcome: Outcome): Promise<void> {
+    const published = outcome.published;
+    const result = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE deliveries
+          SET state = $3, due_at = COALESCE($4, due_at), attempts = $5, last_error = $6,
+              platform_post_id = COALESCE($7, platform_post_id), url = COALESCE($8, url),
+              published_at = CASE WHEN $3 = 'published' THEN now() ELSE published_at END,
+              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE id = $1 AND state = 'publishing' AND lease_owner = $2`,
+      [delivery.id, this.owner, outcome.state, outcome.dueAt ?? null, outcome.attempts, outcome.lastError, published?.platformPostId ?? null, published?.url ?? null],
+    );
+    if (result[1] === 0) {
+      this.logger.error({ deliveryId: delivery.id, outcome: outcome.state }, 'Lease lost before the outcome was recorded');
+      if (published) {
+        // The sweep already asked a person to verify it: tell them where it went.
+        await this.dataSource.query(
+          `UPDATE deliveries SET platform_post_id = $2, url = $3,
+                  last_error = 'published by a send whose lease had expired; confirm and mark it published'
+            WHERE id = $1 AND state = 'needs_verification'`,
+          [delivery.id, published.platformPostId, published.url],
+        );
+      }
+    }
+    if (outcome.channelNotBefore) {
+      await this.dataSource.query(
+        'UPDATE channels SET send_not_before = GREATEST(COALESCE(send_not_before, $2), $2) WHERE id = $1',
+        [delivery.channel_id, outcome.channelNotBefore],
+      );
+    }
+  }
+
+  /**
+   * A lease that expired means its sender died or hung mid-send: the outcome is unknown. Sent again
+   * only where the platform honours our idempotency key; otherwise a person verifies it.
+   */
+  private async recoverExpiredLeases(): Promise<void> {
+    const idempotent = PLATFORMS.filter((p) => this.publishers.has(p) && this.publishers.get(p).idempotentSends);
+    const recovered = await this.dataSource.query<[{ id: string; state: string }[], number]>(
+      `UPDATE deliveries
+          SET state = CASE WHEN platform = ANY($1) THEN 'scheduled' ELSE 'needs_verification' END,
+              due_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+              last_error = CASE WHEN platform = ANY($1)
+                THEN 'its sender stopped mid-send; sent again with the same idempotency key'
+                ELSE 'its sender stopped mid-send, so whether it was published is unknown: check the platform' END
+        WHERE state = 'publishing' AND lease_expires_at < now()
+        RETURNING id, state`,
+      [idempotent],
+    );
+    for (const row of recovered[0]) {
+      this.logger.warn({ deliveryId: row.id, state: row.state }, 'Recovered a delivery whose lease expired');
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }) });
+    client.on('notification', () => void this.tick());
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'Dispatch wake-up connection lost; ticks continue');
+      this.listener = undefined;
+    });
+    await client.connect();
+    await client.query(`LISTEN ${DISPATCH_CHANNEL}`);
+    this.listener = client;
+  }
+}

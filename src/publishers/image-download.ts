@@ -1,0 +1,84 @@
+// Fetches a post's image from its URL for platforms that take uploads rather than links, refusing what they would refuse.
+import { PublishError } from './publisher.port';
+
+export interface DownloadedImage {
+  bytes: Buffer;
+  /** The media type the image server declared, lower-cased, without parameters. */
+  mediaType: string;
+}
+
+export interface ImageLimits {
+  mediaTypes: readonly string[];
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/**
+ * Downloads one image, or throws PublishError: permanent when the URL cannot give an acceptable image
+ * (not http(s), 4xx, wrong type, too large), retryable when the image server may do better later.
+ * An abort of `signal` is rethrown as is, so the caller can tell it from a failure.
+ */
+export async function downloadImage(url: string, limits: ImageLimits, signal?: AbortSignal): Promise<DownloadedImage> {
+  const shown = describe(url);
+  if (shown === undefined) {
+    throw new PublishError({ kind: 'permanent', reason: 'An image URL is not an http(s) URL' });
+  }
+  const deadline = AbortSignal.timeout(limits.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  try {
+    const response = await fetch(url, { signal: combined, redirect: 'follow' });
+    if (!response.ok) {
+      await response.body?.cancel();
+      const transient = response.status >= 500 || response.status === 408 || response.status === 429;
+      throw new PublishError({ kind: transient ? 'retryable' : 'permanent', reason: `Image ${shown} answered HTTP ${response.status}` });
+    }
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!limits.mediaTypes.includes(mediaType)) {
+      await response.body?.cancel();
+      const accepted = limits.mediaTypes.join(', ');
+      throw new PublishError({ kind: 'permanent', reason: `Image ${shown} is ${mediaType || 'of no declared type'}, not one of ${accepted}` });
+    }
+    return { bytes: await readAtMost(response, limits.maxBytes, shown), mediaType };
+  } catch (error) {
+    if (error instanceof PublishError || signal?.aborted) {
+      throw error;
+    }
+    const why = deadline.aborted ? `took longer than ${limits.timeoutMs} ms` : `could not be fetched (${causeOf(error)})`;
+    throw new PublishError({ kind: 'retryable', reason: `Image ${shown} ${why}` });
+  }
+}
+
+/** Reads the body, stopping as soon as it passes the limit (Content-Length may be absent or wrong). */
+async function readAtMost(response: Response, maxBytes: number, shown: string): Promise<Buffer> {
+  const tooLarge = (): PublishError =>
+    new PublishError({ kind: 'permanent', reason: `Image ${shown} is larger than ${maxBytes} bytes` });
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      throw tooLarge(); // leaving the loop cancels the stream
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Host and path only: a signed URL's query string is a credential and must not reach a reason. */
+function describe(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? `${parsed.host}${parsed.pathname}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function causeOf(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
