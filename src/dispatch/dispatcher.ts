@@ -205,7 +205,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async publish(delivery: ClaimedDelivery): Promise<Outcome> {
-    const context = { attempts: delivery.attempts, maxAttempts: this.maxAttempts, now: this.clock.now() };
+    const publisher = this.publishers.get(delivery.platform);
+    const context = { attempts: delivery.attempts, maxAttempts: this.maxAttempts, now: this.clock.now(), idempotent: publisher.idempotentSends };
     const [material] = await this.dataSource.query<SendMaterial[]>(
       `SELECT p.text, p.platform_text, p.image_urls, p.link, ch.handle
          FROM posts p JOIN channels ch ON ch.id = $2 WHERE p.id = $1`,
@@ -217,7 +218,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     const timeout = setTimeout(() => abort.abort(new Error(`send timed out after ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
     try {
       const credentials = await this.channels.credentialsOf(delivery.channel_id);
-      const result = await this.publishers.get(delivery.platform).publish({
+      const result = await publisher.publish({
         deliveryId: delivery.id,
         channel: { id: delivery.channel_id, platform: delivery.platform, handle: material.handle },
         credentials,
@@ -229,8 +230,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       });
       return outcomeOfSuccess(result, { ...context, now: this.clock.now() });
     } catch (error) {
+      // An error no adapter classified may have struck after the request left: its outcome is unknown.
       const failure: PublishFailure =
-        error instanceof PublishError ? error.failure : { kind: 'retryable', reason: error instanceof Error ? error.message : String(error) };
+        error instanceof PublishError ? error.failure : { kind: 'unknown', reason: error instanceof Error ? error.message : String(error) };
       return outcomeOfFailure(failure, { ...context, now: this.clock.now() });
     } finally {
       clearTimeout(timeout);

@@ -1,7 +1,7 @@
 import { outcomeOfFailure, outcomeOfSuccess } from './send-outcome';
 
 const now = new Date('2026-11-22T10:00:00Z');
-const context = { attempts: 1, maxAttempts: 5, now, random: () => 0.5 };
+const context = { attempts: 1, maxAttempts: 5, now, random: () => 0.5, idempotent: false };
 
 describe('send outcome', () => {
   it('records a success as published', () => {
@@ -40,6 +40,11 @@ describe('send outcome', () => {
   it('treats duplicate content after an unknown earlier attempt as needing verification', () => {
     expect(outcomeOfFailure({ kind: 'duplicate', reason: 'dup' }, context).state).toBe('failed');
     expect(outcomeOfFailure({ kind: 'duplicate', reason: 'dup' }, { ...context, attempts: 2 }).state).toBe('needs_verification');
+  });
+
+  it('never repeats a send whose outcome is unknown unless the platform dedupes by idempotency key', () => {
+    expect(outcomeOfFailure({ kind: 'unknown', reason: 'timeout' }, context)).toMatchObject({ state: 'needs_verification' });
+    expect(outcomeOfFailure({ kind: 'unknown', reason: 'timeout' }, { ...context, idempotent: true })).toMatchObject({ state: 'scheduled' });
   });
 
   it('asks for reconnection when auth expired', () => {

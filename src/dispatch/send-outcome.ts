@@ -8,6 +8,8 @@ export interface SendContext {
   attempts: number;
   maxAttempts: number;
   now: Date;
+  /** Whether the publisher's sends are idempotent (a repeat cannot create a second post). */
+  idempotent: boolean;
   backoff?: BackoffPolicy;
   random?: () => number;
 }
@@ -51,6 +53,11 @@ export function outcomeOfFailure(failure: PublishFailure, context: SendContext):
       const dueAt = new Date(Math.max(backoff, failure.retryAt?.getTime() ?? 0));
       return { state: 'scheduled', dueAt, attempts, lastError: failure.reason };
     }
+    case 'unknown':
+      if (context.idempotent) {
+        return outcomeOfFailure({ kind: 'retryable', reason: failure.reason }, context);
+      }
+      return { state: 'needs_verification', attempts, lastError: `the outcome of the send is unknown (${failure.reason}): check the platform` };
     case 'permanent':
       return { state: 'failed', attempts, lastError: failure.reason };
     case 'duplicate':

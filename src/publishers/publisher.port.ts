@@ -31,8 +31,13 @@ export interface PublishResult {
 
 /** How a failed send is to be treated; every adapter maps its platform's errors onto these. */
 export type PublishFailure =
-  /** Try again later (5xx, timeouts, network errors); retryAt when the platform said when. */
+  /** The request was not processed: try again later (503, refused connections); retryAt when the platform said when. */
   | { kind: 'retryable'; reason: string; retryAt?: Date }
+  /**
+   * The request may or may not have been processed (a timeout or a connection lost after sending):
+   * repeated only where sends are idempotent, otherwise a person verifies it.
+   */
+  | { kind: 'unknown'; reason: string }
   /** Over a rate limit: no request to this account before `until`. */
   | { kind: 'rate_limited'; reason: string; until: Date }
   /** The platform refused the content or the request: retrying cannot help. */

@@ -1,0 +1,156 @@
+// The dispatch engine against a local X: on time, once, retried as the platform asks, recovered after a crash.
+import { FakeXApi } from './fakes/x-api';
+import { Caller, TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+interface DeliveryBody {
+  id: string;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  platformPostId: string | null;
+  url: string | null;
+}
+
+describe('dispatch to X', () => {
+  let fake: FakeXApi;
+  let t: TestApp;
+  let marketer: Caller;
+  let channelId: string;
+
+  beforeAll(async () => {
+    fake = await FakeXApi.start();
+    t = await TestApp.start({ env: { X_API_URL: fake.url, DISPATCH_TICK_MS: '100', DISPATCH_SEND_TIMEOUT_MS: '2000' } });
+    marketer = await t.member('marketer');
+    const channel = await t.admin
+      .post('/api/channels', { platform: 'x', name: 'Brand on X', handle: '@brand', credentials: fake.oauth2Credentials() })
+      .expect(201);
+    channelId = channel.body.id;
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  async function publishNow(text: string): Promise<string> {
+    const res = await marketer.post('/api/posts', { text, channelIds: [channelId], publishNow: true }).expect(201);
+    return res.body.id;
+  }
+
+  async function settled(postId: string, states = ['published', 'failed', 'needs_verification']): Promise<DeliveryBody> {
+    return waitFor(`post ${postId} to settle`, async () => {
+      const res = await marketer.get(`/api/posts/${postId}`).expect(200);
+      const [delivery] = res.body.deliveries as DeliveryBody[];
+      return states.includes(delivery.state) ? delivery : undefined;
+    });
+  }
+
+  it('publishes a due post once, recording the platform id and URL', async () => {
+    const postId = await publishNow('Hello from Holdfast');
+    const delivery = await settled(postId);
+    expect(delivery).toMatchObject({ state: 'published', attempts: 1, lastError: null });
+    const tweets = fake.tweets.filter((tweet) => tweet.text === 'Hello from Holdfast');
+    expect(tweets).toHaveLength(1);
+    expect(delivery.platformPostId).toBe(tweets[0].id);
+    expect(delivery.url).toBe(`https://x.com/brand/status/${tweets[0].id}`);
+  });
+
+  it('waits for the rate-limit reset before sending again', async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 2;
+    fake.failNext('POST /2/tweets', { status: 429, reset });
+    const postId = await publishNow('After the reset');
+    const delivery = await settled(postId);
+    expect(delivery).toMatchObject({ state: 'published' });
+    const attempts = fake.requestsTo('POST /2/tweets').filter((r) => (r.body as { text?: string }).text === 'After the reset');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1].receivedAt).toBeGreaterThanOrEqual(reset * 1000);
+  });
+
+  it('backs off after a 5xx, then succeeds', async () => {
+    fake.failNext('POST /2/tweets', { status: 503 });
+    const postId = await publishNow('Retry me');
+    const delivery = await settled(postId);
+    expect(delivery).toMatchObject({ state: 'published', attempts: 2 });
+    const attempts = fake.requestsTo('POST /2/tweets').filter((r) => (r.body as { text?: string }).text === 'Retry me');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1].receivedAt - attempts[0].receivedAt).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('never re-sends a send that timed out (X may have published it): a person verifies it', async () => {
+    fake.failNext('POST /2/tweets', { delayMs: 3000 });
+    const postId = await publishNow('Slow platform');
+    const delivery = await settled(postId);
+    expect(delivery).toMatchObject({ state: 'needs_verification', attempts: 1 });
+    expect(delivery.lastError).toContain('unknown');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fake.requestsTo('POST /2/tweets').filter((r) => (r.body as { text?: string }).text === 'Slow platform')).toHaveLength(1);
+  });
+
+  it("fails at once on a 400 or 403, with X's reason", async () => {
+    fake.failNext('POST /2/tweets', { status: 403, detail: 'You are not permitted to perform this action.' });
+    const postId = await publishNow('Forbidden words');
+    const delivery = await settled(postId);
+    expect(delivery).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(delivery.lastError).toContain('You are not permitted to perform this action.');
+  });
+
+  it("recovers a dead sender's delivery as needs_verification (X has no idempotency key), listed by the API", async () => {
+    const res = await marketer.post('/api/posts', { text: 'Sender died', channelIds: [channelId], scheduledAt: new Date(Date.now() + 3600_000).toISOString() }).expect(201);
+    const deliveryId = res.body.deliveries[0].id;
+    await t.sql(
+      `UPDATE deliveries SET state = 'publishing', lease_owner = 'dead-instance', attempts = 1, lease_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [deliveryId],
+    );
+    const delivery = await settled(res.body.id, ['needs_verification']);
+    expect(delivery.lastError).toContain('whether it was published is unknown');
+    const listed = await marketer.get('/api/deliveries?state=needs_verification').expect(200);
+    expect(listed.body.map((d: { id: string }) => d.id)).toContain(deliveryId);
+    expect(fake.tweets.some((tweet) => tweet.text === 'Sender died')).toBe(false);
+  });
+
+  it('sends nothing before its time', async () => {
+    const at = new Date(Date.now() + 1500);
+    const res = await marketer.post('/api/posts', { text: 'On the dot', channelIds: [channelId], scheduledAt: at.toISOString() }).expect(201);
+    await settled(res.body.id);
+    const [request] = fake.requestsTo('POST /2/tweets').filter((r) => (r.body as { text?: string }).text === 'On the dot');
+    expect(request.receivedAt).toBeGreaterThanOrEqual(at.getTime());
+    expect(request.receivedAt - at.getTime()).toBeLessThan(1500);
+  });
+});
+
+describe('dispatch across instances', () => {
+  it('sends each of 300 deliveries exactly once when three instances share the database', async () => {
+    const fake = await FakeXApi.start();
+    fake.rateLimit = 1_000_000;
+    fake.latencyMs = 20;
+    const env = { X_API_URL: fake.url, DISPATCH_TICK_MS: '100', DISPATCH_CONCURRENCY: '8' };
+    const first = await TestApp.start({ env, sameDatabaseAs: undefined });
+    const second = await TestApp.start({ env, sameDatabaseAs: first });
+    const third = await TestApp.start({ env, sameDatabaseAs: first });
+    try {
+      const channel = await first.admin
+        .post('/api/channels', { platform: 'x', name: 'X', handle: '@brand', credentials: fake.oauth2Credentials() })
+        .expect(201);
+      const marketer = await first.member('marketer');
+      const later = new Date(Date.now() + 3600_000).toISOString();
+      for (let i = 0; i < 300; i++) {
+        await marketer.post('/api/posts', { text: `Burst ${i}`, channelIds: [channel.body.id], scheduledAt: later }).expect(201);
+      }
+      // All due at the same instant, and every instance told at once.
+      await first.sql(`UPDATE deliveries SET due_at = now()`);
+      await first.sql(`NOTIFY holdfast_dispatch`);
+      await waitFor('all 300 published', async () => {
+        const [row] = await first.sql<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE state = 'published'`);
+        return Number(row.n) === 300 || undefined;
+      }, 60_000, 200);
+      const texts = fake.tweets.map((tweet) => tweet.text);
+      expect(texts).toHaveLength(300);
+      expect(new Set(texts).size).toBe(300);
+    } finally {
+      await third.close();
+      await second.close();
+      await first.close();
+      await fake.close();
+    }
+  }, 90_000);
+});
