@@ -1,13 +1,44 @@
 // Runs the built service (dist/) as a real process, the way `npm start` does, and talks to it over HTTP.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/free-port';
+import { testDatabaseInfo } from './test-database';
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * Builds dist/ once per test run, whichever test file asks first: files run in parallel workers, and
+ * two `nest build`s into one folder would break each other.
+ */
 export function buildService(): void {
-  execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  const runId = testDatabaseInfo().prefix;
+  const marker = join(ROOT, 'dist', `.built-${runId}`);
+  const lock = join(ROOT, '.build-lock');
+  for (;;) {
+    if (existsSync(marker)) {
+      return;
+    }
+    try {
+      mkdirSync(lock);
+    } catch {
+      // A lock left by a run that was killed mid-build is stale after two minutes.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) {
+        rmdirSync(lock);
+      }
+      execFileSync('sleep', ['0.2']);
+      continue;
+    }
+    try {
+      if (!existsSync(marker)) {
+        execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'pipe' });
+        writeFileSync(marker, '');
+      }
+    } finally {
+      rmdirSync(lock);
+    }
+  }
 }
 
 export class ServiceProcess {
