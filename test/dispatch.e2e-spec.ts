@@ -108,6 +108,42 @@ describe('dispatch to X', () => {
     expect(fake.tweets.some((tweet) => tweet.text === 'Sender died')).toBe(false);
   });
 
+  it('lets a person settle what the engine could not: confirm, resend or drop', async () => {
+    const plan = async (text: string): Promise<{ postId: string; deliveryId: string }> => {
+      const res = await marketer.post('/api/posts', { text, channelIds: [channelId], scheduledAt: new Date(Date.now() + 3600_000).toISOString() }).expect(201);
+      const deliveryId = res.body.deliveries[0].id;
+      await t.sql(`UPDATE deliveries SET state = 'needs_verification', attempts = 1 WHERE id = $1`, [deliveryId]);
+      return { postId: res.body.id, deliveryId };
+    };
+    const confirmed = await plan('Was it posted?');
+    const viewer = await t.member('viewer');
+    await viewer.post(`/api/deliveries/${confirmed.deliveryId}/resolve`, { outcome: 'published', note: 'seen' }).expect(403);
+    await marketer.post(`/api/deliveries/${confirmed.deliveryId}/resolve`, { outcome: 'published' }).expect(400);
+    const done = await marketer
+      .post(`/api/deliveries/${confirmed.deliveryId}/resolve`, { outcome: 'published', note: 'Found it on the profile', url: 'https://x.com/brand/status/1' })
+      .expect(200);
+    expect(done.body).toMatchObject({ state: 'published', url: 'https://x.com/brand/status/1' });
+    await marketer.post(`/api/deliveries/${confirmed.deliveryId}/resolve`, { outcome: 'resend', note: 'again' }).expect(409);
+
+    const resent = await plan('Not there, send again');
+    await marketer.post(`/api/deliveries/${resent.deliveryId}/resolve`, { outcome: 'resend', note: 'Not on the profile' }).expect(200);
+    expect((await settled(resent.postId)).state).toBe('published');
+    expect(fake.tweets.filter((tweet) => tweet.text === 'Not there, send again')).toHaveLength(1);
+
+    const dropped = await plan('Drop me');
+    const res = await marketer.post(`/api/deliveries/${dropped.deliveryId}/resolve`, { outcome: 'drop', note: 'Out of date' }).expect(200);
+    expect(res.body.state).toBe('cancelled');
+    const audit = await t.admin.get(`/api/audit?targetId=${dropped.deliveryId}`).expect(200);
+    expect(audit.body.items[0]).toMatchObject({ action: 'delivery.resolved_drop', reason: 'Out of date', actorId: marketer.memberId });
+  });
+
+  it('shows its work in /metrics: deliveries by state, lateness, sends by outcome', async () => {
+    const res = await t.anonymous.get('/metrics').expect(200);
+    expect(res.text).toMatch(/holdfast_deliveries\{state="published"\} [1-9]/);
+    expect(res.text).toMatch(/holdfast_dispatch_lateness_seconds_count\{platform="x"\} [1-9]/);
+    expect(res.text).toMatch(/holdfast_sends_total\{platform="x",outcome="failed"\} [1-9]/);
+  });
+
   it('sends nothing before its time', async () => {
     const at = new Date(Date.now() + 1500);
     const res = await marketer.post('/api/posts', { text: 'On the dot', channelIds: [channelId], scheduledAt: at.toISOString() }).expect(201);
@@ -115,6 +151,25 @@ describe('dispatch to X', () => {
     const [request] = fake.requestsTo('POST /2/tweets').filter((r) => (r.body as { text?: string }).text === 'On the dot');
     expect(request.receivedAt).toBeGreaterThanOrEqual(at.getTime());
     expect(request.receivedAt - at.getTime()).toBeLessThan(1500);
+  });
+});
+
+describe('dispatch wake-up', () => {
+  it('sends a post due now at once, without waiting for the next tick (LISTEN/NOTIFY)', async () => {
+    const fake = await FakeXApi.start();
+    const t = await TestApp.start({ env: { X_API_URL: fake.url, DISPATCH_TICK_MS: '60000' } });
+    try {
+      const channel = await t.admin.post('/api/channels', { platform: 'x', name: 'X', handle: '@b', credentials: fake.oauth2Credentials() }).expect(201);
+      const marketer = await t.member('marketer');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sent = Date.now();
+      await marketer.post('/api/posts', { text: 'Right now', channelIds: [channel.body.id], publishNow: true }).expect(201);
+      await waitFor('the tweet', () => fake.tweets.find((tweet) => tweet.text === 'Right now'), 5000, 10);
+      expect(fake.requestsTo('POST /2/tweets')[0].receivedAt - sent).toBeLessThan(2000);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
   });
 });
 

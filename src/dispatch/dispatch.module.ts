@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { PublishersModule } from '../publishers/publishers.module';
 import { DeliveriesController } from './deliveries.controller';
+import { DeliveriesService } from './deliveries.service';
 import { DispatchGate } from './dispatch-gate';
 import { DispatchMetrics } from './dispatch.metrics';
 import { DispatchStoreModule } from './dispatch-store.module';
@@ -10,7 +11,7 @@ import { Dispatcher } from './dispatcher';
 @Module({
   imports: [DispatchStoreModule, ChannelsModule, PublishersModule],
   controllers: [DeliveriesController],
-  providers: [Dispatcher, DispatchGate, DispatchMetrics],
+  providers: [Dispatcher, DispatchGate, DispatchMetrics, DeliveriesService],
   exports: [Dispatcher, DispatchGate],
 })
 export class DispatchModule {}
