@@ -76,17 +76,30 @@ describe('dispatch with several service processes', () => {
   }, 180_000);
 
   it('a process killed mid-burst loses nothing and sends nothing twice; its in-flight sends await verification', async () => {
-    fake.latencyMs = 300;
+    // Slow answers keep a batch in flight for a long window, so the kill lands inside one.
+    fake.latencyMs = 1500;
     const before = fake.tweets.length;
     await seedBurst(t, channelId, 400, 'Crash ');
-    const victim = await spawnInstance({ DISPATCH_SEND_TIMEOUT_MS: '1000' });
-    await waitFor('the burst under way', () => fake.tweets.length - before >= 40 || undefined, 60_000, 20);
+    const victim = await spawnInstance({ DISPATCH_SEND_TIMEOUT_MS: '4000' });
+    await waitFor(
+      'the burst under way, with sends in flight',
+      async () => {
+        if (fake.tweets.length - before < 16) {
+          return undefined;
+        }
+        return ((await countByState(t)).publishing ?? 0) >= 8 || undefined;
+      },
+      60_000,
+      20,
+    );
     await victim.stop('SIGKILL');
+    // A statement the victim sent just before dying still commits: let those land before looking.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const inFlight = await t.sql<{ id: string }>(`SELECT id FROM deliveries WHERE state = 'publishing'`);
     expect(inFlight.length).toBeGreaterThan(0);
 
     fake.latencyMs = 0;
-    const survivor = await spawnInstance({ DISPATCH_SEND_TIMEOUT_MS: '1000' });
+    const survivor = await spawnInstance({ DISPATCH_SEND_TIMEOUT_MS: '4000' });
     await survivor.healthy();
     await waitFor(
       'every crash delivery settled',

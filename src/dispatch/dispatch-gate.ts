@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 export const GATE_LOCK_CLASS = 7_061_010;
 
 export interface GatePass {
+  /** The deliveries that may be sent now; the others are no longer this dispatcher's to send. */
+  admitted: Set<string>;
   release(): Promise<void>;
 }
 
@@ -16,43 +18,41 @@ export interface GatePass {
  * waits until every send in flight in the workspace has finished and been recorded, and no send can
  * start while it holds it. That makes "once the switch answered, nothing else goes out" a property
  * of the database, true across every instance, rather than of any one process's memory.
+ *
+ * A pass covers one batch of a workspace's deliveries and is released when the whole batch is
+ * recorded, so a closing gate waits at most for the batches already admitted, never for new ones
+ * (PostgreSQL queues new shared requests behind a waiting exclusive one).
  */
 @Injectable()
 export class DispatchGate {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** A pass for this delivery, or undefined if it is no longer this dispatcher's to send. */
-  async enter(delivery: { id: string; workspaceId: string }, owner: string): Promise<GatePass | undefined> {
+  async enter(workspaceId: string, deliveryIds: string[], owner: string): Promise<GatePass> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
-    const unlock = async (): Promise<void> => {
+    let locked = false;
+    const release = async (): Promise<void> => {
       try {
-        await runner.query('SELECT pg_advisory_unlock_shared($1, hashtext($2))', [GATE_LOCK_CLASS, delivery.workspaceId]);
+        if (locked) {
+          await runner.query('SELECT pg_advisory_unlock_shared($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
+        }
       } finally {
         await runner.release();
       }
     };
     try {
-      await runner.query('SELECT pg_advisory_lock_shared($1, hashtext($2))', [GATE_LOCK_CLASS, delivery.workspaceId]);
-    } catch (error) {
-      await runner.release();
-      throw error;
-    }
-    try {
+      await runner.query('SELECT pg_advisory_lock_shared($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
+      locked = true;
       // Checked under the lock: whatever happened while we waited (a hold, a lease sweep) wins.
       const rows = (await runner.query(
-        `SELECT 1 FROM deliveries
-          WHERE id = $1 AND state = 'publishing' AND lease_owner = $2 AND lease_expires_at > now()`,
-        [delivery.id, owner],
-      )) as unknown[];
-      if (rows.length === 0) {
-        await unlock();
-        return undefined;
-      }
+        `SELECT id FROM deliveries
+          WHERE id = ANY($1) AND state = 'publishing' AND lease_owner = $2 AND lease_expires_at > now()`,
+        [deliveryIds, owner],
+      )) as { id: string }[];
+      return { admitted: new Set(rows.map((row) => row.id)), release };
     } catch (error) {
-      await unlock();
+      await release();
       throw error;
     }
-    return { release: unlock };
   }
 }

@@ -15,28 +15,28 @@ import { ChannelsService } from '../channels/channels.service';
 import { Clock } from '../common/clock';
 import type { Env } from '../config/env';
 import { PublisherRegistry } from '../publishers/publisher.registry';
+import { CredentialVault } from '../secrets/credential-vault';
 import { PublishError, PublishFailure } from '../publishers/publisher.port';
 import { DISPATCH_CHANNEL } from './deliveries.repository';
 import { DispatchGate } from './dispatch-gate';
 import { DispatchMetrics } from './dispatch.metrics';
+import { OutcomeRecorder } from './outcome-recorder';
 import { Outcome, outcomeOfFailure, outcomeOfSuccess } from './send-outcome';
 
+/** A claimed delivery with everything its send needs, read in the claim itself. */
 interface ClaimedDelivery {
   id: string;
   workspace_id: string;
-  post_id: string;
   channel_id: string;
   platform: Platform;
   due_at: Date;
   attempts: number;
-}
-
-interface SendMaterial {
   text: string;
   platform_text: Partial<Record<Platform, string>>;
   image_urls: string[];
   link: string | null;
   handle: string;
+  credentials_sealed: string;
 }
 
 @Injectable()
@@ -46,6 +46,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perPlatform = new Map<Platform, number>();
+  private readonly recorder: OutcomeRecorder;
   private listener?: Client;
   private stopping = false;
   private ticking = false;
@@ -65,8 +66,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly publishers: PublisherRegistry,
     private readonly channels: ChannelsService,
     private readonly metrics: DispatchMetrics,
+    private readonly vault: CredentialVault,
     private readonly clock: Clock,
   ) {
+    this.recorder = new OutcomeRecorder(dataSource, this.owner);
     this.tickMs = config.get('DISPATCH_TICK_MS', { infer: true });
     this.concurrency = config.get('DISPATCH_CONCURRENCY', { infer: true });
     this.platformConcurrency = config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true });
@@ -141,8 +144,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         continue;
       }
       const claimed = await this.claimDueDeliveries(platform, free);
+      const byWorkspace = new Map<string, ClaimedDelivery[]>();
       for (const delivery of claimed) {
-        this.start(delivery);
+        byWorkspace.set(delivery.workspace_id, [...(byWorkspace.get(delivery.workspace_id) ?? []), delivery]);
+      }
+      for (const batch of byWorkspace.values()) {
+        this.start(platform, batch);
       }
       if (claimed.length === free) {
         this.again = true; // more may be due: claim again once slots free up
@@ -150,77 +157,93 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** Takes due deliveries of one platform; SKIP LOCKED lets every instance claim different rows at once. */
+  /**
+   * Takes due deliveries of one platform, with their content and sealed credentials, in one
+   * statement; SKIP LOCKED lets every instance claim different rows at the same moment.
+   */
   private async claimDueDeliveries(platform: Platform, limit: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.dataSource.query<[ClaimedDelivery[], number]>(
-      `UPDATE deliveries d
-          SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000),
-              attempts = d.attempts + 1, updated_at = now()
-        WHERE d.id IN (
-          SELECT c.id FROM deliveries c
-           WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= now()
-             AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND ch.send_not_before > now())
-           ORDER BY c.due_at
-           LIMIT $4
-           FOR UPDATE SKIP LOCKED)
-        RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts`,
+    return this.dataSource.query<ClaimedDelivery[]>(
+      `WITH claimed AS (
+         UPDATE deliveries d
+            SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000),
+                attempts = d.attempts + 1, updated_at = now()
+          WHERE d.id IN (
+            SELECT c.id FROM deliveries c
+             WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= now()
+               AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND ch.send_not_before > now())
+             ORDER BY c.due_at
+             LIMIT $4
+             FOR UPDATE SKIP LOCKED)
+          RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts)
+       SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts,
+              p.text, p.platform_text, p.image_urls, p.link, ch.handle, ch.credentials_sealed
+         FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
+        ORDER BY claimed.due_at`,
       [this.owner, this.leaseMs, platform, limit],
     );
-    return rows[0];
   }
 
-  private start(delivery: ClaimedDelivery): void {
-    this.perPlatform.set(delivery.platform, (this.perPlatform.get(delivery.platform) ?? 0) + 1);
-    this.metrics.inFlight.inc();
-    const send = this.send(delivery)
-      .catch((error: unknown) => this.logger.error({ err: error, deliveryId: delivery.id }, 'Send crashed; its lease will expire'))
+  private start(platform: Platform, batch: ClaimedDelivery[]): void {
+    this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? 0) + batch.length);
+    this.metrics.inFlight.inc(batch.length);
+    const run = this.sendBatch(batch)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, deliveryIds: batch.map((d) => d.id) }, 'Send batch crashed; its leases will expire'),
+      )
       .finally(() => {
-        this.inFlight.delete(delivery.id);
-        this.perPlatform.set(delivery.platform, (this.perPlatform.get(delivery.platform) ?? 1) - 1);
-        this.metrics.inFlight.dec();
+        for (const delivery of batch) {
+          this.inFlight.delete(delivery.id);
+        }
+        this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? batch.length) - batch.length);
+        this.metrics.inFlight.dec(batch.length);
         if (!this.stopping) {
           void this.tick();
         }
       });
-    this.inFlight.set(delivery.id, send);
+    for (const delivery of batch) {
+      this.inFlight.set(delivery.id, run);
+    }
   }
 
-  private async send(delivery: ClaimedDelivery): Promise<void> {
-    const started = this.clock.now();
-    if (delivery.attempts === 1) {
-      this.metrics.lateness.observe({ platform: delivery.platform }, Math.max(0, started.getTime() - new Date(delivery.due_at).getTime()) / 1000);
+  /** One workspace's batch: pass the gate once, send each, record each, then leave the gate. */
+  private async sendBatch(batch: ClaimedDelivery[]): Promise<void> {
+    const started = this.clock.now().getTime();
+    for (const delivery of batch.filter((d) => d.attempts === 1)) {
+      this.metrics.lateness.observe({ platform: delivery.platform }, Math.max(0, started - new Date(delivery.due_at).getTime()) / 1000);
     }
-    const pass = await this.gate.enter({ id: delivery.id, workspaceId: delivery.workspace_id }, this.owner);
-    if (!pass) {
-      this.logger.warn({ deliveryId: delivery.id }, 'Delivery no longer ours at the gate; not sent');
-      return;
-    }
+    const pass = await this.gate.enter(batch[0].workspace_id, batch.map((d) => d.id), this.owner);
     try {
-      const outcome = await this.publish(delivery);
-      this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
-      await this.record(delivery, outcome);
+      const credentials = new Map<string, Record<string, string>>();
+      await Promise.all(
+        batch.map(async (delivery) => {
+          if (!pass.admitted.has(delivery.id)) {
+            this.logger.warn({ deliveryId: delivery.id }, 'Delivery no longer ours at the gate; not sent');
+            return;
+          }
+          if (!credentials.has(delivery.channel_id)) {
+            credentials.set(delivery.channel_id, this.vault.open(delivery.credentials_sealed, delivery.channel_id));
+          }
+          const outcome = await this.publish(delivery, credentials.get(delivery.channel_id)!);
+          this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
+          await this.recorder.record(delivery.id, delivery.channel_id, outcome);
+        }),
+      );
     } finally {
       await pass.release();
     }
   }
 
-  private async publish(delivery: ClaimedDelivery): Promise<Outcome> {
+  private async publish(delivery: ClaimedDelivery, credentials: Record<string, string>): Promise<Outcome> {
     const publisher = this.publishers.get(delivery.platform);
     const context = { attempts: delivery.attempts, maxAttempts: this.maxAttempts, now: this.clock.now(), idempotent: publisher.idempotentSends };
-    const [material] = await this.dataSource.query<SendMaterial[]>(
-      `SELECT p.text, p.platform_text, p.image_urls, p.link, ch.handle
-         FROM posts p JOIN channels ch ON ch.id = $2 WHERE p.id = $1`,
-      [delivery.post_id, delivery.channel_id],
-    );
-    const fields = { text: material.text, platformText: material.platform_text, imageUrls: material.image_urls, link: material.link };
+    const fields = { text: delivery.text, platformText: delivery.platform_text, imageUrls: delivery.image_urls, link: delivery.link };
     const content = contentFor(delivery.platform, fields);
     const abort = new AbortController();
     const timeout = setTimeout(() => abort.abort(new Error(`send timed out after ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
     try {
-      const credentials = await this.channels.credentialsOf(delivery.channel_id);
       const result = await publisher.publish({
         deliveryId: delivery.id,
-        channel: { id: delivery.channel_id, platform: delivery.platform, handle: material.handle },
+        channel: { id: delivery.channel_id, platform: delivery.platform, handle: delivery.handle },
         credentials,
         text: composeText(delivery.platform, content),
         imageUrls: content.imageUrls,
@@ -236,38 +259,6 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       return outcomeOfFailure(failure, { ...context, now: this.clock.now() });
     } finally {
       clearTimeout(timeout);
-    }
-  }
-
-  /** Writes the outcome only if this dispatcher still holds the delivery (fencing by lease owner). */
-  private async record(delivery: ClaimedDelivery, outcome: Outcome): Promise<void> {
-    const published = outcome.published;
-    const result = await this.dataSource.query<[unknown[], number]>(
-      `UPDATE deliveries
-          SET state = $3, due_at = COALESCE($4, due_at), attempts = $5, last_error = $6,
-              platform_post_id = COALESCE($7, platform_post_id), url = COALESCE($8, url),
-              published_at = CASE WHEN $3 = 'published' THEN now() ELSE published_at END,
-              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = $1 AND state = 'publishing' AND lease_owner = $2`,
-      [delivery.id, this.owner, outcome.state, outcome.dueAt ?? null, outcome.attempts, outcome.lastError, published?.platformPostId ?? null, published?.url ?? null],
-    );
-    if (result[1] === 0) {
-      this.logger.error({ deliveryId: delivery.id, outcome: outcome.state }, 'Lease lost before the outcome was recorded');
-      if (published) {
-        // The sweep already asked a person to verify it: tell them where it went.
-        await this.dataSource.query(
-          `UPDATE deliveries SET platform_post_id = $2, url = $3,
-                  last_error = 'published by a send whose lease had expired; confirm and mark it published'
-            WHERE id = $1 AND state = 'needs_verification'`,
-          [delivery.id, published.platformPostId, published.url],
-        );
-      }
-    }
-    if (outcome.channelNotBefore) {
-      await this.dataSource.query(
-        'UPDATE channels SET send_not_before = GREATEST(COALESCE(send_not_before, $2), $2) WHERE id = $1',
-        [delivery.channel_id, outcome.channelNotBefore],
-      );
     }
   }
 

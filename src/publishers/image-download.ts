@@ -78,7 +78,9 @@ function describe(url: string): string | undefined {
   }
 }
 
+/** fetch() says only "fetch failed"; the cause says why. Duck-typed: node's errors may come from another realm. */
 function causeOf(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
+  const { message, cause } = (typeof error === 'object' && error !== null ? error : {}) as { message?: unknown; cause?: { message?: unknown } };
+  const why = typeof cause?.message === 'string' ? cause.message : message;
+  return typeof why === 'string' ? why : String(error);
 }

@@ -133,29 +133,41 @@ describe('classifyXFailure', () => {
     expect(classifyXFailure(error, now)).toMatchObject({ kind: 'rate_limited', until: new Date(inSeconds(90) * 1000) });
   });
 
-  it('treats an unreachable X as retryable', () => {
-    const error = new ApiRequestError('Request failed.', {
-      request: {} as ClientRequest,
-      requestError: new Error('connect ECONNREFUSED 127.0.0.1:443'),
-    });
-    expect(classifyXFailure(error, now)).toEqual({
+  // Built as twitter-api-v2 builds it (request-handler.helper createRequestError).
+  const transportError = (message: string, code?: string): ApiRequestError =>
+    new ApiRequestError('Request failed.', { request: {} as ClientRequest, error: Object.assign(new Error(message), { code }) });
+
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])('treats a connection never made (%s) as retryable', (code) => {
+    expect(classifyXFailure(transportError(`connect ${code} api.x.com`, code), now)).toEqual({
       kind: 'retryable',
-      reason: 'X could not be reached: connect ECONNREFUSED 127.0.0.1:443',
+      reason: `X could not be reached: connect ${code} api.x.com`,
     });
   });
 
-  it('treats a cut-off answer as retryable', () => {
+  it('treats a request lost after it left as of unknown outcome', () => {
+    for (const error of [transportError('read ECONNRESET', 'ECONNRESET'), transportError('Request timeout.')]) {
+      expect(classifyXFailure(error, now)).toEqual({
+        kind: 'unknown',
+        reason: expect.stringMatching(/^No answer from X \((read ECONNRESET|Request timeout\.)\): X may have processed the request$/),
+      });
+    }
+  });
+
+  it('treats a cut-off answer as of unknown outcome', () => {
     const error = new ApiPartialResponseError('Request failed with partial response', {
       request: {} as ClientRequest,
       response: {} as IncomingMessage,
       responseError: new Error('socket hang up'),
       rawContent: '{"da',
     });
-    expect(classifyXFailure(error, now)).toEqual({ kind: 'retryable', reason: "X's answer was cut off: socket hang up" });
+    expect(classifyXFailure(error, now)).toEqual({
+      kind: 'unknown',
+      reason: "X's answer was cut off (socket hang up): X may have processed the request",
+    });
   });
 
-  it('treats anything else as retryable', () => {
-    expect(classifyXFailure(new TypeError('boom'), now)).toEqual({ kind: 'retryable', reason: 'X request failed: boom' });
+  it('treats anything else as of unknown outcome', () => {
+    expect(classifyXFailure(new TypeError('boom'), now)).toEqual({ kind: 'unknown', reason: 'X request failed: boom' });
   });
 });
 

@@ -11,6 +11,8 @@ export interface XErrorResponse {
 /** X sends no Retry-After: when a 429 carries no usable reset, wait this long. */
 const RATE_LIMIT_FALLBACK_MS = 60_000;
 const REASON_MAX_LENGTH = 500;
+/** Failures to resolve or connect: nothing was sent, so nothing can have been processed. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 /** X's wording since v1.1 ("You are not allowed to create a Tweet with duplicate content."). */
 const DUPLICATE_CONTENT = /duplicate content/i;
 
@@ -28,6 +30,8 @@ export function classifyXResponse(response: XErrorResponse, now: Date): PublishF
   if (status === 403 && DUPLICATE_CONTENT.test(problem.reason ?? '')) {
     return { kind: 'duplicate', reason: clip(said) };
   }
+  // X answered, so X decided; should a 5xx hide a post that went through, X's duplicate-content check
+  // turns the repeat into `duplicate`.
   if (status >= 500 || status === 408) {
     return { kind: 'retryable', reason: clip(`X answered ${status}: ${said}`) };
   }
@@ -37,26 +41,31 @@ export function classifyXResponse(response: XErrorResponse, now: Date): PublishF
   return { kind: 'retryable', reason: `X answered an unexpected HTTP ${status}` };
 }
 
-/** Classifies anything a twitter-api-v2 call threw: answers by status, transport failures as retryable. */
+/**
+ * Classifies anything a twitter-api-v2 call threw: answers by their status; a connection that was never
+ * made as retryable; any other transport failure as unknown, since X may have processed the request
+ * before its answer was lost.
+ */
 export function classifyXFailure(error: unknown, now: Date): PublishFailure {
   if (error instanceof ApiResponseError) {
     return classifyXResponse({ status: error.code, headers: error.headers, body: error.data }, now);
   }
-  // The request may have reached X before the answer was lost, so these are "try again" rather than
-  // "failed"; for posts, X's duplicate-content check turns a repeat of a published post into `duplicate`.
   if (error instanceof ApiPartialResponseError) {
-    return { kind: 'retryable', reason: clip(`X's answer was cut off: ${error.responseError.message}`) };
+    return { kind: 'unknown', reason: clip(`X's answer was cut off (${messageOf(error.responseError) ?? 'no detail'}): X may have processed the request`) };
   }
   if (error instanceof ApiRequestError) {
-    return { kind: 'retryable', reason: clip(`X could not be reached: ${error.requestError.message}`) };
+    const cause = transportCause(error);
+    return NOT_SENT.has(cause.code ?? '')
+      ? { kind: 'retryable', reason: clip(`X could not be reached: ${cause.message}`) }
+      : { kind: 'unknown', reason: clip(`No answer from X (${cause.message}): X may have processed the request`) };
   }
-  return { kind: 'retryable', reason: clip(`X request failed: ${error instanceof Error ? error.message : String(error)}`) };
+  return { kind: 'unknown', reason: clip(`X request failed: ${messageOf(error) ?? String(error)}`) };
 }
 
 /**
  * Classifies a failed OAuth 2.0 refresh. X answers 400 `invalid_request` for a revoked or already
  * rotated refresh token and 401 for a wrong client: only a person can fix those. An unreachable or
- * overloaded token endpoint says nothing about the token, so it stays retryable.
+ * overloaded token endpoint says nothing about the token: that is classified like any other call.
  */
 export function classifyXRefreshFailure(error: unknown, now: Date): PublishFailure {
   if (error instanceof ApiResponseError && (error.code === 400 || error.code === 401)) {
@@ -94,6 +103,14 @@ export function rateLimitEnd(headers: XErrorResponse['headers'], now: Date): Dat
   return new Date(future.length > 0 ? Math.max(...future) : now.getTime() + RATE_LIMIT_FALLBACK_MS);
 }
 
+/** twitter-api-v2 1.29 stores the cause as `error` while its `requestError` getter reads `requestError`. */
+function transportCause(error: ApiRequestError): { message: string; code?: string } {
+  const options = (error as unknown as { _options?: { error?: unknown; requestError?: unknown } })._options;
+  const cause = options?.requestError ?? options?.error;
+  const code = isRecord(cause) && typeof cause.code === 'string' ? cause.code : undefined;
+  return { message: messageOf(cause) ?? 'no detail', code };
+}
+
 interface Problem {
   /** X's detail (or title), with the per-field messages of an invalid request appended. */
   reason?: string;
@@ -126,6 +143,11 @@ function header(value: string | string[] | undefined): string | undefined {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Duck-typed: errors from node's internals may come from another realm, where instanceof Error fails. */
+function messageOf(value: unknown): string | undefined {
+  return isRecord(value) && typeof value.message === 'string' ? value.message : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -48,7 +48,7 @@ interface ProcessingInfo {
   error?: { message?: string };
 }
 
-/** One send: what it may redact, and whether the post request has gone out (an abort after it is ambiguous). */
+/** One send: what it may redact, and whether the post request has gone out (a failure after that is ambiguous). */
 interface Send {
   request: PublishRequest;
   secrets: string[];
@@ -128,17 +128,23 @@ export class XPublisher implements Publisher {
     }
     send.secrets.push(result.accessToken, ...(result.refreshToken ? [result.refreshToken] : []));
     // X rotates refresh tokens: the old one is dead now, so the new ones are handed over before anything else.
-    await request.onCredentialsRefreshed?.({
-      ...request.credentials,
-      accessToken: result.accessToken,
-      refreshToken: result.refreshToken ?? renewal.refreshToken,
-      expiresAt: new Date(this.clock.now().getTime() + result.expiresIn * 1000).toISOString(),
-    });
+    try {
+      await request.onCredentialsRefreshed?.({
+        ...request.credentials,
+        accessToken: result.accessToken,
+        refreshToken: result.refreshToken ?? renewal.refreshToken,
+        expiresAt: new Date(this.clock.now().getTime() + result.expiresIn * 1000).toISOString(),
+      });
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new PublishError({ kind: 'retryable', reason: `The refreshed X tokens could not be kept: ${why}` });
+    }
     this.logger.log(`Refreshed the X access token of channel ${request.channel.id} (delivery ${request.deliveryId})`);
     return result.accessToken;
   }
 
   private async createPost(client: TwitterApi, send: Send, images: DownloadedImage[]): Promise<string> {
+    send.postRequested = false; // a run again after a 401, which created nothing
     const mediaIds: string[] = [];
     for (const [index, image] of images.entries()) {
       mediaIds.push(await this.upload(client, image, index + 1, send.request.signal));
@@ -194,23 +200,27 @@ export class XPublisher implements Publisher {
   }
 
   private failureOf(error: unknown, send: Send): PublishFailure {
-    if (error instanceof PublishError) {
-      return error.failure;
-    }
-    if (send.request.signal?.aborted) {
-      return {
-        kind: 'retryable',
-        reason: send.postRequested
-          ? 'Aborted while X was creating the post: it may have been published'
-          : 'Aborted before the post was sent to X',
-      };
-    }
-    return classifyXFailure(error, this.clock.now());
+    const { signal } = send.request;
+    const failure: PublishFailure =
+      error instanceof PublishError
+        ? error.failure
+        : signal?.aborted
+          ? { kind: 'unknown', reason: `Aborted (${reasonOf(signal)}) ${send.postRequested ? 'while X was creating the post' : 'before the post was sent to X'}` }
+          : classifyXFailure(error, this.clock.now());
+    // Only the post request publishes: a lost answer to a download, an upload or a refresh leaves nothing on X.
+    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
 
   private isDue(expiresAt: string | undefined): boolean {
     return expiresAt !== undefined && Date.parse(expiresAt) - EXPIRY_MARGIN_MS <= this.clock.now().getTime();
   }
+}
+
+/** Why the send was aborted, as its owner put it (e.g. "send timed out after 30000 ms"). */
+function reasonOf(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  const message = typeof reason === 'object' && reason !== null ? (reason as { message?: unknown }).message : reason;
+  return typeof message === 'string' && message !== '' ? message : 'aborted';
 }
 
 /** Channels validate these fields when connected; a record that no longer fits needs a person, like a dead token. */

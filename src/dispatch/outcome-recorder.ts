@@ -1,0 +1,108 @@
+// Writes send outcomes in batches: one UPDATE for every outcome that arrived within a few milliseconds.
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Outcome } from './send-outcome';
+
+interface Pending {
+  deliveryId: string;
+  channelId: string;
+  outcome: Outcome;
+  done: (recorded: boolean) => void;
+  failed: (error: unknown) => void;
+}
+
+const FLUSH_AFTER_MS = 5;
+const MAX_BATCH = 500;
+
+export class OutcomeRecorder {
+  private readonly logger = new Logger(OutcomeRecorder.name);
+  private pending: Pending[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Fences every write: only deliveries this dispatcher still holds are recorded. */
+    private readonly owner: string,
+  ) {}
+
+  /** Resolves once written: true if recorded, false if the lease had been lost (the sweep took it). */
+  record(deliveryId: string, channelId: string, outcome: Outcome): Promise<boolean> {
+    return new Promise((done, failed) => {
+      this.pending.push({ deliveryId, channelId, outcome, done, failed });
+      if (this.pending.length >= MAX_BATCH) {
+        void this.flush();
+      } else {
+        this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+      }
+    });
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending.splice(0, this.pending.length);
+    if (batch.length === 0) {
+      return;
+    }
+    try {
+      const written = await this.write(batch);
+      await this.afterWrite(batch, written);
+      for (const entry of batch) {
+        entry.done(written.has(entry.deliveryId));
+      }
+    } catch (error) {
+      for (const entry of batch) {
+        entry.failed(error);
+      }
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<Set<string>> {
+    const column = <T>(pick: (p: Pending) => T): T[] => batch.map(pick);
+    const [rows] = await this.dataSource.query<[{ id: string }[], number]>(
+      `UPDATE deliveries d
+          SET state = v.state, due_at = COALESCE(v.due_at, d.due_at), attempts = v.attempts, last_error = v.last_error,
+              platform_post_id = COALESCE(v.platform_post_id, d.platform_post_id), url = COALESCE(v.url, d.url),
+              published_at = CASE WHEN v.state = 'published' THEN now() ELSE d.published_at END,
+              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[])
+              AS v(id, state, due_at, attempts, last_error, platform_post_id, url)
+        WHERE d.id = v.id AND d.state = 'publishing' AND d.lease_owner = $8
+        RETURNING d.id`,
+      [
+        column((p) => p.deliveryId),
+        column((p) => p.outcome.state),
+        column((p) => p.outcome.dueAt ?? null),
+        column((p) => p.outcome.attempts),
+        column((p) => p.outcome.lastError),
+        column((p) => p.outcome.published?.platformPostId ?? null),
+        column((p) => p.outcome.published?.url ?? null),
+        this.owner,
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  private async afterWrite(batch: Pending[], written: Set<string>): Promise<void> {
+    for (const { deliveryId, channelId, outcome } of batch) {
+      if (!written.has(deliveryId)) {
+        this.logger.error({ deliveryId, outcome: outcome.state }, 'Lease lost before the outcome was recorded');
+        if (outcome.published) {
+          // The sweep already asked a person to verify it: tell them where it went.
+          await this.dataSource.query(
+            `UPDATE deliveries SET platform_post_id = $2, url = $3,
+                    last_error = 'published by a send whose lease had expired; confirm it and mark it published'
+              WHERE id = $1 AND state = 'needs_verification'`,
+            [deliveryId, outcome.published.platformPostId, outcome.published.url],
+          );
+        }
+      }
+      if (outcome.channelNotBefore) {
+        await this.dataSource.query(
+          'UPDATE channels SET send_not_before = GREATEST(COALESCE(send_not_before, $2), $2) WHERE id = $1',
+          [channelId, outcome.channelNotBefore],
+        );
+      }
+    }
+  }
+}
