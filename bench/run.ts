@@ -1,0 +1,26 @@
+// `npm run bench [-- burst|calendar|create-post]`: runs the named benchmarks (all by default), one after another.
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  burst: async () => (await import('./burst')).main(),
+  calendar: async () => (await import('./calendar')).main(),
+  'create-post': async () => (await import('./create-post')).main(),
+};
+
+async function run(): Promise<void> {
+  const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);
+  for (const name of names) {
+    const bench = BENCHMARKS[name];
+    if (!bench) {
+      throw new Error(`Unknown benchmark ${name}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
+    }
+    process.stdout.write(`\n=== ${name} ===\n`);
+    await bench();
+  }
+}
+
+run().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
