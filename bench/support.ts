@@ -1,7 +1,7 @@
 // What every benchmark needs: an embedded PostgreSQL of its own, the real app on it, and honest figures.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../src/app.factory';
@@ -60,5 +60,5 @@ export function ms(value: number): string {
 
 /** The line every benchmark ends with: how to get these figures again. */
 export function reproduce(what: string): string {
-  return `Reproduce: npm run bench -- ${what}   (on ${process.platform}/${process.arch}, Node ${process.version}, ${require('node:os').cpus().length} cores)`;
+  return `Reproduce: npm run bench -- ${what}   (on ${process.platform}/${process.arch}, Node ${process.version}, ${cpus().length} cores)`;
 }
