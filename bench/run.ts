@@ -1,9 +1,9 @@
 // `npm run bench [-- burst|calendar|create-post]`: runs the named benchmarks (all by default), one after another.
-const BENCHMARKS: Record<string, () => Promise<void>> = {
-  burst: async () => (await import('./burst')).main(),
-  calendar: async () => (await import('./calendar')).main(),
-  'create-post': async () => (await import('./create-post')).main(),
-};
+import { main as burst } from './burst';
+import { main as calendar } from './calendar';
+import { main as createPost } from './create-post';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, 'create-post': createPost };
 
 async function run(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);

@@ -39,16 +39,23 @@ interface ClaimedDelivery {
   credentials_sealed: string;
 }
 
+/** Each batch in flight holds a database connection for its gate pass; keep well under the pool size. */
+const MAX_BATCHES_IN_FLIGHT = 8;
+
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(Dispatcher.name);
   /** Fences every write of a send: a dispatcher records only deliveries it still holds. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Deliveries being sent by this instance (their slots), and the batches doing it. */
+  private readonly inFlight = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
   private readonly perPlatform = new Map<Platform, number>();
   private readonly recorder: OutcomeRecorder;
   private listener?: Client;
   private stopping = false;
+  /** Batches holding a gate pass (each holds one database connection). */
+  private batches = 0;
   private ticking = false;
   private again = false;
 
@@ -98,7 +105,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       this.scheduler.deleteInterval('dispatch');
     }
     await this.listener?.end().catch(() => undefined);
-    const drained = Promise.allSettled([...this.inFlight.values()]);
+    const drained = Promise.allSettled([...this.running]);
     const limit = new Promise((resolve) => setTimeout(resolve, this.sendTimeoutMs + 5000).unref());
     await Promise.race([drained, limit]);
   }
@@ -128,8 +135,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Resolves when nothing is in flight (tests and benchmarks). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0 || this.ticking) {
-      await Promise.allSettled([...this.inFlight.values()]);
+    while (this.running.size > 0 || this.ticking) {
+      await Promise.allSettled([...this.running]);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -140,7 +147,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         continue;
       }
       const free = Math.min(this.concurrency - this.inFlight.size, this.platformConcurrency - (this.perPlatform.get(platform) ?? 0));
-      if (free <= 0) {
+      // Claim in batches worth their gate pass and claim query, unless the engine would sit idle.
+      const worthwhile = this.inFlight.size === 0 || free >= Math.max(1, Math.floor(this.platformConcurrency / 4));
+      if (free <= 0 || !worthwhile || this.batches >= MAX_BATCHES_IN_FLIGHT) {
         continue;
       }
       const claimed = await this.claimDueDeliveries(platform, free);
@@ -184,29 +193,36 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private start(platform: Platform, batch: ClaimedDelivery[]): void {
+    this.batches++;
     this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? 0) + batch.length);
     this.metrics.inFlight.inc(batch.length);
-    const run = this.sendBatch(batch)
+    // A slot frees as soon as its own send is answered, so claiming goes on while a batch's slowest send finishes.
+    const settle = (delivery: ClaimedDelivery): void => {
+      if (this.inFlight.delete(delivery.id)) {
+        this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? 1) - 1);
+        this.metrics.inFlight.dec();
+        if (!this.stopping) {
+          void this.tick();
+        }
+      }
+    };
+    const run = this.sendBatch(batch, settle)
       .catch((error: unknown) =>
         this.logger.error({ err: error, deliveryIds: batch.map((d) => d.id) }, 'Send batch crashed; its leases will expire'),
       )
       .finally(() => {
-        for (const delivery of batch) {
-          this.inFlight.delete(delivery.id);
-        }
-        this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? batch.length) - batch.length);
-        this.metrics.inFlight.dec(batch.length);
-        if (!this.stopping) {
-          void this.tick();
-        }
+        this.batches--;
+        this.running.delete(run);
+        batch.forEach(settle);
       });
     for (const delivery of batch) {
-      this.inFlight.set(delivery.id, run);
+      this.inFlight.add(delivery.id);
     }
+    this.running.add(run);
   }
 
   /** One workspace's batch: pass the gate once, send each, record each, then leave the gate. */
-  private async sendBatch(batch: ClaimedDelivery[]): Promise<void> {
+  private async sendBatch(batch: ClaimedDelivery[], settle: (delivery: ClaimedDelivery) => void): Promise<void> {
     const started = this.clock.now().getTime();
     for (const delivery of batch.filter((d) => d.attempts === 1)) {
       this.metrics.lateness.observe({ platform: delivery.platform }, Math.max(0, started - new Date(delivery.due_at).getTime()) / 1000);
@@ -225,6 +241,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
           }
           const outcome = await this.publish(delivery, credentials.get(delivery.channel_id)!);
           this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
+          // The platform slot is free once the request is answered; the gate pass waits for the record.
+          settle(delivery);
           await this.recorder.record(delivery.id, delivery.channel_id, outcome);
         }),
       );

@@ -15,7 +15,7 @@ export class XClients {
   private readonly plainHttpAgent?: Agent;
 
   constructor(private readonly baseUrl: string) {
-    this.plainHttpAgent = baseUrl.startsWith('http:') ? new Agent() : undefined;
+    this.plainHttpAgent = baseUrl.startsWith('http:') ? new Agent({ keepAlive: true }) : undefined;
   }
 
   create(auth: XAuth, signal?: AbortSignal): TwitterApi {
