@@ -65,4 +65,14 @@ export interface Publisher {
   readonly idempotentSends: boolean;
   /** Publishes, or throws PublishError with the classified failure (any other error is treated as retryable). */
   publish(request: PublishRequest): Promise<PublishResult>;
+  /**
+   * The connection check: asks the platform's identity endpoint which account the credentials reach.
+   * Reads only, never posts; throws PublishError (auth_expired when the credentials no longer work).
+   */
+  verify(request: { channel: { id: string; platform: Platform; handle: string }; credentials: Record<string, string>; signal?: AbortSignal }): Promise<{ accountId: string; handle: string; displayName: string | null; url: string | null }>;
 }
+
+/** What a connection check found: the account the credentials reach. */
+export type VerifiedAccount = Awaited<ReturnType<Publisher['verify']>>;
+/** What a connection check is given. */
+export type VerifyRequest = Parameters<Publisher['verify']>[0];

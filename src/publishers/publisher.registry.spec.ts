@@ -11,6 +11,7 @@ const adapter = (platform: Publisher['platform']): Publisher => ({
   platform,
   idempotentSends: false,
   publish: () => Promise.reject(new Error('not in this test')),
+  verify: () => Promise.reject(new Error('not in this test')),
 });
 
 describe('PublisherRegistry', () => {

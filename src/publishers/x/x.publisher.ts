@@ -6,7 +6,15 @@ import type { IParsedOAuth2TokenResult, SendTweetV2Params, TwitterApi } from 'tw
 import { Clock } from '../../common/clock';
 import type { Env } from '../../config/env';
 import { downloadImage, type DownloadedImage } from '../image-download';
-import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult } from '../publisher.port';
+import {
+  PublishError,
+  type Publisher,
+  type PublishFailure,
+  type PublishRequest,
+  type PublishResult,
+  type VerifiedAccount,
+  type VerifyRequest,
+} from '../publisher.port';
 import { XClients } from './x-client';
 import { classifyXFailure, classifyXRefreshFailure, isXUnauthorized, withoutSecrets } from './x-errors';
 
@@ -84,6 +92,34 @@ export class XPublisher implements Publisher {
       return { platformPostId: id, url: `https://x.com/${request.channel.handle.replace(/^@/, '')}/status/${id}` };
     } catch (error) {
       throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
+    }
+  }
+
+  /**
+   * GET /2/users/me as the channel's user. It never refreshes a token: X rotates refresh tokens and a
+   * check has nowhere to keep the new ones, so a rejected token that the next send can renew is
+   * reported as retryable rather than as credentials to reconnect.
+   */
+  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    const secrets = SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean);
+    try {
+      request.signal?.throwIfAborted();
+      const credentials = readCredentials(request.credentials);
+      const client =
+        credentials.authType === 'oauth1'
+          ? this.clients.create(credentials, request.signal)
+          : this.clients.create(credentials.accessToken, request.signal);
+      const { data } = await client.v2.me();
+      return { accountId: data.id, handle: `@${data.username}`, displayName: data.name || null, url: `https://x.com/${data.username}` };
+    } catch (error) {
+      let failure: PublishFailure = error instanceof PublishError ? error.failure : classifyXFailure(error, this.clock.now());
+      const raw = request.credentials;
+      if (failure.kind === 'auth_expired' && raw.authType === 'oauth2' && raw.refreshToken && raw.clientId) {
+        failure = { kind: 'retryable', reason: `${failure.reason}; the next send renews the token with the channel's refresh token` };
+      } else if (failure.kind === 'unknown') {
+        failure = { kind: 'retryable', reason: failure.reason }; // a read: nothing can have been created
+      }
+      throw new PublishError(withoutSecrets(failure, secrets));
     }
   }
 
