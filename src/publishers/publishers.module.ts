@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
 import { PUBLISHERS, type Publisher } from './publisher.port';
 import { PublisherRegistry } from './publisher.registry';
+import { MastodonPublisher } from './mastodon/mastodon.publisher';
 import { XPublisher } from './x/x.publisher';
+import { FacebookPublisher } from './facebook/facebook.publisher';
+import { InstagramPublisher } from './instagram/instagram.publisher';
 
 @Module({
   providers: [
     XPublisher,
+    MastodonPublisher,
+    FacebookPublisher,
+    InstagramPublisher,
     // Each new adapter is added here, in the provider list and in `inject`.
-    { provide: PUBLISHERS, inject: [XPublisher], useFactory: (...publishers: Publisher[]): Publisher[] => publishers },
+    { provide: PUBLISHERS, inject: [XPublisher, MastodonPublisher, FacebookPublisher, InstagramPublisher], useFactory: (...publishers: Publisher[]): Publisher[] => publishers },
     PublisherRegistry,
   ],
   exports: [PublisherRegistry],
