@@ -20,7 +20,9 @@ import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PlaybooksModule } from './playbooks/playbooks.module';
 import { SecretsModule } from './secrets/secrets.module';
+import { TemplatesModule } from './templates/templates.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOptions {
@@ -67,6 +69,8 @@ export class AppModule {
         ChannelsModule,
         ApprovalsModule,
         CalendarModule,
+        TemplatesModule,
+        PlaybooksModule,
         DispatchModule,
         HealthModule,
       ],

@@ -1,0 +1,371 @@
+// Playbooks: the response matrix, checked whole at every save, and the plan the crisis switch runs at activation.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { actorOf } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+import { Channel } from '../channels/channel.entity';
+import type { Platform } from '../channels/platform';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import type { Principal } from '../common/principal';
+import { resolveValues, valueShapeProblems } from '../templates/placeholders';
+import { filledLimitViolations, fillTemplate, FilledTemplate, TemplateContent } from '../templates/template-content';
+import { TemplatesService } from '../templates/templates.service';
+import type { CreatePlaybookDto } from './dto/create-playbook.dto';
+import type { PlaybookMessageDto } from './dto/playbook-message.dto';
+import type { UpdatePlaybookDto } from './dto/update-playbook.dto';
+import { answersFor, messagePlaceholderProblems } from './playbook-message';
+import { CrisisLevel, Playbook, PlaybookCategory, PlaybookContact, PlaybookMessage } from './playbook.entity';
+
+export interface PlannedMessage {
+  templateId: string;
+  templateVersion: number;
+  channelIds: string[];
+  offsetMinutes: number;
+  /** The filled body: what every platform without a variant receives. */
+  text: string;
+  /** The filled variant of each targeted platform that has one: that platform receives it instead of `text`. */
+  platformText: Partial<Record<Platform, string>>;
+}
+
+export interface PlaybookPlan {
+  playbookId: string;
+  name: string;
+  category: string;
+  level: 1 | 2 | 3;
+  platforms: Platform[] | null;
+  pauseAds: boolean;
+  approvalsRequired: number | null;
+  contacts: Array<{ name: string; role: string; email: string | null; phone: string | null; chat: string | null }>;
+  messages: PlannedMessage[];
+}
+
+/** Everything a playbook says, as saved. */
+interface PlaybookFields {
+  name: string;
+  category: PlaybookCategory;
+  level: CrisisLevel;
+  contacts: PlaybookContact[];
+  platforms: Platform[] | null;
+  pauseAds: boolean;
+  messages: PlaybookMessage[];
+  approvalsRequired: number | null;
+}
+
+@Injectable()
+export class PlaybooksService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplatesService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  create(principal: Principal, dto: CreatePlaybookDto): Promise<Playbook> {
+    const fields: PlaybookFields = {
+      name: dto.name,
+      category: dto.category,
+      level: dto.level,
+      contacts: checkedContacts(dto.contacts),
+      platforms: dto.platforms ?? null,
+      pauseAds: dto.pauseAds ?? false,
+      messages: (dto.messages ?? []).map(messageOf),
+      approvalsRequired: dto.approvalsRequired ?? null,
+    };
+    return this.dataSource.transaction(async (manager) => {
+      await this.assertValid(manager, principal.workspaceId, fields);
+      await this.assertNameFree(manager, principal.workspaceId, fields.name, null);
+      const playbook = manager.create(Playbook, {
+        workspaceId: principal.workspaceId,
+        ...fields,
+        revision: 1,
+        authorId: principal.memberId,
+        lastEditorId: principal.memberId,
+        archivedAt: null,
+      });
+      await manager.save(playbook);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'playbook.created',
+        targetType: 'playbook',
+        targetId: playbook.id,
+        after: snapshot(playbook),
+      });
+      return playbook;
+    });
+  }
+
+  list(principal: Principal, includeArchived: boolean): Promise<Playbook[]> {
+    return this.dataSource.getRepository(Playbook).find({
+      where: includeArchived ? { workspaceId: principal.workspaceId } : { workspaceId: principal.workspaceId, archivedAt: IsNull() },
+      order: { name: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<Playbook> {
+    const playbook = await this.dataSource.getRepository(Playbook).findOneBy({ id, workspaceId: principal.workspaceId });
+    if (!playbook) {
+      throw DomainError.notFound('Playbook', id);
+    }
+    return playbook;
+  }
+
+  /** Edits in place: the playbook as it will be is checked whole; the audit event keeps the before and after. */
+  update(principal: Principal, id: string, dto: UpdatePlaybookDto): Promise<Playbook> {
+    return this.dataSource.transaction(async (manager) => {
+      const playbook = await this.lockLive(manager, principal.workspaceId, id);
+      const before = snapshot(playbook);
+      const fields: PlaybookFields = {
+        name: dto.name ?? playbook.name,
+        category: dto.category ?? playbook.category,
+        level: dto.level ?? playbook.level,
+        contacts: dto.contacts === undefined ? playbook.contacts : checkedContacts(dto.contacts),
+        platforms: dto.platforms === undefined ? playbook.platforms : dto.platforms,
+        pauseAds: dto.pauseAds ?? playbook.pauseAds,
+        messages: dto.messages === undefined ? playbook.messages : dto.messages.map(messageOf),
+        approvalsRequired: dto.approvalsRequired === undefined ? playbook.approvalsRequired : dto.approvalsRequired,
+      };
+      await this.assertValid(manager, principal.workspaceId, fields);
+      if (fields.name.toLowerCase() !== playbook.name.toLowerCase()) {
+        await this.assertNameFree(manager, principal.workspaceId, fields.name, playbook.id);
+      }
+      Object.assign(playbook, fields, { revision: playbook.revision + 1, lastEditorId: principal.memberId });
+      await manager.save(playbook);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'playbook.updated',
+        targetType: 'playbook',
+        targetId: playbook.id,
+        before,
+        after: snapshot(playbook),
+        reason: dto.reason,
+      });
+      return playbook;
+    });
+  }
+
+  archive(principal: Principal, id: string): Promise<Playbook> {
+    return this.dataSource.transaction(async (manager) => {
+      const playbook = await this.lockLive(manager, principal.workspaceId, id);
+      playbook.archivedAt = this.clock.now();
+      await manager.save(playbook);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'playbook.archived',
+        targetType: 'playbook',
+        targetId: playbook.id,
+        before: { archivedAt: null, revision: playbook.revision },
+        after: { archivedAt: playbook.archivedAt, revision: playbook.revision },
+      });
+      return playbook;
+    });
+  }
+
+  /** planFor in a transaction of its own that changes nothing: what activation would create, now. */
+  rehearse(principal: Principal, id: string, values: Record<string, unknown>): Promise<PlaybookPlan> {
+    return this.dataSource.transaction((manager) => this.planFor(manager, principal.workspaceId, id, values as Record<string, string>));
+  }
+
+  /**
+   * Reads the playbook in the caller's transaction and fills every message from its approved template version with
+   * the stored values plus `values` (answers to prompts, keyed by placeholder name; one answer serves every message
+   * prompting for that name). Throws a 400 DomainError naming the missing prompt, an unknown value, a template version
+   * no longer approved, a channel no longer connected or a filled text over a platform's limit; 404 for another
+   * workspace's playbook. Holds the playbook and its templates with shared locks until the caller commits, so an edit,
+   * an archive or a withdrawn approval cannot slip in between the plan and its use.
+   */
+  async planFor(manager: EntityManager, workspaceId: string, playbookId: string, values: Record<string, string>): Promise<PlaybookPlan> {
+    const playbook = await manager.findOne(Playbook, { where: { id: playbookId, workspaceId }, lock: { mode: 'pessimistic_read' } });
+    if (!playbook) {
+      throw DomainError.notFound('Playbook', playbookId);
+    }
+    if (playbook.archivedAt) {
+      throw DomainError.invalid(`playbook ${playbookId} (${playbook.name}) is archived`);
+    }
+    const asked = [...new Set(playbook.messages.flatMap((m) => m.prompts))];
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+      if (!asked.includes(key)) {
+        problems.push(`values.${key} is not asked by playbook ${playbook.name}; it asks for ${asked.length > 0 ? asked.join(', ') : 'nothing'}`);
+      } else {
+        problems.push(...valueShapeProblems(`values.${key}`, value));
+      }
+    }
+    if (problems.length > 0) {
+      throw DomainError.invalid(problems.join('; '), problems);
+    }
+    const channels = await this.channelsOf(manager, workspaceId, playbook.messages);
+    const messages: PlannedMessage[] = [];
+    for (const [i, message] of playbook.messages.entries()) {
+      const field = `messages[${i}]`;
+      const usability = await this.templates.usableVersion(manager, workspaceId, message.templateId, message.templateVersion, true);
+      if (!usability.usable) {
+        problems.push(`${field}: ${usability.problem}`);
+        continue;
+      }
+      const targets = message.channelIds.map((cid) => channels.get(cid));
+      const gone = message.channelIds.filter((_, j) => !targets[j]);
+      if (gone.length > 0) {
+        problems.push(`${field}: channel ${gone.join(', ')} is no longer connected`);
+        continue;
+      }
+      let filled: FilledTemplate;
+      try {
+        filled = fillTemplate(usability.version, resolveValues(usability.version.placeholders, answersFor(message, values), 'values'));
+      } catch (error) {
+        if (error instanceof DomainError) {
+          problems.push(`${field}: ${error.message}`);
+          continue;
+        }
+        throw error;
+      }
+      const live = targets.filter((c): c is Channel => c !== undefined);
+      problems.push(...limitProblems(field, live, filled));
+      const platformText: Partial<Record<Platform, string>> = {};
+      for (const channel of live) {
+        const variant = filled.platformText[channel.platform];
+        if (variant !== undefined) {
+          platformText[channel.platform] = variant;
+        }
+      }
+      messages.push({
+        templateId: message.templateId,
+        templateVersion: message.templateVersion,
+        channelIds: [...message.channelIds],
+        offsetMinutes: message.offsetMinutes,
+        text: filled.text,
+        platformText,
+      });
+    }
+    if (problems.length > 0) {
+      throw DomainError.invalid(problems.join('; '), problems);
+    }
+    return {
+      playbookId: playbook.id,
+      name: playbook.name,
+      category: playbook.category,
+      level: playbook.level,
+      platforms: playbook.platforms,
+      pauseAds: playbook.pauseAds,
+      approvalsRequired: playbook.approvalsRequired,
+      contacts: playbook.contacts.map((c) => ({ ...c })),
+      messages,
+    };
+  }
+
+  /** Refuses a playbook that could not run as written, naming every problem. */
+  private async assertValid(manager: EntityManager, workspaceId: string, fields: PlaybookFields): Promise<void> {
+    const problems: string[] = [];
+    const channels = await this.channelsOf(manager, workspaceId, fields.messages);
+    for (const [i, message] of fields.messages.entries()) {
+      const field = `messages[${i}]`;
+      const missing = message.channelIds.filter((id) => !channels.has(id));
+      if (missing.length > 0) {
+        problems.push(`${field}.channelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
+      }
+      const usability = await this.templates.usableVersion(manager, workspaceId, message.templateId, message.templateVersion);
+      if (!usability.usable) {
+        problems.push(`${field}.templateVersion: ${usability.problem}`);
+        continue;
+      }
+      const version = usability.version;
+      const placeholderProblems = messagePlaceholderProblems(field, message, version.placeholders);
+      problems.push(...placeholderProblems);
+      if (placeholderProblems.length > 0 || missing.length > 0) {
+        continue;
+      }
+      const targets = message.channelIds.map((id) => channels.get(id)!);
+      if (message.prompts.length === 0) {
+        problems.push(...limitProblems(field, targets, fillTemplate(version, resolveValues(version.placeholders, message.values))));
+      } else {
+        // Answers come at activation; a text over the limit with every prompt still empty is too long whatever they are.
+        const floor = fillTemplate(version, { ...emptyValues(version), ...(message.values as Record<string, string>) });
+        problems.push(...limitProblems(`${field} (with its prompts still unanswered)`, targets, floor, ['text_required']));
+      }
+    }
+    if (problems.length > 0) {
+      throw DomainError.invalid(problems.join('; '), problems);
+    }
+  }
+
+  private async channelsOf(manager: EntityManager, workspaceId: string, messages: PlaybookMessage[]): Promise<Map<string, Channel>> {
+    const ids = [...new Set(messages.flatMap((m) => m.channelIds))];
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const found = await manager.findBy(Channel, { id: In(ids), workspaceId, deletedAt: IsNull() });
+    return new Map(found.map((c) => [c.id, c]));
+  }
+
+  private async lockLive(manager: EntityManager, workspaceId: string, id: string): Promise<Playbook> {
+    const playbook = await manager.findOne(Playbook, { where: { id, workspaceId }, lock: { mode: 'pessimistic_write' } });
+    if (!playbook) {
+      throw DomainError.notFound('Playbook', id);
+    }
+    if (playbook.archivedAt) {
+      throw DomainError.conflict(`Playbook ${id} is archived`);
+    }
+    return playbook;
+  }
+
+  private async assertNameFree(manager: EntityManager, workspaceId: string, name: string, exceptId: string | null): Promise<void> {
+    const clash = await manager
+      .getRepository(Playbook)
+      .createQueryBuilder('p')
+      .where('p.workspace_id = :workspaceId AND lower(p.name) = lower(:name) AND p.archived_at IS NULL', { workspaceId, name })
+      .andWhere(exceptId ? 'p.id <> :exceptId' : 'TRUE', { exceptId })
+      .getOne();
+    if (clash) {
+      throw DomainError.conflict(`A playbook named ${JSON.stringify(clash.name)} already exists (${clash.id})`);
+    }
+  }
+}
+
+function limitProblems(field: string, channels: Channel[], filled: FilledTemplate, ignore: string[] = []): string[] {
+  return channels.flatMap((channel) =>
+    filledLimitViolations(channel.platform, filled)
+      .filter((v) => !ignore.includes(v.rule))
+      .map((v) => `${field}: channel ${channel.name} (${channel.id}): ${v.message}`),
+  );
+}
+
+function emptyValues(content: TemplateContent): Record<string, string> {
+  return Object.fromEntries(content.placeholders.map((p) => [p.name, '']));
+}
+
+function messageOf(dto: PlaybookMessageDto): PlaybookMessage {
+  return {
+    templateId: dto.templateId,
+    templateVersion: dto.templateVersion,
+    channelIds: dto.channelIds,
+    offsetMinutes: dto.offsetMinutes,
+    values: (dto.values ?? {}) as Record<string, string>,
+    prompts: dto.prompts ?? [],
+  };
+}
+
+function checkedContacts(contacts: CreatePlaybookDto['contacts']): PlaybookContact[] {
+  const problems: string[] = [];
+  const result = contacts.map((c, i) => {
+    if (!c.email && !c.phone && !c.chat) {
+      problems.push(`contacts[${i}] (${c.name}) needs a way to reach them: email, phone or chat`);
+    }
+    return { name: c.name, role: c.role, email: c.email ?? null, phone: c.phone ?? null, chat: c.chat ?? null };
+  });
+  if (problems.length > 0) {
+    throw DomainError.invalid(problems.join('; '), problems);
+  }
+  return result;
+}
+
+function snapshot(p: Playbook): Record<string, unknown> {
+  return {
+    revision: p.revision,
+    name: p.name,
+    category: p.category,
+    level: p.level,
+    contacts: p.contacts,
+    platforms: p.platforms,
+    pauseAds: p.pauseAds,
+    messages: p.messages,
+    approvalsRequired: p.approvalsRequired,
+  };
+}
