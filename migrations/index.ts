@@ -1,6 +1,9 @@
 // Every migration, in order. A migration is listed here once reviewed; never edited after it lands.
 import { CreateFoundation1795392000000 } from './1795392000000-CreateFoundation';
 import { CreateCalendar1795400000000 } from './1795400000000-CreateCalendar';
+import { CreateAds1795500000000 } from './1795500000000-CreateAds';
+import { CreateWebhooks1795510000000 } from './1795510000000-CreateWebhooks';
 import { CreateTemplatesAndPlaybooks1795520000000 } from './1795520000000-CreateTemplatesAndPlaybooks';
+import { CreateCrisis1795530000000 } from './1795530000000-CreateCrisis';
 
-export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateTemplatesAndPlaybooks1795520000000];
+export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateAds1795500000000, CreateWebhooks1795510000000, CreateTemplatesAndPlaybooks1795520000000, CreateCrisis1795530000000];

@@ -35,7 +35,7 @@ describe('approvals', () => {
   it('has PRODUCT.md defaults until an admin sets the policy', async () => {
     const fresh = await t.otherWorkspace();
     const res = await fresh.get('/api/approval-policy').expect(200);
-    expect(res.body).toEqual({ approvalsRequired: 0, crisisLevel1: 1, crisisLevel2: 1, crisisLevel3: 2 });
+    expect(res.body).toEqual({ approvalsRequired: 0, crisisLevel1: 1, crisisLevel2: 1, crisisLevel3: 2, crisisApprovalsCarryOver: false });
     await marketer.put('/api/approval-policy', { approvalsRequired: 0, crisisLevel1: 1, crisisLevel2: 1, crisisLevel3: 2 }).expect(403);
     await t.admin.put('/api/approval-policy', { approvalsRequired: 9, crisisLevel1: 0, crisisLevel2: 1, crisisLevel3: 2 }).expect(400);
   });

@@ -8,7 +8,18 @@ import type { Principal } from '../common/principal';
 import { ApprovalPolicy } from './approval-policy.entity';
 import type { ApprovalPolicyDto } from './dto/approval-policy.dto';
 
-export const DEFAULT_POLICY: ApprovalPolicyDto = { approvalsRequired: 0, crisisLevel1: 1, crisisLevel2: 1, crisisLevel3: 2 };
+export const DEFAULT_POLICY: ApprovalPolicyDto = {
+  approvalsRequired: 0,
+  crisisLevel1: 1,
+  crisisLevel2: 1,
+  crisisLevel3: 2,
+  crisisApprovalsCarryOver: false,
+};
+
+/** The approvals a post needs during a crisis of `level` under `policy`. */
+export function crisisApprovals(policy: ApprovalPolicyDto, level: 1 | 2 | 3): number {
+  return [policy.crisisLevel1, policy.crisisLevel2, policy.crisisLevel3][level - 1];
+}
 
 @Injectable()
 export class ApprovalPoliciesService {
@@ -25,15 +36,16 @@ export class ApprovalPoliciesService {
   set(principal: Principal, dto: ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
     return this.dataSource.transaction(async (manager) => {
       const before = await this.get(principal.workspaceId, manager);
-      await manager.upsert(ApprovalPolicy, { workspaceId: principal.workspaceId, ...dto }, ['workspaceId']);
+      const next = { ...dto, crisisApprovalsCarryOver: dto.crisisApprovalsCarryOver ?? false };
+      await manager.upsert(ApprovalPolicy, { workspaceId: principal.workspaceId, ...next }, ['workspaceId']);
       await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
         action: 'approval_policy.updated',
         targetType: 'workspace',
         targetId: principal.workspaceId,
         before: { ...before },
-        after: { ...dto },
+        after: { ...next },
       });
-      return { ...dto };
+      return next;
     });
   }
 }
@@ -44,5 +56,6 @@ function view(policy: ApprovalPolicy): ApprovalPolicyDto {
     crisisLevel1: policy.crisisLevel1,
     crisisLevel2: policy.crisisLevel2,
     crisisLevel3: policy.crisisLevel3,
+    crisisApprovalsCarryOver: policy.crisisApprovalsCarryOver,
   };
 }

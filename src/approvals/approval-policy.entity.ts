@@ -19,6 +19,10 @@ export class ApprovalPolicy {
   @Column('integer', { name: 'crisis_level_3', default: 2 })
   crisisLevel3: number;
 
+  /** Whether approvals given during a crisis also count as normal-mode approvals once it is over. */
+  @Column('boolean', { name: 'crisis_approvals_carry_over', default: false })
+  crisisApprovalsCarryOver: boolean;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

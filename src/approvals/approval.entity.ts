@@ -34,6 +34,10 @@ export class Approval {
   @Column('text', { nullable: true })
   comment: string | null;
 
+  /** The crisis active when it was given: it counts for that crisis, and in normal mode only if the policy says so. */
+  @Column('uuid', { name: 'crisis_id', nullable: true })
+  crisisId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

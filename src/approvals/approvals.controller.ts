@@ -16,6 +16,7 @@ const view = (state: ApprovalState): ApprovalStateView => ({
   required: state.required,
   given: state.given,
   decisions: state.decisions.map((d) => ApprovalView.of(d)),
+  crisis: state.crisis,
 });
 
 @ApiTags('approvals')

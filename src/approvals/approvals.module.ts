@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CrisisStoreModule } from '../crisis/crisis-store.module';
 import { DispatchStoreModule } from '../dispatch/dispatch-store.module';
 import { ApprovalPolicy } from './approval-policy.entity';
 import { ApprovalPoliciesService } from './approval-policies.service';
@@ -8,7 +9,7 @@ import { ApprovalsController } from './approvals.controller';
 import { ApprovalsService } from './approvals.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Approval, ApprovalPolicy]), DispatchStoreModule],
+  imports: [TypeOrmModule.forFeature([Approval, ApprovalPolicy]), DispatchStoreModule, CrisisStoreModule],
   controllers: [ApprovalsController],
   providers: [ApprovalsService, ApprovalPoliciesService],
   exports: [ApprovalPoliciesService],

@@ -1,4 +1,5 @@
 // Sign-off: four eyes, bound to the exact content version; reaching the count schedules the deliveries.
+// During a crisis, deliveries in its scope also need the crisis count, from approvals given after activation.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -8,10 +9,14 @@ import { Post } from '../calendar/post.entity';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
+import { CrisesRepository, needsCrisisSignOff } from '../crisis/crises.repository';
+import type { Crisis } from '../crisis/crisis.entity';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
-import type { Delivery } from '../dispatch/delivery.entity';
+import { Delivery } from '../dispatch/delivery.entity';
+import type { DeliveryState } from '../dispatch/delivery-state';
 import { ApprovalPoliciesService } from './approval-policies.service';
 import { Approval } from './approval.entity';
+import type { ApprovalPolicyDto } from './dto/approval-policy.dto';
 
 export interface ApprovalState {
   post: Post;
@@ -19,7 +24,12 @@ export interface ApprovalState {
   required: number;
   decisions: Approval[];
   given: number;
+  /** Set while a crisis needs to sign this post off: the approvals given under it, and how many it needs. */
+  crisis: { id: string; required: number; given: number } | null;
 }
+
+/** Delivery states a sign-off can still move on. */
+const WAITING: readonly DeliveryState[] = ['pending_approval', 'scheduled', 'held'];
 
 @Injectable()
 export class ApprovalsService {
@@ -27,6 +37,7 @@ export class ApprovalsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policies: ApprovalPoliciesService,
     private readonly deliveries: DeliveriesRepository,
+    private readonly crises: CrisesRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -39,20 +50,36 @@ export class ApprovalsService {
     return this.decide(principal, postId, 'rejected', comment);
   }
 
-  /** Posts waiting for sign-off, the longest-waiting first. */
+  /**
+   * Posts waiting for sign-off, the longest-waiting first. During a crisis the crisis's replacement
+   * posts come first, then everything its scope holds until approved under it.
+   */
   async queue(principal: Principal, limit: number): Promise<(ApprovalState & { canApprove: boolean })[]> {
-    const posts = await this.dataSource.getRepository(Post).find({
-      where: { workspaceId: principal.workspaceId, status: 'pending_approval' },
-      order: { submittedAt: 'ASC', id: 'ASC' },
-      take: limit,
-    });
-    const { approvalsRequired } = await this.policies.get(principal.workspaceId);
-    const deliveries = await this.deliveries.ofPosts(this.dataSource.manager, posts.map((p) => p.id));
-    const decisions = await this.decisionsOn(this.dataSource.manager, posts);
+    const manager = this.dataSource.manager;
+    const crisis = await this.crises.active(manager, principal.workspaceId);
+    const query = manager.getRepository(Post).createQueryBuilder('p').where('p.workspace_id = :ws', { ws: principal.workspaceId });
+    if (crisis) {
+      query
+        .andWhere(
+          `(p.status = 'pending_approval' OR (p.status <> 'cancelled' AND EXISTS (
+              SELECT 1 FROM deliveries d WHERE d.post_id = p.id AND d.state IN ('pending_approval','scheduled','held')
+                 AND (p.crisis_id = :crisisId OR :allPlatforms OR d.platform = ANY(:platforms))
+                 AND d.released_by_crisis_id IS DISTINCT FROM :crisisId)))`,
+          { crisisId: crisis.id, allPlatforms: crisis.platforms === null, platforms: crisis.platforms ?? [] },
+        )
+        .orderBy('(p.crisis_id IS NOT DISTINCT FROM :crisisId)', 'DESC')
+        .addOrderBy('COALESCE(p.submitted_at, p.scheduled_at)', 'ASC');
+    } else {
+      query.andWhere(`p.status = 'pending_approval'`).orderBy('p.submitted_at', 'ASC');
+    }
+    const posts = await query.addOrderBy('p.id', 'ASC').take(limit).getMany();
+    const policy = await this.policies.get(principal.workspaceId);
+    const deliveries = await this.deliveries.ofPosts(manager, posts.map((p) => p.id));
+    const decisions = await this.decisionsOn(manager, posts);
     return posts.map((post) => {
       const mine = decisions.filter((d) => d.postId === post.id);
-      const state = this.stateOf(post, deliveries.filter((d) => d.postId === post.id), approvalsRequired, mine);
-      const alreadyApproved = mine.some((d) => d.approverId === principal.memberId && d.decision === 'approved');
+      const state = this.stateOf(post, deliveries.filter((d) => d.postId === post.id), policy, crisis, mine);
+      const alreadyApproved = mine.some((d) => d.approverId === principal.memberId && d.decision === 'approved' && d.crisisId === (crisis?.id ?? null));
       return { ...state, canApprove: !wroteIt(principal, post) && !alreadyApproved };
     });
   }
@@ -66,16 +93,21 @@ export class ApprovalsService {
       if (wroteIt(principal, post)) {
         throw DomainError.forbidden('Four eyes: you wrote or last edited this post, so someone else must sign it off');
       }
-      if (post.status !== 'pending_approval') {
+      // Shared lock: the crisis cannot end while this decision is taken under it.
+      const crisis = await this.crises.active(manager, principal.workspaceId, 'share');
+      const deliveries = await this.deliveries.ofPost(manager, post.id, { lock: true });
+      const underCrisis = crisis ? awaitingCrisis(crisis, post, deliveries) : [];
+      if (post.status === 'rejected' || post.status === 'cancelled' || (post.status !== 'pending_approval' && underCrisis.length === 0)) {
         throw DomainError.conflict(
           post.status === 'rejected'
             ? `Post ${postId} was sent back; it waits for an edit before it can be approved`
             : `Post ${postId} is ${post.status} and does not wait for approval`,
         );
       }
-      const { approvalsRequired } = await this.policies.get(principal.workspaceId, manager);
+      const policy = await this.policies.get(principal.workspaceId, manager);
       const existing = await this.decisionsOn(manager, [post]);
-      if (existing.some((d) => d.approverId === principal.memberId && d.decision === 'approved')) {
+      const currentCrisisId = crisis?.id ?? null;
+      if (existing.some((d) => d.approverId === principal.memberId && d.decision === 'approved' && (d.crisisId === currentCrisisId || !crisis))) {
         throw DomainError.conflict(`You already approved version ${post.contentVersion} of post ${postId}`);
       }
       const approval = manager.create(Approval, {
@@ -86,29 +118,70 @@ export class ApprovalsService {
         contentHash: post.contentHash,
         contentVersion: post.contentVersion,
         comment,
+        crisisId: currentCrisisId,
       });
       await manager.save(approval);
       const decisions = [...existing, approval];
-      const given = countApprovals(decisions);
+      const state = this.stateOf(post, deliveries, policy, crisis, decisions);
+      const now = this.clock.now();
+      const dueAt = new Date(Math.max(post.scheduledAt.getTime(), now.getTime()));
+      let released: string[] = [];
       if (decision === 'rejected') {
         post.status = 'rejected';
-      } else if (given >= approvalsRequired) {
-        post.status = 'scheduled';
-        post.submittedAt = null;
-        // Approved late: go out now rather than never; the audit trail shows when.
-        const dueAt = new Date(Math.max(post.scheduledAt.getTime(), this.clock.now().getTime()));
-        await this.deliveries.moveAll(manager, post.id, ['pending_approval'], 'scheduled', { dueAt });
+        // Sent back: whatever waited to go out waits for an edit and a new sign-off.
+        for (const delivery of deliveries.filter((d) => d.state === 'scheduled' || d.state === 'held')) {
+          await this.deliveries.move(manager, delivery, 'pending_approval');
+        }
+      } else {
+        const waitingIds = new Set(underCrisis.map((d) => d.id));
+        if (state.given >= state.required) {
+          // Normal-mode count reached: what the crisis does not hold goes out (approved late: now, not never).
+          for (const delivery of deliveries.filter((d) => d.state === 'pending_approval' && !waitingIds.has(d.id))) {
+            await this.deliveries.move(manager, delivery, 'scheduled', { dueAt });
+          }
+        }
+        if (crisis && state.crisis && state.crisis.given >= state.crisis.required && state.given >= state.required) {
+          released = await this.release(manager, crisis, underCrisis, now, dueAt);
+        }
+        if (!deliveries.some((d) => d.state === 'pending_approval')) {
+          post.status = 'scheduled';
+          post.submittedAt = null;
+        }
       }
       await manager.save(post);
       await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
         action: decision === 'approved' ? 'post.approved' : 'post.rejected',
         targetType: 'post',
         targetId: post.id,
-        after: { contentVersion: post.contentVersion, contentHash: post.contentHash, given, required: approvalsRequired, status: post.status },
+        after: {
+          contentVersion: post.contentVersion,
+          contentHash: post.contentHash,
+          given: state.given,
+          required: state.required,
+          status: post.status,
+          ...(state.crisis ? { crisisId: state.crisis.id, crisisGiven: state.crisis.given, crisisRequired: state.crisis.required } : {}),
+          ...(released.length > 0 ? { releasedDeliveries: released } : {}),
+        },
         reason: comment,
       });
-      return this.stateOf(post, await this.deliveries.ofPost(manager, post.id), approvalsRequired, decisions);
+      return { ...state, post, deliveries: await this.deliveries.ofPost(manager, post.id) };
     });
+  }
+
+  /** Lets the crisis's held deliveries of a post go out: approved under its policy, for this content version. */
+  private async release(manager: EntityManager, crisis: Crisis, waiting: Delivery[], now: Date, dueAt: Date): Promise<string[]> {
+    for (const delivery of waiting) {
+      const changes = { releasedByCrisisId: crisis.id };
+      if (delivery.state === 'scheduled') {
+        await manager.update(Delivery, { id: delivery.id }, changes);
+        Object.assign(delivery, changes);
+      } else {
+        // A held delivery's time has passed: it goes out now; a pending one at its time (or now if that passed).
+        await this.deliveries.move(manager, delivery, 'scheduled', { ...changes, dueAt: delivery.state === 'held' ? now : dueAt });
+      }
+    }
+    await this.deliveries.wake(manager);
+    return waiting.map((d) => d.id);
   }
 
   /** Only decisions on each post's current content version count (a revert to older text is a new version). */
@@ -125,9 +198,31 @@ export class ApprovalsService {
       .getMany();
   }
 
-  private stateOf(post: Post, deliveries: Delivery[], required: number, decisions: Approval[]): ApprovalState {
-    return { post, deliveries, required, decisions, given: countApprovals(decisions) };
+  private stateOf(post: Post, deliveries: Delivery[], policy: ApprovalPolicyDto, crisis: Crisis | null, decisions: Approval[]): ApprovalState {
+    // Approvals given under a crisis that is over count in normal mode only if the policy says so.
+    const normal = decisions.filter(
+      (d) => d.crisisId === null || d.crisisId === crisis?.id || policy.crisisApprovalsCarryOver === true,
+    );
+    const waiting = crisis ? awaitingCrisis(crisis, post, deliveries) : [];
+    return {
+      post,
+      deliveries,
+      required: policy.approvalsRequired,
+      decisions,
+      given: countApprovals(normal),
+      crisis:
+        crisis && waiting.length > 0
+          ? { id: crisis.id, required: crisis.approvalsRequired, given: countApprovals(decisions.filter((d) => d.crisisId === crisis.id)) }
+          : null,
+    };
   }
+}
+
+/** The post's deliveries that the crisis holds until its own sign-off. */
+function awaitingCrisis(crisis: Crisis, post: Post, deliveries: Delivery[]): Delivery[] {
+  return deliveries.filter(
+    (d) => WAITING.includes(d.state) && d.releasedByCrisisId !== crisis.id && needsCrisisSignOff(crisis, d.platform, post.crisisId),
+  );
 }
 
 function wroteIt(principal: Principal, post: Post): boolean {

@@ -62,6 +62,10 @@ export class Post {
   @Column('timestamptz', { name: 'submitted_at', nullable: true })
   submittedAt: Date | null;
 
+  /** Set on a crisis's replacement posts (created from its playbook). */
+  @Column('uuid', { name: 'crisis_id', nullable: true })
+  crisisId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

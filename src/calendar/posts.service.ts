@@ -9,6 +9,7 @@ import { Channel } from '../channels/channel.entity';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
+import { CrisesRepository } from '../crisis/crises.repository';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { Delivery } from '../dispatch/delivery.entity';
 import { contentHash } from './content-hash';
@@ -33,6 +34,7 @@ export class PostsService {
     private readonly policies: ApprovalPoliciesService,
     private readonly deliveries: DeliveriesRepository,
     private readonly audit: AuditService,
+    private readonly crises: CrisesRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -115,12 +117,16 @@ export class PostsService {
         assertPublishable(channels, fields);
         await this.retarget(manager, post, live, channels);
         Object.assign(post, fields, { contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
+        // A crisis's release was for the content it approved: the new version needs its own.
+        await manager.update(Delivery, { postId: post.id }, { releasedByCrisisId: null });
         const policy = await this.policies.get(principal.workspaceId, manager);
-        if (policy.approvalsRequired > 0) {
+        // A crisis's replacement post waits for the crisis's sign-off whatever the normal policy says.
+        const crisisPost = post.crisisId !== null && (await this.crises.active(manager, principal.workspaceId))?.id === post.crisisId;
+        if (policy.approvalsRequired > 0 || crisisPost) {
           // An edit voids every approval: the new version waits for its own.
           post.status = 'pending_approval';
           post.submittedAt = now;
-          await this.deliveries.moveAll(manager, post.id, ['scheduled'], 'pending_approval');
+          await this.deliveries.moveAll(manager, post.id, ['scheduled', 'held'], 'pending_approval');
         } else if (post.status !== 'scheduled') {
           post.status = 'scheduled';
           post.submittedAt = null;

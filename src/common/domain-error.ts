@@ -12,6 +12,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly details?: string[],
+    /** Extra fields of the answer's body, e.g. the active crisis a second activation ran into. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -25,8 +27,8 @@ export class DomainError extends Error {
     return new DomainError(DomainErrorCode.NotFound, `${what} ${id} not found`);
   }
 
-  static conflict(message: string): DomainError {
-    return new DomainError(DomainErrorCode.Conflict, message);
+  static conflict(message: string, extra?: Record<string, unknown>): DomainError {
+    return new DomainError(DomainErrorCode.Conflict, message, undefined, extra);
   }
 
   static forbidden(message: string): DomainError {

@@ -13,6 +13,7 @@ export interface ErrorBody {
   message: string;
   details?: string[];
   requestId?: string;
+  [extra: string]: unknown;
 }
 
 @Catch()
@@ -41,7 +42,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   private toBody(exception: unknown, requestId?: string): ErrorBody {
     if (exception instanceof DomainError) {
       const status = httpStatusOf(exception.code);
-      return { statusCode: status, error: exception.code, message: exception.message, details: exception.details, requestId };
+      return { ...exception.extra, statusCode: status, error: exception.code, message: exception.message, details: exception.details, requestId };
     }
     if (exception instanceof ThrottlerException) {
       return { statusCode: 429, error: 'too_many_requests', message: 'Too many requests: slow down and retry later', requestId };

@@ -114,6 +114,11 @@ export class DeliveriesRepository {
     await this.wakeIfDue(manager, dueAt);
   }
 
+  /** Wakes the dispatchers once the caller's transaction commits (NOTIFY is transactional). */
+  async wake(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [DISPATCH_CHANNEL, 'due']);
+  }
+
   /** NOTIFY is transactional: the dispatcher hears it only if the change commits. */
   private async wakeIfDue(manager: EntityManager, dueAt: Date): Promise<void> {
     if (dueAt.getTime() <= this.clock.now().getTime() + WAKE_WINDOW_MS) {

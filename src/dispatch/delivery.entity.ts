@@ -16,6 +16,8 @@ import type { DeliveryState } from './delivery-state';
 @Index('IDX_deliveries_post', ['postId'])
 @Index('IDX_deliveries_due', { synchronize: false })
 @Index('IDX_deliveries_lease', { synchronize: false })
+@Index('IDX_deliveries_held_by_crisis', { synchronize: false })
+@Index('IDX_deliveries_released_by_crisis', { synchronize: false })
 export class Delivery {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_deliveries' })
   id: string;
@@ -69,6 +71,14 @@ export class Delivery {
 
   @Column('timestamptz', { name: 'published_at', nullable: true })
   publishedAt: Date | null;
+
+  /** The crisis under whose policy this delivery was approved: the only crisis it may go out during. */
+  @Column('uuid', { name: 'released_by_crisis_id', nullable: true })
+  releasedByCrisisId: string | null;
+
+  /** The crisis that stopped it (held, then resumed or missed), for the crisis report. */
+  @Column('uuid', { name: 'held_by_crisis_id', nullable: true })
+  heldByCrisisId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

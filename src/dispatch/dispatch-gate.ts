@@ -2,9 +2,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Platform } from '../channels/platform';
+import { stoppedByCrisis } from './crisis-hold';
 
 /** Lock class for pg_advisory_lock*(class, hashtext(workspace)): the workspace's dispatch gate. */
 export const GATE_LOCK_CLASS = 7_061_010;
+
+/** A delivery some dispatcher held (claimed, perhaps sending) when the gate began to close. */
+export interface InFlightDelivery {
+  id: string;
+  channelId: string;
+  platform: Platform;
+}
 
 export interface GatePass {
   /** The deliveries that may be sent now; the others are no longer this dispatcher's to send. */
@@ -35,11 +44,41 @@ export class DispatchGate {
    * state publishing was claimed but not admitted (every admitted batch has finished): it has not
    * been sent, and moving it out of publishing stops it for good.
    */
-  whileClosed<T>(workspaceId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  whileClosed<T>(workspaceId: string, work: (manager: EntityManager, inFlight: InFlightDelivery[]) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
-      return work(manager);
+      const [{ pid }] = await manager.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+      const closing = manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
+      let inFlight: InFlightDelivery[];
+      try {
+        inFlight = await this.inFlightOnceQueued(pid, workspaceId);
+      } finally {
+        await closing;
+      }
+      return work(manager, inFlight);
     });
+  }
+
+  /**
+   * From the moment the exclusive request is queued, PostgreSQL admits no new shared holder, so the
+   * workspace's deliveries in state publishing at that moment are exactly the sends in flight (or
+   * claimed and waiting at the gate): read on another connection while the close waits.
+   */
+  private async inFlightOnceQueued(pid: number, workspaceId: string): Promise<InFlightDelivery[]> {
+    for (let polls = 0; ; polls++) {
+      const rows = await this.dataSource.query<{ granted: boolean }[]>(
+        `SELECT granted FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 AND classid = $2`,
+        [pid, GATE_LOCK_CLASS],
+      );
+      if (rows.length > 0 || polls > 2000) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return this.dataSource.query<InFlightDelivery[]>(
+      `SELECT id, channel_id AS "channelId", platform FROM deliveries
+        WHERE state = 'publishing' AND lease_expires_at IS NOT NULL AND workspace_id = $1`,
+      [workspaceId],
+    );
   }
 
   async enter(workspaceId: string, deliveryIds: string[], owner: string): Promise<GatePass> {
@@ -60,8 +99,9 @@ export class DispatchGate {
       locked = true;
       // Checked under the lock: whatever happened while we waited (a hold, a lease sweep) wins.
       const rows = (await runner.query(
-        `SELECT id FROM deliveries
-          WHERE id = ANY($1) AND state = 'publishing' AND lease_owner = $2 AND lease_expires_at > now()`,
+        `SELECT d.id FROM deliveries d
+          WHERE d.id = ANY($1) AND d.state = 'publishing' AND d.lease_owner = $2 AND d.lease_expires_at > now()
+            AND NOT ${stoppedByCrisis('d')}`,
         [deliveryIds, owner],
       )) as { id: string }[];
       return { admitted: new Set(rows.map((row) => row.id)), release };

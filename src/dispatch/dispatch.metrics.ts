@@ -10,6 +10,7 @@ export class DispatchMetrics {
   readonly lateness: Histogram<'platform'>;
   readonly sends: Counter<'platform' | 'outcome'>;
   readonly inFlight: Gauge;
+  readonly held: Counter;
 
   constructor(metrics: Metrics, @InjectDataSource() dataSource: DataSource) {
     this.lateness = new Histogram({
@@ -21,6 +22,7 @@ export class DispatchMetrics {
     });
     this.sends = metrics.counter('holdfast_sends_total', 'Send attempts by platform and outcome', ['platform', 'outcome']);
     this.inFlight = metrics.gauge('holdfast_sends_in_flight', 'Sends in flight in this instance');
+    this.held = metrics.counter('holdfast_deliveries_held_total', 'Deliveries that fell due during a crisis and were held');
     new Gauge({
       name: 'holdfast_deliveries',
       help: 'Deliveries by state (read from the database at scrape time)',

@@ -17,6 +17,7 @@ import type { Env } from '../config/env';
 import { PublisherRegistry } from '../publishers/publisher.registry';
 import { CredentialVault } from '../secrets/credential-vault';
 import { PublishError, PublishFailure } from '../publishers/publisher.port';
+import { HOLD_DUE_DELIVERIES, stoppedByCrisis } from './crisis-hold';
 import { DISPATCH_CHANNEL } from './deliveries.repository';
 import { DispatchGate } from './dispatch-gate';
 import { DispatchMetrics } from './dispatch.metrics';
@@ -41,6 +42,9 @@ interface ClaimedDelivery {
 
 /** Each batch in flight holds a database connection for its gate pass; keep well under the pool size. */
 const MAX_BATCHES_IN_FLIGHT = 8;
+/** How often a busy engine marks deliveries that fell due under a crisis as held. */
+const HOLD_SWEEP_EVERY_MS = 500;
+const HOLD_SWEEP_BATCH = 1000;
 
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -58,6 +62,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private batches = 0;
   private ticking = false;
   private again = false;
+  private lastHoldSweep = 0;
 
   private readonly tickMs: number;
   private readonly concurrency: number;
@@ -124,6 +129,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       do {
         this.again = false;
         await this.recoverExpiredLeases();
+        await this.holdDueDeliveries();
         await this.claimAndSend();
       } while (this.again && !this.stopping);
     } catch (error) {
@@ -180,6 +186,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
             SELECT c.id FROM deliveries c
              WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= now()
                AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND ch.send_not_before > now())
+               AND NOT ${stoppedByCrisis('c')}
              ORDER BY c.due_at
              LIMIT $4
              FOR UPDATE SKIP LOCKED)
@@ -229,11 +236,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
     const pass = await this.gate.enter(batch[0].workspace_id, batch.map((d) => d.id), this.owner);
     try {
+      await this.giveBack(batch.filter((d) => !pass.admitted.has(d.id)));
       const credentials = new Map<string, Record<string, string>>();
       await Promise.all(
         batch.map(async (delivery) => {
           if (!pass.admitted.has(delivery.id)) {
-            this.logger.warn({ deliveryId: delivery.id }, 'Delivery no longer ours at the gate; not sent');
+            this.logger.warn({ deliveryId: delivery.id }, 'Delivery not admitted at the gate (crisis hold, cancel or lost lease); not sent');
             return;
           }
           if (!credentials.has(delivery.channel_id)) {
@@ -277,6 +285,37 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       return outcomeOfFailure(failure, { ...context, now: this.clock.now() });
     } finally {
       clearTimeout(timeout);
+    }
+  }
+
+  /**
+   * Deliveries claimed but refused at the gate (a crisis began while they waited) were never sent:
+   * hand them back, attempt uncounted, for the hold sweep and the crisis to decide. Only rows this
+   * dispatcher still leases are touched, so a cancel or a sweep that got there first wins.
+   */
+  private async giveBack(refused: ClaimedDelivery[]): Promise<void> {
+    if (refused.length === 0) {
+      return;
+    }
+    await this.dataSource.query(
+      `UPDATE deliveries SET state = 'scheduled', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
+              updated_at = now()
+        WHERE id = ANY($1) AND state = 'publishing' AND lease_owner = $2`,
+      [refused.map((d) => d.id), this.owner],
+    );
+  }
+
+  /** Marks what fell due under a crisis as held; at most every HOLD_SWEEP_EVERY_MS per instance. */
+  private async holdDueDeliveries(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastHoldSweep < HOLD_SWEEP_EVERY_MS) {
+      return;
+    }
+    this.lastHoldSweep = now;
+    const [held] = await this.dataSource.query<[{ id: string }[], number]>(HOLD_DUE_DELIVERIES, [HOLD_SWEEP_BATCH, null]);
+    if (held.length > 0) {
+      this.metrics.held.inc(held.length);
+      this.logger.log({ count: held.length }, 'Held deliveries that fell due during a crisis');
     }
   }
 

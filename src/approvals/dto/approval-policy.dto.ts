@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class ApprovalPolicyDto {
   @ApiProperty({ minimum: 0, maximum: 5, description: 'Approvals a post needs in normal mode (0: marketers schedule directly)' })
@@ -25,4 +26,12 @@ export class ApprovalPolicyDto {
   @Min(1)
   @Max(5)
   crisisLevel3: number;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Whether approvals given during a crisis also count as normal-mode approvals after it ends',
+  })
+  @IsOptional()
+  @IsBoolean()
+  crisisApprovalsCarryOver?: boolean;
 }

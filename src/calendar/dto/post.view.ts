@@ -19,6 +19,9 @@ export class DeliveryView {
   @ApiProperty({ nullable: true, type: String }) url: string | null;
   @ApiProperty({ nullable: true, type: String, description: "The platform's reason for the last failure" }) lastError: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) publishedAt: Date | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The crisis that held it, if any' }) heldByCrisisId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The crisis under whose policy it was approved to go out' })
+  releasedByCrisisId: string | null;
 
   static of(d: Delivery): DeliveryView {
     return {
@@ -32,6 +35,8 @@ export class DeliveryView {
       url: d.url,
       lastError: d.lastError,
       publishedAt: d.publishedAt,
+      heldByCrisisId: d.heldByCrisisId,
+      releasedByCrisisId: d.releasedByCrisisId,
     };
   }
 }
@@ -50,6 +55,7 @@ export class PostView {
   @ApiProperty({ format: 'uuid' }) authorId: string;
   @ApiProperty({ format: 'uuid' }) lastEditorId: string;
   @ApiProperty({ format: 'date-time', nullable: true }) submittedAt: Date | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: "Set on a crisis's replacement posts" }) crisisId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
   @ApiProperty({ type: [DeliveryView] }) deliveries: DeliveryView[];
@@ -69,6 +75,7 @@ export class PostView {
       authorId: post.authorId,
       lastEditorId: post.lastEditorId,
       submittedAt: post.submittedAt,
+      crisisId: post.crisisId,
       createdAt: post.createdAt,
       updatedAt: post.updatedAt,
       deliveries: deliveries.map((d) => DeliveryView.of(d)),
