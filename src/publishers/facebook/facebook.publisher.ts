@@ -1,0 +1,113 @@
+// Publishes to a Facebook Page through the Graph API (axios: Meta keeps no maintained Node SDK for Pages), with the page access token.
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Clock } from '../../common/clock';
+import type { Env } from '../../config/env';
+import { abortReason, GraphApi, withoutSecrets } from '../meta-graph/graph-api';
+import { classifyGraphFailure } from '../meta-graph/graph-errors';
+import {
+  PublishError,
+  type Publisher,
+  type PublishFailure,
+  type PublishRequest,
+  type PublishResult,
+  type VerifiedAccount,
+  type VerifyRequest,
+} from '../publisher.port';
+import { facebookPostUrl, photoCaption, readFacebookCredentials } from './facebook-post';
+
+const SERVICE = 'Facebook';
+
+interface Send {
+  request: PublishRequest;
+  secrets: string[];
+  /** Whether a request that publishes has gone out (a failure after that is ambiguous). */
+  postRequested: boolean;
+}
+
+@Injectable()
+export class FacebookPublisher implements Publisher {
+  readonly platform = 'facebook' as const;
+  /** Graph has no idempotency key: a lost answer goes to needs_verification. */
+  readonly idempotentSends = false;
+  private readonly graph: GraphApi;
+
+  constructor(
+    config: ConfigService<Env, true>,
+    private readonly clock: Clock,
+  ) {
+    this.graph = new GraphApi(config.get('META_GRAPH_URL', { infer: true }));
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const send: Send = { request, secrets: [request.credentials.pageAccessToken], postRequested: false };
+    try {
+      request.signal?.throwIfAborted();
+      const { pageId, pageAccessToken } = readFacebookCredentials(request.credentials);
+      const id = await this.createPost(send, pageId, pageAccessToken);
+      return { platformPostId: id, url: facebookPostUrl(id) };
+    } catch (error) {
+      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
+    }
+  }
+
+  /** GET /{page-id}?fields=id,name,link with the page token. */
+  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    try {
+      request.signal?.throwIfAborted();
+      const { pageId, pageAccessToken } = readFacebookCredentials(request.credentials);
+      const page = await this.graph.get<{ id: string; name?: string; link?: string }>(
+        `/${pageId}`,
+        { fields: 'id,name,link' },
+        pageAccessToken,
+        request.signal,
+      );
+      return { accountId: page.id, handle: request.channel.handle, displayName: page.name ?? null, url: page.link ?? `https://www.facebook.com/${page.id}` };
+    } catch (error) {
+      const failure = error instanceof PublishError ? error.failure : classifyGraphFailure(error, this.clock.now(), SERVICE);
+      // A read created nothing: an unanswered check is simply worth trying again.
+      const read: PublishFailure = failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure;
+      throw new PublishError(withoutSecrets(read, [request.credentials.pageAccessToken]));
+    }
+  }
+
+  /**
+   * A text or link post goes to /feed; one image to /photos (url, caption); several images are
+   * uploaded unpublished to /photos, then attached to one /feed post (attached_media).
+   */
+  private async createPost(send: Send, pageId: string, token: string): Promise<string> {
+    const { text, imageUrls, link, signal } = send.request;
+    if (imageUrls.length === 0) {
+      send.postRequested = true;
+      const created = await this.graph.post<{ id: string }>(`/${pageId}/feed`, { message: text || undefined, link: link ?? undefined }, token, signal);
+      return created.id;
+    }
+    const caption = photoCaption(text, link);
+    if (imageUrls.length === 1) {
+      send.postRequested = true;
+      const photo = await this.graph.post<{ id: string; post_id?: string }>(`/${pageId}/photos`, { url: imageUrls[0], caption }, token, signal);
+      return photo.post_id ?? photo.id;
+    }
+    const media: { media_fbid: string }[] = [];
+    for (const url of imageUrls) {
+      // Unpublished photos appear nowhere until the feed post attaches them.
+      const photo = await this.graph.post<{ id: string }>(`/${pageId}/photos`, { url, published: false }, token, signal);
+      media.push({ media_fbid: photo.id });
+    }
+    send.postRequested = true;
+    const created = await this.graph.post<{ id: string }>(`/${pageId}/feed`, { message: caption, attached_media: media }, token, signal);
+    return created.id;
+  }
+
+  private failureOf(error: unknown, send: Send): PublishFailure {
+    const { signal } = send.request;
+    const failure: PublishFailure =
+      error instanceof PublishError
+        ? error.failure
+        : signal?.aborted
+          ? { kind: 'unknown', reason: `Aborted (${abortReason(signal)}) ${send.postRequested ? 'while Facebook was creating the post' : 'before the post was sent to Facebook'}` }
+          : classifyGraphFailure(error, this.clock.now(), SERVICE);
+    // Only the publishing request creates a post: a lost answer before it leaves nothing on the Page.
+    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
+  }
+}

@@ -1,0 +1,216 @@
+// Publishes to an Instagram professional account through the Graph API's content publishing (axios: no maintained Node SDK).
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AxiosError } from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Clock } from '../../common/clock';
+import type { Env } from '../../config/env';
+import { abortReason, GraphApi, withoutSecrets } from '../meta-graph/graph-api';
+import { classifyGraphFailure } from '../meta-graph/graph-errors';
+import {
+  PublishError,
+  type Publisher,
+  type PublishFailure,
+  type PublishRequest,
+  type PublishResult,
+  type VerifiedAccount,
+  type VerifyRequest,
+} from '../publisher.port';
+import { ContainerMemory, type ContainerStatus, containerStep, readInstagramCredentials } from './instagram-container';
+
+const SERVICE = 'Instagram';
+/** A carousel holds up to 10 items through the Content Publishing API. */
+const MAX_IMAGES = 10;
+/** Images are usually ready in seconds; past this the engine retries later, reusing the same container. */
+const CONTAINER_WAIT_LIMIT_MS = 45_000;
+
+interface Send {
+  request: PublishRequest;
+  secrets: string[];
+  /** Whether media_publish has gone out (a failure after that is ambiguous). */
+  postRequested: boolean;
+}
+
+/**
+ * Instagram has no idempotency key, so sends are not idempotent: a lost answer to media_publish goes to
+ * needs_verification. What this adapter does make safe is a retry after an *answered* failure: the
+ * container id of each delivery is kept (in this process) until it is published, and before
+ * publishing again the container's status_code is read: PUBLISHED means an earlier attempt went out
+ * after all, and the delivery goes to a person instead of being posted twice; FINISHED is published
+ * as is, without making a new container.
+ */
+@Injectable()
+export class InstagramPublisher implements Publisher {
+  readonly platform = 'instagram' as const;
+  readonly idempotentSends = false;
+  /** How long to wait between status polls of a container that is still IN_PROGRESS. */
+  pollIntervalMs = 1000;
+  private readonly graph: GraphApi;
+  private readonly containers = new ContainerMemory();
+
+  constructor(
+    config: ConfigService<Env, true>,
+    private readonly clock: Clock,
+  ) {
+    this.graph = new GraphApi(config.get('META_GRAPH_URL', { infer: true }));
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const send: Send = { request, secrets: [request.credentials.accessToken], postRequested: false };
+    try {
+      request.signal?.throwIfAborted();
+      const credentials = readInstagramCredentials(request.credentials);
+      if (request.imageUrls.length === 0) {
+        throw new PublishError({ kind: 'permanent', reason: 'Instagram needs at least one image' });
+      }
+      if (request.imageUrls.length > MAX_IMAGES) {
+        throw new PublishError({ kind: 'permanent', reason: `Instagram takes at most ${MAX_IMAGES} images per post` });
+      }
+      const containerId = await this.readyContainer(send, credentials.igUserId, credentials.accessToken);
+      const mediaId = await this.publishContainer(send, credentials.igUserId, containerId, credentials.accessToken);
+      this.containers.forget(request.deliveryId);
+      return { platformPostId: mediaId, url: await this.permalinkOf(mediaId, credentials.accessToken, request.signal) };
+    } catch (error) {
+      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
+    }
+  }
+
+  /** GET /{ig-user-id}?fields=id,username with the channel's token. */
+  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    try {
+      request.signal?.throwIfAborted();
+      const { igUserId, accessToken } = readInstagramCredentials(request.credentials);
+      const user = await this.graph.get<{ id: string; username?: string; name?: string }>(
+        `/${igUserId}`,
+        { fields: 'id,username,name' },
+        accessToken,
+        request.signal,
+      );
+      const handle = user.username ? `@${user.username}` : request.channel.handle;
+      const url = user.username ? `https://www.instagram.com/${user.username}/` : null;
+      return { accountId: user.id, handle, displayName: user.name ?? user.username ?? null, url };
+    } catch (error) {
+      const failure = error instanceof PublishError ? error.failure : classifyGraphFailure(error, this.clock.now(), SERVICE);
+      const read: PublishFailure = failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure;
+      throw new PublishError(withoutSecrets(read, [request.credentials.accessToken]));
+    }
+  }
+
+  /** The delivery's container, made now or kept from an earlier attempt, once its status is FINISHED. */
+  private async readyContainer(send: Send, igUserId: string, token: string): Promise<string> {
+    const { deliveryId, signal } = send.request;
+    const kept = this.containers.get(deliveryId, this.clock.now());
+    if (kept) {
+      const step = containerStep(await this.statusOf(kept, token, signal));
+      if (step === 'already_published') {
+        throw new PublishError({
+          kind: 'unknown',
+          reason: `Instagram reports container ${kept} of an earlier attempt as PUBLISHED although that attempt failed: check the profile`,
+        });
+      }
+      if (step !== 'new_container') {
+        await this.waitUntilFinished(kept, token, signal);
+        return kept;
+      }
+      this.containers.forget(deliveryId);
+    }
+    const containerId = await this.createContainer(send, igUserId, token);
+    this.containers.remember(deliveryId, containerId, this.clock.now());
+    await this.waitUntilFinished(containerId, token, signal);
+    return containerId;
+  }
+
+  /** One image: an IMAGE container; several: one container per item, then a CAROUSEL container of them. */
+  private async createContainer(send: Send, igUserId: string, token: string): Promise<string> {
+    const { imageUrls, text, signal } = send.request;
+    const caption = text.trim() === '' ? undefined : text;
+    if (imageUrls.length === 1) {
+      return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, { image_url: imageUrls[0], caption }, token, signal)).id;
+    }
+    const children: string[] = [];
+    for (const url of imageUrls) {
+      children.push((await this.graph.post<{ id: string }>(`/${igUserId}/media`, { image_url: url, is_carousel_item: true }, token, signal)).id);
+    }
+    const carousel = { media_type: 'CAROUSEL', children: children.join(','), caption };
+    return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, carousel, token, signal)).id;
+  }
+
+  /** Polls status_code while IN_PROGRESS, at most CONTAINER_WAIT_LIMIT_MS; every wait ends at once on abort. */
+  private async waitUntilFinished(containerId: string, token: string, signal?: AbortSignal): Promise<void> {
+    const giveUpAt = this.clock.now().getTime() + CONTAINER_WAIT_LIMIT_MS;
+    for (;;) {
+      const status = await this.statusOf(containerId, token, signal);
+      switch (containerStep(status)) {
+        case 'publish':
+          return;
+        case 'already_published':
+          throw new PublishError({ kind: 'unknown', reason: `Instagram reports container ${containerId} as already PUBLISHED: check the profile` });
+        case 'new_container':
+          if (status.status_code === 'ERROR') {
+            throw new PublishError({ kind: 'permanent', reason: `Instagram could not process the media: ${status.status ?? 'ERROR'}` });
+          }
+          throw new PublishError({ kind: 'retryable', reason: 'The Instagram media container expired before it was published; a new one will be made' });
+        case 'wait':
+          if (this.clock.now().getTime() >= giveUpAt) {
+            throw new PublishError({ kind: 'retryable', reason: `Instagram was still processing the media after ${CONTAINER_WAIT_LIMIT_MS / 1000} s` });
+          }
+          await sleep(this.pollIntervalMs, undefined, { signal });
+      }
+    }
+  }
+
+  /**
+   * media_publish; when Graph answers an error that may hide a publication (a 5xx, is_transient), the
+   * container's status says what happened before anything is retried.
+   */
+  private async publishContainer(send: Send, igUserId: string, containerId: string, token: string): Promise<string> {
+    const { signal } = send.request;
+    send.postRequested = true;
+    try {
+      return (await this.graph.post<{ id: string }>(`/${igUserId}/media_publish`, { creation_id: containerId }, token, signal)).id;
+    } catch (error) {
+      const failure = classifyGraphFailure(error, this.clock.now(), SERVICE);
+      const answered = error instanceof AxiosError && error.response !== undefined;
+      if (!answered || signal?.aborted || failure.kind !== 'retryable') {
+        throw error; // a lost answer stays unknown; a decided refusal keeps its kind
+      }
+      let status: ContainerStatus;
+      try {
+        status = await this.statusOf(containerId, token, signal);
+      } catch {
+        throw new PublishError({ kind: 'unknown', reason: `${failure.reason}; the container's status could not be read to tell whether it was published` });
+      }
+      if (containerStep(status) === 'already_published') {
+        this.containers.forget(send.request.deliveryId);
+        throw new PublishError({ kind: 'unknown', reason: `${failure.reason}; yet the container is PUBLISHED: the post is out, confirm it on the profile` });
+      }
+      throw new PublishError(failure); // not published: the next attempt publishes the same container
+    }
+  }
+
+  private statusOf(containerId: string, token: string, signal?: AbortSignal): Promise<ContainerStatus> {
+    return this.graph.get<ContainerStatus>(`/${containerId}`, { fields: 'status_code,status' }, token, signal);
+  }
+
+  /** The post is out by now: a permalink that cannot be read leaves the URL empty rather than failing the send. */
+  private async permalinkOf(mediaId: string, token: string, signal?: AbortSignal): Promise<string | null> {
+    try {
+      const media = await this.graph.get<{ permalink?: string }>(`/${mediaId}`, { fields: 'permalink' }, token, signal);
+      return media.permalink ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private failureOf(error: unknown, send: Send): PublishFailure {
+    const { signal } = send.request;
+    if (error instanceof PublishError) {
+      return error.failure; // decided here, with what the container's status said
+    }
+    const failure: PublishFailure = signal?.aborted
+      ? { kind: 'unknown', reason: `Aborted (${abortReason(signal)}) ${send.postRequested ? 'while Instagram was publishing the post' : 'before the post was sent to Instagram'}` }
+      : classifyGraphFailure(error, this.clock.now(), SERVICE);
+    // Containers publish nothing by themselves: only a lost media_publish answer is ambiguous.
+    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
+  }
+}
