@@ -3,6 +3,7 @@ import { PUBLISHERS, type Publisher } from './publisher.port';
 import { PublisherRegistry } from './publisher.registry';
 import { MastodonPublisher } from './mastodon/mastodon.publisher';
 import { XPublisher } from './x/x.publisher';
+import { LinkedInPublisher } from './linkedin/linkedin.publisher';
 import { FacebookPublisher } from './facebook/facebook.publisher';
 import { InstagramPublisher } from './instagram/instagram.publisher';
 
@@ -12,8 +13,9 @@ import { InstagramPublisher } from './instagram/instagram.publisher';
     MastodonPublisher,
     FacebookPublisher,
     InstagramPublisher,
+    LinkedInPublisher,
     // Each new adapter is added here, in the provider list and in `inject`.
-    { provide: PUBLISHERS, inject: [XPublisher, MastodonPublisher, FacebookPublisher, InstagramPublisher], useFactory: (...publishers: Publisher[]): Publisher[] => publishers },
+    { provide: PUBLISHERS, inject: [XPublisher, MastodonPublisher, FacebookPublisher, InstagramPublisher, LinkedInPublisher], useFactory: (...publishers: Publisher[]): Publisher[] => publishers },
     PublisherRegistry,
   ],
   exports: [PublisherRegistry],

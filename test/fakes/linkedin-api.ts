@@ -1,0 +1,296 @@
+// A local LinkedIn REST API for tests: Posts, the Images upload, identity reads, the OAuth refresh grant, daily limits and REST errors.
+import { randomBytes } from 'node:crypto';
+import { LINKEDIN_VERSION } from '../../src/publishers/linkedin/linkedin-api';
+import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
+import { TEST_PNG } from './x-api';
+
+export interface LinkedInFault extends Fault {
+  /** Answer this HTTP status with LinkedIn's error body. */
+  status?: number;
+  code?: string;
+  message?: string;
+}
+
+export interface LinkedInPost {
+  urn: string;
+  author: string;
+  /** The commentary exactly as sent (little text). */
+  commentary: string;
+  /** What a reader sees: little text read back, cut off at the first unescaped reserved character, as LinkedIn does. */
+  shownText: string;
+  imageUrns: string[];
+  postedWith: string;
+}
+
+export interface LinkedInImage {
+  urn: string;
+  owner: string;
+  uploadToken: string;
+  bytes?: Buffer;
+  contentType?: string;
+}
+
+interface Member {
+  id: string;
+  name: string;
+  /** Organizations this member administers. */
+  administers: Set<string>;
+}
+
+interface AppClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+const RESERVED = new Set(['\\', '|', '{', '}', '@', '[', ']', '(', ')', '<', '>', '#', '*', '_', '~']);
+const ACTIVE_VERSIONS = new Set([LINKEDIN_VERSION]);
+
+export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
+  readonly posts: LinkedInPost[] = [];
+  readonly images = new Map<string, LinkedInImage>();
+  readonly organizations = new Map<string, { id: string; localizedName: string; vanityName: string }>();
+  /** Post creations per member per UTC day before LinkedIn's 429. */
+  dailyPostLimit = 150;
+  private readonly members = new Map<string, Member>();
+  private readonly tokens = new Map<string, { memberId: string; expired: boolean }>();
+  private readonly refreshTokens = new Map<string, { memberId: string; client: AppClient }>();
+  private readonly postsToday = new Map<string, { day: string; count: number }>();
+  private readonly fixtures = new Map<string, { contentType: string; body: Buffer }>([['image.png', { contentType: 'image/png', body: TEST_PNG }]]);
+  private nextId = 7_100_000_000_000_000_000n;
+
+  static async start(): Promise<FakeLinkedInApi> {
+    const fake = new FakeLinkedInApi();
+    await fake.listen();
+    return fake;
+  }
+
+  private constructor() {
+    super();
+    this.rest('POST', '/rest/posts', (request, member) => this.createPost(request, member));
+    this.rest('POST', '/rest/images', (request, member) => this.initializeUpload(request, member));
+    this.rest('GET', '/rest/organizations/{id}', (_request, member, params) => this.organization(member, params.id));
+    this.route('PUT', '/dms-uploads/{token}', (request, params) => this.upload(request, params.token));
+    this.route('GET', '/v2/userinfo', (request) => this.userinfo(request));
+    this.route('POST', '/oauth/v2/accessToken', (request) => this.refresh(request));
+    this.route('GET', '/fixtures/{name}', (_request, params) => this.fixture(params.name));
+  }
+
+  /** A member with a valid token (and a refresh token for the given app), administering one organization. */
+  addMember(name = 'Mia Marketer'): { memberId: string; organizationId: string; accessToken: string; refreshToken: string; clientId: string; clientSecret: string } {
+    const memberId = randomBytes(6).toString('base64url');
+    const organizationId = String(2_414_000 + this.organizations.size);
+    this.organizations.set(organizationId, { id: organizationId, localizedName: 'Holdfast Bakery', vanityName: `holdfast-bakery-${organizationId}` });
+    this.members.set(memberId, { id: memberId, name, administers: new Set([organizationId]) });
+    const accessToken = `AQV${randomBytes(16).toString('hex')}`;
+    this.tokens.set(accessToken, { memberId, expired: false });
+    const client = { clientId: `client-${randomBytes(4).toString('hex')}`, clientSecret: `secret-${randomBytes(8).toString('hex')}` };
+    const refreshToken = `AQX${randomBytes(16).toString('hex')}`;
+    this.refreshTokens.set(refreshToken, { memberId, client });
+    return { memberId, organizationId, accessToken, refreshToken, ...client };
+  }
+
+  /** The access token lapses: LinkedIn answers 401 EXPIRED_ACCESS_TOKEN from now on. */
+  expireToken(token: string): void {
+    const entry = this.tokens.get(token);
+    if (entry) {
+      entry.expired = true;
+    }
+  }
+
+  revokeRefreshToken(token: string): void {
+    this.refreshTokens.delete(token);
+  }
+
+  fixtureUrl(name = 'image.png'): string {
+    return `${this.url}/fixtures/${name}`;
+  }
+
+  protected faultReply(fault: LinkedInFault): Reply | undefined {
+    return fault.status === undefined ? undefined : restError(fault.status, fault.message ?? `Fake error ${fault.status}`, fault.code);
+  }
+
+  protected notFound(request: ReceivedRequest): Reply {
+    return restError(404, `No virtual resource found for ${request.method} ${request.path}`, 'NOT_FOUND');
+  }
+
+  protected malformed(): Reply {
+    return restError(400, 'Request body could not be converted to data map', 'ILLEGAL_ARGUMENT');
+  }
+
+  /** A versioned REST route: Rest.li 2.0.0, an active LinkedIn-Version, then the token, in LinkedIn's order. */
+  private rest(method: string, template: string, handler: (request: ReceivedRequest, member: Member, params: Record<string, string>) => Reply): void {
+    this.route(method, template, (request, params) => {
+      const version = request.headers['linkedin-version'];
+      if (version === undefined) {
+        return restError(400, 'A version must be present. Please specify a version by adding the LinkedIn-Version header.', 'VERSION_MISSING');
+      }
+      if (!ACTIVE_VERSIONS.has(String(version))) {
+        return restError(426, `Requested version ${String(version)} is not active`, 'NONEXISTENT_VERSION');
+      }
+      if (request.headers['x-restli-protocol-version'] !== '2.0.0') {
+        return restError(400, 'This API requires the X-Restli-Protocol-Version: 2.0.0 header', 'ILLEGAL_ARGUMENT');
+      }
+      const member = this.authenticate(request);
+      return 'status' in member ? member : handler(request, member, params);
+    });
+  }
+
+  private authenticate(request: ReceivedRequest): Member | Reply {
+    const header = request.headers.authorization ?? '';
+    const entry = header.startsWith('Bearer ') ? this.tokens.get(header.slice(7)) : undefined;
+    if (!entry) {
+      return restError(401, 'Invalid access token', 'INVALID_ACCESS_TOKEN', 65600);
+    }
+    if (entry.expired) {
+      return restError(401, 'The token used in the request has expired', 'EXPIRED_ACCESS_TOKEN', 65601);
+    }
+    return this.members.get(entry.memberId)!;
+  }
+
+  private createPost(request: ReceivedRequest, member: Member): Reply {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const missing = ['author', 'commentary', 'visibility', 'distribution', 'lifecycleState'].filter((field) => body[field] === undefined);
+    if (missing.length > 0) {
+      return restError(422, missing.map((field) => `ERROR :: /${field} :: field is required but not found and has no default value\n`).join(''));
+    }
+    const author = String(body.author);
+    if (!this.mayPostAs(member, author)) {
+      return restError(403, `Not enough permissions to access: partnerApiPostsExternal.CREATE.${LINKEDIN_VERSION}`, 'ACCESS_DENIED', 100);
+    }
+    const content = (body.content ?? {}) as { media?: { id?: string }; multiImage?: { images?: { id?: string }[] } };
+    const imageUrns = content.media?.id ? [content.media.id] : (content.multiImage?.images ?? []).map((image) => String(image.id));
+    const unusable = imageUrns.find((urn) => this.images.get(urn)?.owner !== author || !this.images.get(urn)?.bytes);
+    if (unusable) {
+      return restError(400, `Image ${unusable} was not uploaded by the author or its upload is not complete`, 'ILLEGAL_ARGUMENT');
+    }
+    const commentary = String(body.commentary);
+    const duplicate = this.posts.find((post) => post.author === author && post.commentary === commentary && commentary !== '');
+    if (duplicate) {
+      return restError(422, `Content is a duplicate of ${duplicate.urn}`);
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    const today = this.postsToday.get(member.id);
+    const count = today?.day === day ? today.count : 0;
+    if (count >= this.dailyPostLimit) {
+      // LinkedIn's daily throttle: a 429 with no header saying when it resets (midnight UTC).
+      return restError(429, 'Resource level throttle MEMBER DAY limit for calls to this resource is reached.', 'TOO_MANY_REQUESTS', 101);
+    }
+    this.postsToday.set(member.id, { day, count: count + 1 });
+    const urn = `urn:li:share:${this.newId()}`;
+    this.posts.push({ urn, author, commentary, shownText: readLittleText(commentary), imageUrns, postedWith: String(request.headers.authorization) });
+    return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
+  }
+
+  private initializeUpload(request: ReceivedRequest, member: Member): Reply {
+    if (request.query.get('action') !== 'initializeUpload') {
+      return restError(400, 'Unsupported action; expected action=initializeUpload', 'ILLEGAL_ARGUMENT');
+    }
+    const owner = ((request.body ?? {}) as { initializeUploadRequest?: { owner?: string } }).initializeUploadRequest?.owner;
+    if (!owner || !this.mayPostAs(member, owner)) {
+      return restError(403, `Not enough permissions to access: images.ACTION.${LINKEDIN_VERSION}`, 'ACCESS_DENIED', 100);
+    }
+    const image = { urn: `urn:li:image:C4D${randomBytes(9).toString('base64url')}`, owner, uploadToken: randomBytes(12).toString('hex') };
+    this.images.set(image.urn, image);
+    return {
+      status: 200,
+      body: { value: { uploadUrlExpiresAt: Date.now() + 86_400_000, uploadUrl: `${this.url}/dms-uploads/${image.uploadToken}`, image: image.urn } },
+    };
+  }
+
+  private upload(request: ReceivedRequest, token: string): Reply {
+    const image = [...this.images.values()].find((candidate) => candidate.uploadToken === token);
+    if (!image || image.bytes) {
+      return restError(400, 'The upload URL is not valid or was already used', 'ILLEGAL_ARGUMENT');
+    }
+    if (!this.tokens.has((request.headers.authorization ?? '').slice(7))) {
+      return restError(401, 'Invalid access token', 'INVALID_ACCESS_TOKEN', 65600);
+    }
+    image.bytes = Buffer.isBuffer(request.body) ? request.body : request.rawBody;
+    image.contentType = String(request.headers['content-type'] ?? '');
+    return { status: 201 };
+  }
+
+  private organization(member: Member, id: string): Reply {
+    const organization = this.organizations.get(id);
+    if (!organization || !member.administers.has(id)) {
+      return restError(403, `Not enough permissions to access: organizations.GET.${LINKEDIN_VERSION}`, 'ACCESS_DENIED', 100);
+    }
+    return { status: 200, body: { id: Number(organization.id), localizedName: organization.localizedName, vanityName: organization.vanityName } };
+  }
+
+  /** OpenID Connect userinfo: unversioned, like the rest of /v2. */
+  private userinfo(request: ReceivedRequest): Reply {
+    const member = this.authenticate(request);
+    if ('status' in member) {
+      return member;
+    }
+    return { status: 200, body: { sub: member.id, name: member.name, given_name: member.name.split(' ')[0], email_verified: true, locale: { country: 'US', language: 'en' } } };
+  }
+
+  /** The refresh_token grant as LinkedIn documents it: form body with client_id and client_secret. */
+  private refresh(request: ReceivedRequest): Reply {
+    const form = (request.body ?? {}) as Record<string, string>;
+    const oauthError = (error: string, description: string): Reply => ({ status: 400, body: { error, error_description: description } });
+    if (!String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded') || form.grant_type !== 'refresh_token') {
+      return oauthError('invalid_request', 'A required parameter "grant_type" is missing or not refresh_token');
+    }
+    const grant = this.refreshTokens.get(form.refresh_token ?? '');
+    if (!grant) {
+      return oauthError('invalid_grant', 'The provided authorization grant or refresh token is invalid, expired or revoked.');
+    }
+    if (form.client_id !== grant.client.clientId || form.client_secret !== grant.client.clientSecret) {
+      return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
+    }
+    const accessToken = `AQV${randomBytes(16).toString('hex')}`;
+    this.tokens.set(accessToken, { memberId: grant.memberId, expired: false });
+    // LinkedIn keeps the refresh token (its lifetime does not restart): the same one comes back.
+    return { status: 200, body: { access_token: accessToken, expires_in: 5_184_000, refresh_token: form.refresh_token, refresh_token_expires_in: 31_536_000 } };
+  }
+
+  private mayPostAs(member: Member, author: string): boolean {
+    const [, kind, id] = /^urn:li:(person|organization):(.+)$/.exec(author) ?? [];
+    return (kind === 'person' && id === member.id) || (kind === 'organization' && member.administers.has(id));
+  }
+
+  private fixture(name: string): Reply {
+    const fixture = this.fixtures.get(name);
+    return fixture
+      ? { status: 200, body: fixture.body, headers: { 'content-type': fixture.contentType } }
+      : { status: 404, body: Buffer.from('no such fixture'), headers: { 'content-type': 'text/plain' } };
+  }
+
+  private newId(): string {
+    return String(this.nextId++);
+  }
+}
+
+/** LinkedIn's REST error body: {status, serviceErrorCode?, code?, message}. */
+function restError(status: number, message: string, code?: string, serviceErrorCode?: number): Reply {
+  return { status, body: { status, ...(serviceErrorCode !== undefined ? { serviceErrorCode } : {}), ...(code ? { code } : {}), message } };
+}
+
+/**
+ * Reads little text back as a reader sees it: escapes resolve to their character, {hashtag|\#|tag}
+ * shows as #tag, and an unescaped reserved character ends the text (LinkedIn drops what follows).
+ */
+export function readLittleText(commentary: string): string {
+  let shown = '';
+  for (let i = 0; i < commentary.length; i++) {
+    const character = commentary[i];
+    if (character === '\\' && i + 1 < commentary.length) {
+      shown += commentary[++i];
+      continue;
+    }
+    const hashtag = /^\{hashtag\|\\?[#＃]\|([^}]+)\}/u.exec(commentary.slice(i));
+    if (hashtag) {
+      shown += `#${hashtag[1]}`;
+      i += hashtag[0].length - 1;
+      continue;
+    }
+    if (RESERVED.has(character)) {
+      return shown;
+    }
+    shown += character;
+  }
+  return shown;
+}
