@@ -277,7 +277,7 @@ export class PlaybooksService {
         problems.push(...limitProblems(field, targets, fillTemplate(version, resolveValues(version.placeholders, message.values))));
       } else {
         // Answers come at activation; a text over the limit with every prompt still empty is too long whatever they are.
-        const floor = fillTemplate(version, { ...emptyValues(version), ...(message.values as Record<string, string>) });
+        const floor = fillTemplate(version, { ...emptyValues(version), ...message.values });
         problems.push(...limitProblems(`${field} (with its prompts still unanswered)`, targets, floor, ['text_required']));
       }
     }

@@ -8,6 +8,7 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]{0,63})\s*\}\}/g;
 /** What is left of a `{{` or `}}` once the well-formed placeholders are taken out. */
 const STRAY_BRACES = /\{\{[^{}\n]{0,40}(?:\}\})?|\}\}/g;
 /** Control characters other than tab and line breaks: invisible in a post, and PostgreSQL refuses NUL. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export const MAX_VALUE_LENGTH = 5000;
