@@ -1,0 +1,312 @@
+// A local Telegram Bot API for tests: getMe, getChat, sendMessage, sendPhoto, sendMediaGroup, with Telegram's error answers and flood limits.
+import { randomBytes, randomInt } from 'node:crypto';
+import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
+import { TEST_PNG } from './x-api';
+
+/** Telegram's advice: no more than about 20 messages per minute to one group or channel. */
+const MESSAGES_PER_MINUTE_PER_CHAT = 20;
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+/** Characters MarkdownV2 reserves that never open an entity, so an unescaped one is always an error. */
+const MARKDOWN_V2_RESERVED = /(^|[^\\])([.!#+=\-{}])/;
+const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
+
+export interface TelegramFault extends Fault {
+  /** Answer `{ok: false, error_code: status, description}`. */
+  status?: number;
+  description?: string;
+  /** For 429: parameters.retry_after, in seconds. */
+  retryAfter?: number;
+}
+
+export interface FakeChat {
+  id: number;
+  type: 'channel' | 'group' | 'supergroup';
+  title: string;
+  username?: string;
+  /** Bots that may post here. */
+  posters: Set<number>;
+  /** Set when a group was upgraded: sends to it answer 400 with migrate_to_chat_id. */
+  migratedTo?: number;
+}
+
+export interface SentMessage {
+  chatId: number;
+  messageId: number;
+  method: 'sendMessage' | 'sendPhoto' | 'sendMediaGroup';
+  text?: string;
+  caption?: string;
+  parseMode?: string;
+  photos: Buffer[];
+  /** Which bot sent it. */
+  botId: number;
+}
+
+interface Bot {
+  id: number;
+  username: string;
+  first_name: string;
+}
+
+export class FakeTelegramApi extends FakeServer<TelegramFault> {
+  readonly messages: SentMessage[] = [];
+  readonly chats = new Map<number, FakeChat>();
+  private readonly bots = new Map<string, Bot>();
+  private readonly sentAt = new Map<number, number[]>();
+  private readonly nextMessageId = new Map<number, number>();
+  private readonly fixtures = new Map<string, { contentType: string; body: Buffer }>([['image.png', { contentType: 'image/png', body: TEST_PNG }]]);
+
+  static async start(): Promise<FakeTelegramApi> {
+    const fake = new FakeTelegramApi();
+    await fake.listen();
+    return fake;
+  }
+
+  private constructor() {
+    super();
+    for (const method of ['getMe', 'getChat', 'sendMessage', 'sendPhoto', 'sendMediaGroup'] as const) {
+      // The Bot API takes GET and POST alike.
+      for (const verb of ['GET', 'POST']) {
+        this.route(verb, `/bot{token}/${method}`, (request, params) => this.call(method, request, params.token));
+      }
+    }
+    this.route('GET', '/fixtures/{name}', (_request, params) => this.fixture(params.name));
+  }
+
+  /** A new bot allowed to post to a new public channel @<username>; its channel credentials. */
+  publicChannel(username = `brand_${randomBytes(4).toString('hex')}`): Record<string, string> {
+    const { botToken, bot } = this.newBot();
+    const chat = this.addChat({ type: 'channel', title: 'Brand News', username });
+    chat.posters.add(bot.id);
+    return { botToken, chatId: `@${username}` };
+  }
+
+  /** A new bot allowed to post to a new private channel, addressed by its numeric id. */
+  privateChannel(): Record<string, string> {
+    const { botToken, bot } = this.newBot();
+    const chat = this.addChat({ type: 'channel', title: 'Brand Staff' });
+    chat.posters.add(bot.id);
+    return { botToken, chatId: String(chat.id) };
+  }
+
+  /** Upgrades the group behind `chatId` to a new supergroup, as Telegram does when a group grows. */
+  migrate(chatId: string): number {
+    const old = this.chatFor(chatId)!;
+    const upgraded = this.addChat({ type: 'supergroup', title: old.title });
+    old.posters.forEach((bot) => upgraded.posters.add(bot));
+    old.type = 'group';
+    old.migratedTo = upgraded.id;
+    return upgraded.id;
+  }
+
+  /** The bot is removed from the chat (403 from then on). */
+  kick(credentials: Record<string, string>): void {
+    this.chatFor(credentials.chatId)!.posters.delete(this.bots.get(credentials.botToken)!.id);
+  }
+
+  /** The token is revoked with @BotFather (401 from then on). */
+  revoke(botToken: string): void {
+    this.bots.delete(botToken);
+  }
+
+  fixtureUrl(name = 'image.png'): string {
+    return `${this.url}/fixtures/${name}`;
+  }
+
+  chatFor(chatId: string): FakeChat | undefined {
+    if (chatId.startsWith('@')) {
+      return [...this.chats.values()].find((chat) => chat.username?.toLowerCase() === chatId.slice(1).toLowerCase());
+    }
+    return this.chats.get(Number(chatId));
+  }
+
+  protected faultReply(fault: TelegramFault): Reply | undefined {
+    if (fault.status === undefined) {
+      return undefined;
+    }
+    const description = fault.description ?? (fault.status === 429 ? `Too Many Requests: retry after ${fault.retryAfter ?? 5}` : `Error ${fault.status}`);
+    return failure(fault.status, description, fault.status === 429 ? { retry_after: fault.retryAfter ?? 5 } : undefined);
+  }
+
+  protected notFound(): Reply {
+    return failure(404, 'Not Found');
+  }
+
+  protected malformed(_request: ReceivedRequest, why: string): Reply {
+    return failure(400, `Bad Request: ${why}`);
+  }
+
+  private call(method: string, request: ReceivedRequest, token: string): Reply {
+    const bot = this.bots.get(token);
+    if (!bot) {
+      // A well-formed but revoked token answers 401; a malformed one 404 (what the real API does).
+      return /^\d+:[\w-]{30,}$/.test(token) ? failure(401, 'Unauthorized') : failure(404, 'Not Found');
+    }
+    const params = { ...Object.fromEntries(request.query), ...((request.body ?? {}) as Record<string, string | Buffer | number>) };
+    if (method === 'getMe') {
+      return ok({ ...bot, is_bot: true, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
+    }
+    const chatId = params.chat_id === undefined ? '' : String(params.chat_id);
+    const chat = chatId === '' ? undefined : this.chatFor(chatId);
+    if (!chat) {
+      return failure(400, chatId === '' ? 'Bad Request: chat_id is empty' : 'Bad Request: chat not found');
+    }
+    if (method === 'getChat') {
+      return ok({ id: chat.id, type: chat.type, title: chat.title, ...(chat.username ? { username: chat.username } : {}) });
+    }
+    if (chat.migratedTo !== undefined) {
+      return failure(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
+    }
+    if (!chat.posters.has(bot.id)) {
+      return failure(403, chat.type === 'channel' ? 'Forbidden: bot is not a member of the channel chat' : 'Forbidden: bot was kicked from the group chat');
+    }
+    const wait = this.floodWait(chat.id);
+    if (wait > 0) {
+      return failure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait });
+    }
+    const parseMode = typeof params.parse_mode === 'string' ? params.parse_mode : undefined;
+    const sent = this.deliver(method, params, chat, bot, parseMode);
+    if ('status' in sent) {
+      return sent;
+    }
+    this.sentAt.get(chat.id)!.push(Date.now());
+    return ok(method === 'sendMediaGroup' ? sent.map((message) => this.messageEntity(message, chat)) : this.messageEntity(sent[0], chat));
+  }
+
+  private deliver(method: string, params: Record<string, unknown>, chat: FakeChat, bot: Bot, parseMode: string | undefined): SentMessage[] | Reply {
+    const base = { chatId: chat.id, botId: bot.id, parseMode };
+    if (method === 'sendMessage') {
+      const text = typeof params.text === 'string' ? params.text : '';
+      const problem = text.trim() === '' ? 'Bad Request: message text is empty' : [...text].length > TEXT_LIMIT ? 'Bad Request: message is too long' : entitiesProblem(text, parseMode);
+      return problem ? failure(400, problem) : [this.record({ ...base, method, text, photos: [] })];
+    }
+    if (method === 'sendPhoto') {
+      const caption = typeof params.caption === 'string' ? params.caption : undefined;
+      const photo = params.photo;
+      const problem = !Buffer.isBuffer(photo)
+        ? 'Bad Request: there is no photo in the request'
+        : !isImage(photo)
+          ? 'Bad Request: IMAGE_PROCESS_FAILED'
+          : caption !== undefined && [...caption].length > CAPTION_LIMIT
+            ? 'Bad Request: message caption is too long'
+            : caption !== undefined
+              ? entitiesProblem(caption, parseMode)
+              : undefined;
+      return problem ? failure(400, problem) : [this.record({ ...base, method, caption, photos: [photo as Buffer] })];
+    }
+    let media: { type?: string; media?: string; caption?: string; parse_mode?: string }[];
+    try {
+      media = JSON.parse(String(params.media)) as typeof media;
+    } catch {
+      return failure(400, "Bad Request: can't parse media JSON object");
+    }
+    if (!Array.isArray(media) || media.length < 2 || media.length > 10) {
+      return failure(400, 'Bad Request: wrong number of media specified');
+    }
+    const photos: Buffer[] = [];
+    for (const item of media) {
+      const file = item.media?.startsWith('attach://') ? params[item.media.slice(9)] : undefined;
+      if (item.type !== 'photo' || !Buffer.isBuffer(file) || !isImage(file)) {
+        return failure(400, 'Bad Request: wrong file identifier/HTTP URL specified');
+      }
+      photos.push(file);
+    }
+    const caption = media[0].caption;
+    const problem = caption !== undefined && [...caption].length > CAPTION_LIMIT ? 'Bad Request: message caption is too long' : caption ? entitiesProblem(caption, media[0].parse_mode) : undefined;
+    if (problem) {
+      return failure(400, problem);
+    }
+    return photos.map((photo, index) =>
+      this.record({ ...base, parseMode: media[index].parse_mode, method: 'sendMediaGroup', caption: media[index].caption, photos: [photo] }),
+    );
+  }
+
+  private record(message: Omit<SentMessage, 'messageId'>): SentMessage {
+    const messageId = this.nextMessageId.get(message.chatId) ?? 1;
+    this.nextMessageId.set(message.chatId, messageId + 1);
+    const sent = { ...message, messageId };
+    this.messages.push(sent);
+    return sent;
+  }
+
+  /** Seconds to wait when the chat already had its messages this minute. */
+  private floodWait(chatId: number): number {
+    const recent = (this.sentAt.get(chatId) ?? []).filter((at) => at > Date.now() - 60_000);
+    this.sentAt.set(chatId, recent);
+    return recent.length >= MESSAGES_PER_MINUTE_PER_CHAT ? Math.ceil((recent[0] + 60_000 - Date.now()) / 1000) : 0;
+  }
+
+  private messageEntity(message: SentMessage, chat: FakeChat): object {
+    return {
+      message_id: message.messageId,
+      sender_chat: { id: chat.id, type: chat.type, title: chat.title, ...(chat.username ? { username: chat.username } : {}) },
+      chat: { id: chat.id, type: chat.type, title: chat.title, ...(chat.username ? { username: chat.username } : {}) },
+      date: Math.floor(Date.now() / 1000),
+      ...(message.text !== undefined ? { text: message.text } : {}),
+      ...(message.caption !== undefined ? { caption: message.caption } : {}),
+      ...(message.photos.length > 0
+        ? { photo: [{ file_id: `AgAC${randomBytes(8).toString('hex')}`, file_unique_id: randomBytes(4).toString('hex'), width: 1, height: 1, file_size: message.photos[0].length }] }
+        : {}),
+    };
+  }
+
+  private newBot(): { botToken: string; bot: Bot } {
+    const id = randomInt(1_000_000_000, 9_000_000_000);
+    const bot = { id, username: `holdfast_${id}_bot`, first_name: 'Holdfast' };
+    const botToken = `${id}:AA${randomBytes(24).toString('base64url')}`;
+    this.bots.set(botToken, bot);
+    return { botToken, bot };
+  }
+
+  private addChat(chat: Omit<FakeChat, 'id' | 'posters'>): FakeChat {
+    const added = { ...chat, id: -1_000_000_000_000 - randomInt(1, 999_999_999), posters: new Set<number>() };
+    this.chats.set(added.id, added);
+    return added;
+  }
+
+  private fixture(name: string): Reply {
+    const fixture = this.fixtures.get(name);
+    return fixture
+      ? { status: 200, body: fixture.body, headers: { 'content-type': fixture.contentType } }
+      : { status: 404, body: Buffer.from('no such fixture'), headers: { 'content-type': 'text/plain' } };
+  }
+}
+
+function ok(result: unknown): Reply {
+  return { status: 200, body: { ok: true, result } };
+}
+
+function failure(status: number, description: string, parameters?: object): Reply {
+  return { status, body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) } };
+}
+
+/** Telegram refuses text whose formatting does not parse: the two checks a fake can make cheaply. */
+function entitiesProblem(text: string, parseMode: string | undefined): string | undefined {
+  if (parseMode === 'MarkdownV2') {
+    const reserved = MARKDOWN_V2_RESERVED.exec(text);
+    return reserved ? `Bad Request: can't parse entities: Character '${reserved[2]}' is reserved and must be escaped with the preceding '\\'` : undefined;
+  }
+  if (parseMode === 'HTML') {
+    const open: string[] = [];
+    for (const [, closing, name] of text.matchAll(/<(\/?)([a-z-]+)[^>]*>/gi)) {
+      const tag = name.toLowerCase();
+      if (!HTML_TAGS.has(tag)) {
+        return `Bad Request: can't parse entities: Unsupported start tag "${tag}"`;
+      }
+      if (closing === '') {
+        open.push(tag);
+      } else if (open.pop() !== tag) {
+        return `Bad Request: can't parse entities: Unexpected end tag`;
+      }
+    }
+    return open.length > 0 ? "Bad Request: can't parse entities: Can't find end tag corresponding to start tag" : undefined;
+  }
+  return parseMode === undefined || parseMode === 'Markdown' ? undefined : 'Bad Request: unsupported parse_mode';
+}
+
+function isImage(bytes: Buffer): boolean {
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  const webp = bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP';
+  return png || jpeg || webp;
+}
