@@ -1,9 +1,11 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Workspace } from '../workspaces/workspace.entity';
+import type { ChannelStatus } from './channel-status';
 import type { Platform } from './platform';
 
 @Entity('channels')
 @Check('CHK_channels_platform', `"platform" IN ('x','facebook','instagram','linkedin','mastodon','bluesky','telegram')`)
+@Check('CHK_channels_status', `"status" IN ('active','needs_reauth')`)
 export class Channel {
   /** Chosen by the service before insert: the sealed credentials are bound to it. */
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'PK_channels' })
@@ -46,6 +48,14 @@ export class Channel {
   /** No send to this channel before this instant: the platform's rate-limit reset. */
   @Column('timestamptz', { name: 'send_not_before', nullable: true })
   sendNotBefore: Date | null;
+
+  /** needs_reauth: the platform refused the credentials for good; nothing is sent until reconnected. */
+  @Column('text', { default: 'active' })
+  status: ChannelStatus;
+
+  /** Why the channel needs reconnecting (the platform's words), null while active. */
+  @Column('text', { name: 'status_reason', nullable: true })
+  statusReason: string | null;
 
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;

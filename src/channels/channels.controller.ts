@@ -4,6 +4,7 @@ import { ANY_MEMBER, Authorize, CurrentPrincipal } from '../common/decorators';
 import { IdParam } from '../common/id-param';
 import type { Principal } from '../common/principal';
 import { ChannelsService } from './channels.service';
+import { ChannelVerificationView } from './dto/channel-verification.view';
 import { ChannelView } from './dto/channel.view';
 import { CreateChannelDto } from './dto/create-channel.dto';
 import { UpdateChannelDto } from './dto/update-channel.dto';
@@ -47,6 +48,18 @@ export class ChannelsController {
     @Body() dto: UpdateChannelDto,
   ): Promise<ChannelView> {
     return ChannelView.of(await this.channels.update(principal, id, dto));
+  }
+
+  @Post(':id/verify')
+  @HttpCode(200)
+  @Authorize('admin')
+  @ApiOperation({
+    summary: "Check the connection: ask the platform which account the channel's credentials reach",
+    description: 'Answers 200 with ok true and the account, or ok false with the reason and its kind. Success makes the channel active; auth_expired marks it needs_reauth.',
+  })
+  @ApiOkResponse({ type: ChannelVerificationView })
+  verify(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<ChannelVerificationView> {
+    return this.channels.verify(principal, id);
   }
 
   @Delete(':id')

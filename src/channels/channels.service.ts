@@ -1,5 +1,5 @@
 // Connected social accounts: credentials sealed at rest, fallbacks chosen in advance within the workspace.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -8,20 +8,34 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
+import { Metrics } from '../metrics/metrics';
+import { PublishError, type PublishFailure } from '../publishers/publisher.port';
+import { PublisherRegistry } from '../publishers/publisher.registry';
 import { CredentialVault } from '../secrets/credential-vault';
 import { Channel } from './channel.entity';
+import { channelsNeedingReauth, markNeedsReauth } from './channel-status';
+import { ChannelVerificationView } from './dto/channel-verification.view';
 import type { CreateChannelDto } from './dto/create-channel.dto';
 import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { validateCredentials } from './platform-credentials';
 
+/** A connection check that takes longer than this reports a retryable failure. */
+const VERIFY_TIMEOUT_MS = 15_000;
+
 @Injectable()
 export class ChannelsService {
+  private readonly logger = new Logger(ChannelsService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly vault: CredentialVault,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {}
+    private readonly publishers: PublisherRegistry,
+    metrics: Metrics,
+  ) {
+    metrics.registry.registerMetric(channelsNeedingReauth);
+  }
 
   create(principal: Principal, dto: CreateChannelDto): Promise<Channel> {
     const credentials = validateCredentials(dto.platform, dto.credentials);
@@ -82,6 +96,9 @@ export class ChannelsService {
         const credentials = validateCredentials(channel.platform, dto.credentials);
         changes.credentialsSealed = this.vault.seal(credentials, id);
         changes.credentialFields = Object.keys(credentials).sort();
+        // New credentials are the reconnection: the channel's due deliveries may go out again.
+        changes.status = 'active';
+        changes.statusReason = null;
       }
       if (dto.fallbackChannelIds !== undefined) {
         changes.fallbackChannelIds = await this.checkFallbacks(manager, principal.workspaceId, id, dto.fallbackChannelIds);
@@ -124,6 +141,55 @@ export class ChannelsService {
         before: summary(channel),
       });
     });
+  }
+
+  /**
+   * The connection check: asks the platform which account the stored credentials reach, without
+   * holding a lock meanwhile. Success makes the channel active; auth_expired marks it needs_reauth;
+   * other failures (the platform is down, throttling) leave its status alone. Audited either way.
+   */
+  async verify(principal: Principal, id: string): Promise<ChannelVerificationView> {
+    const channel = await this.get(principal, id);
+    const credentials = await this.credentialsOf(id);
+    let answer: ChannelVerificationView;
+    if (!this.publishers.has(channel.platform)) {
+      answer = ChannelVerificationView.failed({ kind: 'permanent', reason: `No connection check exists yet for ${channel.platform}` });
+    } else {
+      try {
+        const account = await this.publishers.get(channel.platform).verify({
+          channel: { id, platform: channel.platform, handle: channel.handle },
+          credentials,
+          signal: AbortSignal.timeout(VERIFY_TIMEOUT_MS),
+        });
+        answer = ChannelVerificationView.ok(account);
+      } catch (error) {
+        if (!(error instanceof PublishError)) {
+          this.logger.error({ err: error, channelId: id }, 'Connection check failed unexpectedly');
+        }
+        const failure: PublishFailure =
+          error instanceof PublishError ? error.failure : { kind: 'retryable', reason: `The connection check to ${channel.platform} failed unexpectedly` };
+        answer = ChannelVerificationView.failed(failure);
+      }
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lockChannel(manager, principal.workspaceId, id);
+      if (answer.ok && locked.status !== 'active') {
+        await manager.update(Channel, { id }, { status: 'active', statusReason: null });
+      } else if (answer.kind === 'auth_expired') {
+        await markNeedsReauth(manager, [{ channelId: id, reason: answer.reason ?? 'the platform refused the credentials' }]);
+      }
+      const after = await manager.findOneByOrFail(Channel, { id });
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'channel.verified',
+        targetType: 'channel',
+        targetId: id,
+        before: { status: locked.status },
+        after: answer.ok
+          ? { ok: true, accountId: answer.account?.accountId, handle: answer.account?.handle, status: after.status }
+          : { ok: false, kind: answer.kind, reason: answer.reason, status: after.status },
+      });
+    });
+    return answer;
   }
 
   /** The decrypted credentials, for the publishers only. */
@@ -190,5 +256,6 @@ function summary(channel: Channel): Record<string, unknown> {
     handle: channel.handle,
     credentialFields: channel.credentialFields,
     fallbackChannelIds: channel.fallbackChannelIds,
+    status: channel.status,
   };
 }

@@ -185,7 +185,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
           WHERE d.id IN (
             SELECT c.id FROM deliveries c
              WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= now()
-               AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND ch.send_not_before > now())
+               AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND (ch.send_not_before > now() OR ch.status = 'needs_reauth'))
                AND NOT ${stoppedByCrisis('c')}
              ORDER BY c.due_at
              LIMIT $4

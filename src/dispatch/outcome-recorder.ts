@@ -1,7 +1,9 @@
 // Writes send outcomes in batches: one UPDATE for every outcome that arrived within a few milliseconds.
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { markNeedsReauth } from '../channels/channel-status';
 import type { Outcome } from './send-outcome';
+import { writeWebhookEvent } from '../webhooks/webhook-outbox';
 
 interface Pending {
   deliveryId: string;
@@ -45,7 +47,9 @@ export class OutcomeRecorder {
       return;
     }
     try {
-      const written = await this.write(batch);
+      const written = batch.some((p) => p.outcome.reauthRequired || p.outcome.state === 'failed')
+        ? await this.dataSource.transaction(async (manager) => announceFailures(manager, batch, await this.writeMarkingReauth(manager, batch)))
+        : await this.write(this.dataSource, batch);
       await this.afterWrite(batch, written);
       for (const entry of batch) {
         entry.done(written.has(entry.deliveryId));
@@ -57,9 +61,22 @@ export class OutcomeRecorder {
     }
   }
 
-  private async write(batch: Pending[]): Promise<Set<string>> {
+  /** An auth_expired outcome and its channel's needs_reauth commit together, so neither is seen without the other. */
+  private async writeMarkingReauth(manager: EntityManager, batch: Pending[]): Promise<Set<string>> {
+    const written = await this.write(manager, batch);
+    const marks = batch
+      .filter((p) => p.outcome.reauthRequired && written.has(p.deliveryId))
+      .map((p) => ({ channelId: p.channelId, reason: p.outcome.lastError ?? 'the platform refused the credentials' }));
+    const marked = await markNeedsReauth(manager, marks);
+    for (const channel of marked) {
+      this.logger.warn({ channelId: channel.id, platform: channel.platform }, 'Channel needs to be reconnected; its deliveries wait');
+    }
+    return written;
+  }
+
+  private async write(runner: Pick<EntityManager, 'query'>, batch: Pending[]): Promise<Set<string>> {
     const column = <T>(pick: (p: Pending) => T): T[] => batch.map(pick);
-    const [rows] = await this.dataSource.query<[{ id: string }[], number]>(
+    const [rows] = await runner.query<[{ id: string }[], number]>(
       `UPDATE deliveries d
           SET state = v.state, due_at = COALESCE(v.due_at, d.due_at), attempts = v.attempts, last_error = v.last_error,
               platform_post_id = COALESCE(v.platform_post_id, d.platform_post_id), url = COALESCE(v.url, d.url),
@@ -105,4 +122,24 @@ export class OutcomeRecorder {
       }
     }
   }
+}
+
+/** A delivery that ended failed is announced to the workspace's webhooks (delivery.failed) in the transaction that records it. */
+async function announceFailures(manager: EntityManager, batch: Pending[], written: Set<string>): Promise<Set<string>> {
+  const failed = batch.filter((p) => p.outcome.state === 'failed' && written.has(p.deliveryId)).map((p) => p.deliveryId);
+  if (failed.length === 0) {
+    return written;
+  }
+  const rows = await manager.query<{ id: string; workspace_id: string; post_id: string; channel_id: string; platform: string; attempts: number; last_error: string | null }[]>(
+    'SELECT id, workspace_id, post_id, channel_id, platform, attempts, last_error FROM deliveries WHERE id = ANY($1::uuid[])',
+    [failed],
+  );
+  for (const row of rows) {
+    await writeWebhookEvent(manager, {
+      workspaceId: row.workspace_id,
+      type: 'delivery.failed',
+      data: { deliveryId: row.id, postId: row.post_id, channelId: row.channel_id, platform: row.platform, attempts: row.attempts, reason: row.last_error },
+    });
+  }
+  return written;
 }

@@ -121,6 +121,13 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
     return { igUserId, accessToken };
   }
 
+  /** A new page access token for an existing Page (a person reconnected it). */
+  issuePageToken(pageId: string): string {
+    const token = `EAAB${randomBytes(16).toString('hex')}`;
+    this.tokens.set(token, { accountId: pageId, expired: false });
+    return token;
+  }
+
   /** The token lapses: every call with it answers code 190 from now on. */
   expireToken(token: string): void {
     const entry = this.tokens.get(token);

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Channel } from '../channel.entity';
+import { CHANNEL_STATUSES, type ChannelStatus } from '../channel-status';
 import { Platform, PLATFORMS } from '../platform';
 
 export class ChannelView {
@@ -10,6 +11,13 @@ export class ChannelView {
   @ApiProperty({ type: [String], description: 'Names of the credential fields that are set; values are never returned' })
   credentialFields: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) fallbackChannelIds: string[];
+  @ApiProperty({
+    enum: CHANNEL_STATUSES,
+    description: 'needs_reauth: the platform refused the credentials; nothing is sent to this channel (its due deliveries wait) until a connection check succeeds or the credentials are replaced',
+  })
+  status: ChannelStatus;
+  @ApiProperty({ type: String, nullable: true, description: "Why the channel needs reconnecting, in the platform's words" })
+  statusReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
 
@@ -21,6 +29,8 @@ export class ChannelView {
       handle: channel.handle,
       credentialFields: channel.credentialFields,
       fallbackChannelIds: channel.fallbackChannelIds,
+      status: channel.status,
+      statusReason: channel.statusReason,
       createdAt: channel.createdAt,
       updatedAt: channel.updatedAt,
     };
