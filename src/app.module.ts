@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AdsModule } from './ads/ads.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessGuard } from './auth/access.guard';
@@ -73,6 +74,7 @@ export class AppModule {
         PlaybooksModule,
         DispatchModule,
         HealthModule,
+        AdsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

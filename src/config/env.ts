@@ -100,6 +100,30 @@ export class Env {
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   DISPATCH_ENABLED: 'true' | 'false' = 'true';
 
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 1000 and 86400000' })
+  @Min(1000, { message: 'must be an integer number of milliseconds between 1000 and 86400000' })
+  @Max(86_400_000, { message: 'must be an integer number of milliseconds between 1000 and 86400000' })
+  ADS_SYNC_INTERVAL_MS: number = 900_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  @Min(100, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  @Max(3_600_000, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  ADS_RECONCILE_INTERVAL_MS: number = 60_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 50 and 600000' })
+  @Min(50, { message: 'must be an integer number of milliseconds between 50 and 600000' })
+  @Max(600_000, { message: 'must be an integer number of milliseconds between 50 and 600000' })
+  ADS_RETRY_INTERVAL_MS: number = 2_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 200 (ad platform calls in flight per instance)' })
+  @Min(1, { message: 'must be an integer between 1 and 200 (ad platform calls in flight per instance)' })
+  @Max(200, { message: 'must be an integer between 1 and 200 (ad platform calls in flight per instance)' })
+  ADS_CONCURRENCY: number = 16;
+
   @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
   X_API_URL: string = 'https://api.x.com';
 
