@@ -191,10 +191,13 @@ describe('playbooks', () => {
     const edited = await lead.patch(`/api/playbooks/${id}`, { level: 3, platforms: null, reason: 'Escalated after review' }).expect(200);
     expect(edited.body).toMatchObject({ level: 3, platforms: null, revision: 2, lastEditorId: lead.memberId, pauseAds: true });
     await lead.patch(`/api/playbooks/${id}`, { messages: [{ templateId, templateVersion: 1, channelIds: [x], offsetMinutes: 10 }] }).expect(400);
-    expect((await lead.get(`/api/playbooks/${id}`).expect(200)).body.revision).toBe(2);
+    // null for a list keeps it as it is (null only clears platforms, meaning all, and approvalsRequired).
+    const kept = await lead.patch(`/api/playbooks/${id}`, { contacts: null, messages: null, approvalsRequired: null }).expect(200);
+    expect(kept.body).toMatchObject({ revision: 3, approvalsRequired: null, contacts: edited.body.contacts, messages: edited.body.messages });
+    expect((await lead.get(`/api/playbooks/${id}`).expect(200)).body.revision).toBe(3);
     const audit = await t.admin.get(`/api/audit?targetType=playbook&targetId=${id}`).expect(200);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['playbook.updated', 'playbook.created']);
-    expect(audit.body.items[0]).toMatchObject({
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['playbook.updated', 'playbook.updated', 'playbook.created']);
+    expect(audit.body.items[1]).toMatchObject({
       actorId: lead.memberId,
       reason: 'Escalated after review',
       before: { revision: 1, level: 2, platforms: ['x', 'mastodon'] },

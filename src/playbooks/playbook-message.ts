@@ -1,6 +1,6 @@
 // How a playbook message's values and prompts must relate to its template version's placeholders.
 import type { PlaceholderDeclaration } from '../templates/placeholders';
-import { valueShapeProblems } from '../templates/placeholders';
+import { own, valueShapeProblems } from '../templates/placeholders';
 
 export interface MessagePlaceholders {
   values: Readonly<Record<string, unknown>>;
@@ -31,7 +31,7 @@ export function messagePlaceholderProblems(field: string, message: MessagePlaceh
     }
   }
   for (const placeholder of declared) {
-    const value = message.values[placeholder.name];
+    const value = own(message.values, placeholder.name);
     const given = typeof value === 'string' && value.trim() !== '';
     if (placeholder.required && !given && !message.prompts.includes(placeholder.name)) {
       problems.push(`${field}: placeholder ${placeholder.name} is required (${placeholder.description}): give it in values or list it in prompts`);
@@ -44,8 +44,9 @@ export function messagePlaceholderProblems(field: string, message: MessagePlaceh
 export function answersFor(message: MessagePlaceholders, answers: Readonly<Record<string, string>>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...message.values };
   for (const prompt of message.prompts) {
-    if (answers[prompt] !== undefined) {
-      merged[prompt] = answers[prompt];
+    const answer = own(answers, prompt);
+    if (answer !== undefined) {
+      merged[prompt] = answer;
     }
   }
   return merged;

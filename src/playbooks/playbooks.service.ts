@@ -119,10 +119,10 @@ export class PlaybooksService {
         name: dto.name ?? playbook.name,
         category: dto.category ?? playbook.category,
         level: dto.level ?? playbook.level,
-        contacts: dto.contacts === undefined ? playbook.contacts : checkedContacts(dto.contacts),
+        contacts: dto.contacts == null ? playbook.contacts : checkedContacts(dto.contacts),
         platforms: dto.platforms === undefined ? playbook.platforms : dto.platforms,
         pauseAds: dto.pauseAds ?? playbook.pauseAds,
-        messages: dto.messages === undefined ? playbook.messages : dto.messages.map(messageOf),
+        messages: dto.messages == null ? playbook.messages : dto.messages.map(messageOf),
         approvalsRequired: dto.approvalsRequired === undefined ? playbook.approvalsRequired : dto.approvalsRequired,
       };
       await this.assertValid(manager, principal.workspaceId, fields);
@@ -170,7 +170,8 @@ export class PlaybooksService {
    * prompting for that name). Throws a 400 DomainError naming the missing prompt, an unknown value, a template version
    * no longer approved, a channel no longer connected or a filled text over a platform's limit; 404 for another
    * workspace's playbook. Holds the playbook and its templates with shared locks until the caller commits, so an edit,
-   * an archive or a withdrawn approval cannot slip in between the plan and its use.
+   * an archive or a withdrawn approval cannot slip in between the plan and its use. Call it before the transaction's
+   * first audit.record(): row locks come before the audit chain's lock (see AuditService.record).
    */
   async planFor(manager: EntityManager, workspaceId: string, playbookId: string, values: Record<string, string>): Promise<PlaybookPlan> {
     const playbook = await manager.findOne(Playbook, { where: { id: playbookId, workspaceId }, lock: { mode: 'pessimistic_read' } });
@@ -261,7 +262,7 @@ export class PlaybooksService {
       if (missing.length > 0) {
         problems.push(`${field}.channelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
       }
-      const usability = await this.templates.usableVersion(manager, workspaceId, message.templateId, message.templateVersion);
+      const usability = await this.templates.usableVersion(manager, workspaceId, message.templateId, message.templateVersion, true);
       if (!usability.usable) {
         problems.push(`${field}.templateVersion: ${usability.problem}`);
         continue;

@@ -55,6 +55,13 @@ describe('placeholders', () => {
       expect((error as DomainError).message).toBe('values.sevrice is not a placeholder of this template; it declares service, eta');
     });
 
+    it("never takes a value from Object.prototype for a placeholder named like one of its members", () => {
+      const proto: PlaceholderDeclaration[] = [{ name: 'constructor', description: 'A name JavaScript objects inherit', required: true }];
+      expect(() => resolveValues(proto, {})).toThrow('values.constructor is required');
+      expect(fillPlaceholders('[{{constructor}}]', {})).toBe('[]');
+      expect(resolveValues(proto, { constructor: 'given' })).toEqual({ constructor: 'given' });
+    });
+
     it('refuses values that are not plain strings', () => {
       expect(valueProblems(declared, { service: 42 })).toEqual(['values.service must be a string']);
       expect(valueProblems(declared, { service: 'a\u0000b' })).toEqual(['values.service contains control characters']);

@@ -39,7 +39,12 @@ export function scanPlaceholders(text: string): PlaceholderScan {
 
 /** Replaces each placeholder with its value, once: a value is text, so `{{other}}` or `$&` in a value stays as written. */
 export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(PLACEHOLDER, (_match, name: string) => values[name] ?? '');
+  return text.replace(PLACEHOLDER, (_match, name: string) => own(values, name) ?? '');
+}
+
+/** A key's value only when the object itself has it: `{{constructor}}` must not find Object.prototype's. */
+export function own<T>(values: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(values, key) ? values[key] : undefined;
 }
 
 export function hasControlCharacters(text: string): boolean {
@@ -57,7 +62,7 @@ export function resolveValues(declared: readonly PlaceholderDeclaration[], value
   }
   const resolved: Record<string, string> = {};
   for (const placeholder of declared) {
-    resolved[placeholder.name] = (values[placeholder.name] as string | undefined) ?? '';
+    resolved[placeholder.name] = (own(values, placeholder.name) as string | undefined) ?? '';
   }
   return resolved;
 }
@@ -75,7 +80,7 @@ export function valueProblems(declared: readonly PlaceholderDeclaration[], value
     }
   }
   for (const placeholder of declared) {
-    const value = values[placeholder.name];
+    const value = own(values, placeholder.name);
     if (placeholder.required && (value === undefined || (typeof value === 'string' && value.trim() === ''))) {
       problems.push(`${field}.${placeholder.name} is required (${placeholder.description})`);
     }
