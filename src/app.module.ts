@@ -24,6 +24,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { TemplatesModule } from './templates/templates.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOptions {
@@ -74,6 +75,7 @@ export class AppModule {
         PlaybooksModule,
         DispatchModule,
         HealthModule,
+        WebhooksModule,
         AdsModule,
       ],
       providers: [

@@ -101,6 +101,33 @@ export class Env {
   DISPATCH_ENABLED: 'true' | 'false' = 'true';
 
   @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 50 and 60000' })
+  @Min(50, { message: 'must be an integer number of milliseconds between 50 and 60000' })
+  @Max(60_000, { message: 'must be an integer number of milliseconds between 50 and 60000' })
+  WEBHOOK_TICK_MS: number = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 20' })
+  @Min(1, { message: 'must be an integer between 1 and 20' })
+  @Max(20, { message: 'must be an integer between 1 and 20' })
+  WEBHOOK_MAX_ATTEMPTS: number = 8;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 100 and 60000' })
+  @Min(100, { message: 'must be an integer number of milliseconds between 100 and 60000' })
+  @Max(60_000, { message: 'must be an integer number of milliseconds between 100 and 60000' })
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  @Min(100, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  @Max(3_600_000, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  WEBHOOK_RETRY_BASE_MS: number = 30_000;
+
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_URLS: 'true' | 'false' = 'false';
+
+  @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 1000 and 86400000' })
   @Min(1000, { message: 'must be an integer number of milliseconds between 1000 and 86400000' })
   @Max(86_400_000, { message: 'must be an integer number of milliseconds between 1000 and 86400000' })

@@ -1,0 +1,382 @@
+// Sends due webhook deliveries: claim with SKIP LOCKED under a lease, sign, POST, log the attempt, retry or settle.
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import axios, { AxiosError } from 'axios';
+import { randomBytes } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { SYSTEM_ACTOR } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import type { Env } from '../config/env';
+import { CredentialVault } from '../secrets/credential-vault';
+import { AttemptOutcome, outcomeOfAttempt } from './attempt-outcome';
+import { WebhookAttempt } from './webhook-attempt.entity';
+import type { WebhookEventType } from './webhook-event-types';
+import { WEBHOOK_CHANNEL } from './webhook-outbox';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './webhook-signature';
+import { isPrivateAddress, webhookUrlProblem } from './webhook-url';
+import { WebhookMetrics } from './webhook.metrics';
+
+/** A claimed delivery with everything its request needs, read in the claim itself. */
+interface ClaimedWebhookDelivery {
+  id: string;
+  attempts: number;
+  webhook_id: string;
+  url: string;
+  secret_sealed: string;
+  event_id: string;
+  workspace_id: string;
+  type: WebhookEventType;
+  data: Record<string, unknown>;
+  event_created_at: Date;
+}
+
+interface AttemptRecord {
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | undefined;
+  error: string | null;
+  responseBody: string | null;
+}
+
+/** Requests in flight per instance: receivers are slow, the database is not the limit. */
+const CONCURRENCY = 16;
+/** What the delivery log keeps of a receiver's answer. */
+const RESPONSE_BODY_CHARS = 1000;
+/** A larger answer fails the attempt rather than filling memory. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+@Injectable()
+export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookSender.name);
+  /** Fences every write: a sender records only deliveries it still holds. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly running = new Set<Promise<void>>();
+  private listener?: Client;
+  private stopping = false;
+  private ticking = false;
+  private again = false;
+
+  private readonly tickMs: number;
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly allowPrivate: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly vault: CredentialVault,
+    private readonly audit: AuditService,
+    private readonly metrics: WebhookMetrics,
+    private readonly clock: Clock,
+  ) {
+    this.tickMs = config.get('WEBHOOK_TICK_MS', { infer: true });
+    this.timeoutMs = config.get('WEBHOOK_TIMEOUT_MS', { infer: true });
+    this.maxAttempts = config.get('WEBHOOK_MAX_ATTEMPTS', { infer: true });
+    this.retryBaseMs = config.get('WEBHOOK_RETRY_BASE_MS', { infer: true });
+    this.allowPrivate = config.get('WEBHOOK_ALLOW_PRIVATE_URLS', { infer: true }) === 'true';
+  }
+
+  /** Longer than any request may take (the timeout is a hard limit), so only a dead sender's lease expires. */
+  get leaseMs(): number {
+    return this.timeoutMs * 2 + 5000;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // An API-only instance (DISPATCH_ENABLED=false) sends neither posts nor webhooks.
+    if (this.config.get('DISPATCH_ENABLED', { infer: true }) !== 'true') {
+      return;
+    }
+    this.scheduler.addInterval('webhooks', setInterval(() => void this.tick(), this.tickMs));
+    await this.listen();
+    void this.tick();
+  }
+
+  /** SIGTERM: stop claiming, let every request in flight finish and be recorded, then let the app close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.scheduler.doesExist('interval', 'webhooks')) {
+      this.scheduler.deleteInterval('webhooks');
+    }
+    await this.listener?.end().catch(() => undefined);
+    const drained = Promise.allSettled([...this.running]);
+    const limit = new Promise((resolve) => setTimeout(resolve, this.timeoutMs + 5000).unref());
+    await Promise.race([drained, limit]);
+  }
+
+  /** One pass: recover expired leases, then claim and start as many sends as there are free slots. */
+  async tick(): Promise<void> {
+    if (this.stopping) {
+      return;
+    }
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    try {
+      do {
+        this.again = false;
+        await this.recoverExpiredLeases();
+        const free = CONCURRENCY - this.running.size;
+        if (free > 0) {
+          const claimed = await this.claimDueDeliveries(free);
+          claimed.forEach((delivery) => this.start(delivery));
+          this.again ||= claimed.length === free;
+        }
+      } while (this.again && !this.stopping && this.running.size < CONCURRENCY);
+    } catch (error) {
+      this.logger.error({ err: error }, 'Webhook tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Resolves when nothing is in flight (tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || this.ticking) {
+      await Promise.allSettled([...this.running]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  private claimDueDeliveries(limit: number): Promise<ClaimedWebhookDelivery[]> {
+    return this.dataSource.query<ClaimedWebhookDelivery[]>(
+      `WITH claimed AS (
+         UPDATE webhook_deliveries d
+            SET state = 'sending', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000),
+                attempts = d.attempts + 1, updated_at = now()
+          WHERE d.id IN (
+            SELECT c.id FROM webhook_deliveries c
+             WHERE c.state = 'pending' AND c.due_at <= now()
+               AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = c.webhook_id AND w.active AND w.deleted_at IS NULL)
+             ORDER BY c.due_at
+             LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+          RETURNING d.id, d.attempts, d.webhook_id, d.event_id, d.due_at)
+       SELECT claimed.id, claimed.attempts, claimed.webhook_id, w.url, w.secret_sealed,
+              e.id AS event_id, e.workspace_id, e.type, e.data, e.created_at AS event_created_at
+         FROM claimed JOIN webhooks w ON w.id = claimed.webhook_id JOIN webhook_events e ON e.id = claimed.event_id
+        ORDER BY claimed.due_at`,
+      [this.owner, this.leaseMs, limit],
+    );
+  }
+
+  private start(delivery: ClaimedWebhookDelivery): void {
+    this.metrics.inFlight.inc();
+    const run = this.send(delivery)
+      .catch((error: unknown) => this.logger.error({ err: error, webhookDeliveryId: delivery.id }, 'Webhook send crashed; its lease will expire'))
+      .finally(() => {
+        this.metrics.inFlight.dec();
+        this.running.delete(run);
+        if (!this.stopping) {
+          void this.tick();
+        }
+      });
+    this.running.add(run);
+  }
+
+  private async send(delivery: ClaimedWebhookDelivery): Promise<void> {
+    const attempt = await this.post(delivery);
+    const outcome = outcomeOfAttempt({
+      statusCode: attempt.statusCode,
+      attempts: delivery.attempts,
+      maxAttempts: this.maxAttempts,
+      retryBaseMs: this.retryBaseMs,
+      now: this.clock.now(),
+    });
+    const result = outcome.state === 'delivered' ? 'delivered' : outcome.state === 'pending' ? 'retried' : outcome.disableWebhook ? 'gone' : 'failed';
+    this.metrics.attempts.inc({ outcome: result });
+    this.metrics.duration.observe(attempt.durationMs / 1000);
+    if (result !== 'delivered') {
+      // The host only: a webhook's path may itself be a credential (chat-tool hook URLs are).
+      this.logger.warn(
+        { webhookId: delivery.webhook_id, webhookDeliveryId: delivery.id, host: hostOf(delivery.url), attempt: delivery.attempts, statusCode: attempt.statusCode, error: attempt.error, result },
+        'Webhook attempt did not deliver',
+      );
+    }
+    await this.record(delivery, attempt, outcome);
+  }
+
+  /** One signed POST; never throws: every way it can end is an attempt record. */
+  private async post(delivery: ClaimedWebhookDelivery): Promise<AttemptRecord> {
+    const startedAt = this.clock.now();
+    const started = performance.now();
+    const elapsed = (): number => Math.round(performance.now() - started);
+    const problem = webhookUrlProblem(delivery.url, this.allowPrivate);
+    if (problem) {
+      return { startedAt, durationMs: 0, statusCode: undefined, error: `not sent: ${problem}`, responseBody: null };
+    }
+    const body = JSON.stringify({
+      id: delivery.event_id,
+      type: delivery.type,
+      workspaceId: delivery.workspace_id,
+      createdAt: new Date(delivery.event_created_at).toISOString(),
+      data: delivery.data,
+    });
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const secret = this.vault.open<{ secret: string }>(delivery.secret_sealed, delivery.webhook_id).secret;
+    try {
+      const response = await axios.post<string>(delivery.url, body, {
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Holdfast-Webhooks/1',
+          [EVENT_ID_HEADER]: delivery.event_id,
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signPayload(secret, timestamp, body),
+        },
+        timeout: this.timeoutMs,
+        // axios's timeout is per socket inactivity; the signal bounds the whole request, trickled answers included.
+        signal: AbortSignal.timeout(this.timeoutMs),
+        maxRedirects: 0,
+        proxy: false,
+        maxContentLength: MAX_RESPONSE_BYTES,
+        responseType: 'text',
+        transformResponse: (raw: unknown) => raw,
+        validateStatus: () => true,
+        lookup: this.allowPrivate ? undefined : publicOnlyLookup,
+      });
+      return {
+        startedAt,
+        durationMs: elapsed(),
+        statusCode: response.status,
+        error: response.status >= 200 && response.status < 300 ? null : `the receiver answered ${response.status}`,
+        responseBody: truncate(typeof response.data === 'string' ? response.data : null),
+      };
+    } catch (error) {
+      return { startedAt, durationMs: elapsed(), statusCode: undefined, error: this.describe(error), responseBody: null };
+    }
+  }
+
+  /** Why no answer came, without the request's configuration (it carries the signature and the URL). */
+  private describe(error: unknown): string {
+    if (axios.isCancel(error) || (error instanceof AxiosError && error.code === AxiosError.ECONNABORTED) || (error instanceof Error && error.name === 'TimeoutError')) {
+      return `no answer within ${this.timeoutMs} ms`;
+    }
+    if (error instanceof AxiosError) {
+      return error.code ? `${error.code}: ${error.message}` : error.message;
+    }
+    return error instanceof Error ? error.message : String(error);
+  }
+
+  /** The attempt, the delivery's new state and (on 410) the webhook's disabling, in one transaction. */
+  private async record(delivery: ClaimedWebhookDelivery, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(WebhookAttempt, {
+        deliveryId: delivery.id,
+        attempt: delivery.attempts,
+        startedAt: attempt.startedAt,
+        durationMs: attempt.durationMs,
+        statusCode: attempt.statusCode ?? null,
+        error: attempt.error,
+        responseBody: attempt.responseBody,
+      });
+      const [rows] = await manager.query<[{ id: string }[], number]>(
+        `UPDATE webhook_deliveries
+            SET state = CASE WHEN $3 = 'pending' AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_id AND w.active AND w.deleted_at IS NULL)
+                             THEN 'cancelled' ELSE $3 END,
+                due_at = COALESCE($4, due_at), last_status_code = $5, last_error = $6,
+                delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+          WHERE id = $1 AND state = 'sending' AND lease_owner = $2
+          RETURNING id`,
+        [delivery.id, this.owner, outcome.state, outcome.state === 'pending' ? outcome.dueAt : null, attempt.statusCode ?? null, attempt.error],
+      );
+      // A retry for a webhook switched off meanwhile is cancelled rather than queued (the record's UPDATE decides).
+      if (rows.length === 0) {
+        this.logger.error({ webhookDeliveryId: delivery.id }, 'Lease lost before the webhook attempt was recorded');
+        return;
+      }
+      if (outcome.state === 'failed' && outcome.disableWebhook) {
+        await this.disable(manager, delivery.webhook_id, delivery.workspace_id, 'the receiver answered 410 Gone');
+      }
+    });
+  }
+
+  private async disable(manager: EntityManager, webhookId: string, workspaceId: string, reason: string): Promise<void> {
+    const [disabled] = await manager.query<[{ id: string }[], number]>(
+      `UPDATE webhooks SET active = false, disabled_reason = $2, updated_at = now() WHERE id = $1 AND active RETURNING id`,
+      [webhookId, reason],
+    );
+    if (disabled.length === 0) {
+      return;
+    }
+    await manager.query(
+      `UPDATE webhook_deliveries SET state = 'cancelled', last_error = $2, updated_at = now() WHERE webhook_id = $1 AND state = 'pending'`,
+      [webhookId, `not sent: the webhook was disabled because ${reason}`],
+    );
+    await this.audit.record(manager, workspaceId, SYSTEM_ACTOR, {
+      action: 'webhook.disabled',
+      targetType: 'webhook',
+      targetId: webhookId,
+      after: { active: false, disabledReason: reason },
+      reason,
+    });
+    this.logger.warn({ webhookId, reason }, 'Webhook disabled');
+  }
+
+  /**
+   * A lease that expired means its sender died mid-request: whether the receiver got it is unknown.
+   * Webhooks are at-least-once (receivers de-duplicate by event id), so it is sent again, or
+   * fails if that was its last attempt.
+   */
+  private async recoverExpiredLeases(): Promise<void> {
+    const [recovered] = await this.dataSource.query<[{ id: string; state: string }[], number]>(
+      `UPDATE webhook_deliveries
+          SET state = CASE WHEN attempts >= $1 THEN 'failed'
+                           WHEN NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_id AND w.active AND w.deleted_at IS NULL) THEN 'cancelled'
+                           ELSE 'pending' END,
+              due_at = now(),
+              lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+              last_error = 'its sender stopped mid-request; the receiver may have got it'
+        WHERE state = 'sending' AND lease_expires_at < now()
+        RETURNING id, state`,
+      [this.maxAttempts],
+    );
+    for (const row of recovered) {
+      this.logger.warn({ webhookDeliveryId: row.id, state: row.state }, 'Recovered a webhook delivery whose lease expired');
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }) });
+    client.on('notification', () => void this.tick());
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'Webhook wake-up connection lost; ticks continue');
+      this.listener = undefined;
+    });
+    await client.connect();
+    await client.query(`LISTEN ${WEBHOOK_CHANNEL}`);
+    this.listener = client;
+  }
+}
+
+/** Resolves a receiver's name and refuses it if any address is private: a DNS answer cannot steer us inside. */
+async function publicOnlyLookup(name: string): Promise<{ address: string; family: number }[]> {
+  const addresses = await dnsLookup(name, { all: true });
+  const inside = addresses.find((entry) => isPrivateAddress(entry.address));
+  if (inside) {
+    throw new Error(`refused: ${name} resolves to the non-public address ${inside.address}`);
+  }
+  return addresses;
+}
+
+function truncate(text: string | null): string | null {
+  return text === null || text.length <= RESPONSE_BODY_CHARS ? text : `${text.slice(0, RESPONSE_BODY_CHARS)}…`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid URL';
+  }
+}
