@@ -145,6 +145,8 @@ describe('channel connection check and needs_reauth', () => {
       );
       expect(row).toMatchObject({ status: 'needs_reauth', status_reason: failed.lastError });
       expect(await metric()).toBe(before + 1);
+      const events = await t.sql<{ data: Record<string, unknown> }>(`SELECT data FROM webhook_events WHERE type = 'channel.needs_reauth' AND data->>'channelId' = $1`, [id]);
+      expect(events).toEqual([{ data: { channelId: id, platform: 'facebook', name: 'Brand on facebook', reason: failed.lastError } }]);
 
       // A second post falls due but waits, visibly scheduled, with no request to Facebook.
       const second = await marketer.post('/api/posts', { text: 'Waits for reconnection', channelIds: [id], publishNow: true }).expect(201);

@@ -1,6 +1,7 @@
 // A channel's status and the one place that marks channels as needing to be reconnected.
 import { Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
+import { writeWebhookEvent } from '../webhooks/webhook-outbox';
 
 export const CHANNEL_STATUSES = ['active', 'needs_reauth'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
@@ -30,22 +31,27 @@ export interface MarkedChannel {
 }
 
 /**
- * Marks channels needs_reauth with `manager` (inside the caller's transaction), counting only those
- * that were active; returns them, so the caller can announce each once.
+ * Marks channels needs_reauth with `manager` (inside the caller's transaction), and for each that was
+ * active counts it and queues a `channel.needs_reauth` webhook event in the same transaction.
  */
-export async function markNeedsReauth(manager: Pick<EntityManager, 'query'>, marks: ReauthMark[]): Promise<MarkedChannel[]> {
+export async function markNeedsReauth(manager: EntityManager, marks: ReauthMark[]): Promise<MarkedChannel[]> {
   if (marks.length === 0) {
     return [];
   }
-  const [rows] = await manager.query<[MarkedChannel[], number]>(
+  const [rows] = await manager.query<[(MarkedChannel & { status_reason: string })[], number]>(
     `UPDATE channels c SET status = 'needs_reauth', status_reason = v.reason, updated_at = now()
        FROM unnest($1::uuid[], $2::text[]) AS v(id, reason)
       WHERE c.id = v.id AND c.status <> 'needs_reauth' AND c.deleted_at IS NULL
-      RETURNING c.id, c.workspace_id, c.platform, c.name`,
+      RETURNING c.id, c.workspace_id, c.platform, c.name, c.status_reason`,
     [marks.map((mark) => mark.channelId), marks.map((mark) => mark.reason)],
   );
   for (const row of rows) {
     channelsNeedingReauth.inc({ platform: row.platform });
+    await writeWebhookEvent(manager, {
+      workspaceId: row.workspace_id,
+      type: 'channel.needs_reauth',
+      data: { channelId: row.id, platform: row.platform, name: row.name, reason: row.status_reason },
+    });
   }
   return rows;
 }
