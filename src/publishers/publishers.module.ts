@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PUBLISHERS, type Publisher } from './publisher.port';
 import { PublisherRegistry } from './publisher.registry';
+import { BlueskyPublisher } from './bluesky/bluesky.publisher';
 import { MastodonPublisher } from './mastodon/mastodon.publisher';
 import { TelegramPublisher } from './telegram/telegram.publisher';
 import { XPublisher } from './x/x.publisher';
@@ -13,11 +14,12 @@ import { LinkedInPublisher } from './linkedin/linkedin.publisher';
     XPublisher,
     MastodonPublisher,
     TelegramPublisher,
+    BlueskyPublisher,
     FacebookPublisher,
     InstagramPublisher,
     LinkedInPublisher,
     // Each new adapter is added here, in the provider list and in `inject`.
-    { provide: PUBLISHERS, inject: [XPublisher, MastodonPublisher, TelegramPublisher, FacebookPublisher, InstagramPublisher, LinkedInPublisher], useFactory: (...publishers: Publisher[]): Publisher[] => publishers },
+    { provide: PUBLISHERS, inject: [XPublisher, MastodonPublisher, TelegramPublisher, BlueskyPublisher, FacebookPublisher, InstagramPublisher, LinkedInPublisher], useFactory: (...publishers: Publisher[]): Publisher[] => publishers },
     PublisherRegistry,
   ],
   exports: [PublisherRegistry],

@@ -1,0 +1,94 @@
+// Finds links and @mentions in a post's text and places them as app.bsky.richtext.facet ranges, in UTF-8 bytes as the AT Protocol counts; pure.
+
+/** A link or mention found in the text, before mentions are resolved to DIDs. */
+export interface FacetCandidate {
+  kind: 'link' | 'mention';
+  /** The URL, or the handle without its @. */
+  value: string;
+  /** UTF-8 byte offsets into the text: byteStart inclusive, byteEnd exclusive (app.bsky.richtext.facet#byteSlice). */
+  byteStart: number;
+  byteEnd: number;
+}
+
+export interface Facet {
+  index: { byteStart: number; byteEnd: number };
+  features: ({ $type: 'app.bsky.richtext.facet#link'; uri: string } | { $type: 'app.bsky.richtext.facet#mention'; did: string })[];
+}
+
+/** An explicit http(s) URL, after a start of text, a space or an opening parenthesis. */
+const LINK = /(^|\s|\()(https?:\/\/[^\s]+)/gi;
+/** Trailing characters that end a sentence rather than the URL. */
+const LINK_TRAILER = /[.,;:!?'"]+$/;
+/** As the Bluesky app detects mentions: @ then a handle, after a start of text, a space or a parenthesis. */
+const MENTION = /(^|\s|\()@([a-zA-Z0-9.-]+)(\b)/g;
+/** A handle is a domain name of at least two labels (atproto.com/specs/handle). */
+const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+/** Every link and mention in `text`, in order of appearance. */
+export function findFacetCandidates(text: string): FacetCandidate[] {
+  const found: FacetCandidate[] = [];
+  for (const match of text.matchAll(LINK)) {
+    let url = match[2].replace(LINK_TRAILER, '');
+    if (url.endsWith(')') && !url.includes('(')) {
+      url = url.slice(0, -1); // "(see https://example.com)": the parenthesis is the sentence's
+    }
+    const start = match.index + match[1].length;
+    found.push({ kind: 'link', value: url, ...byteRange(text, start, url.length) });
+  }
+  for (const match of text.matchAll(MENTION)) {
+    const handle = match[2].replace(/\.+$/, '');
+    if (!HANDLE.test(handle) || handle.length > 253) {
+      continue;
+    }
+    const start = match.index + match[1].length;
+    const inLink = found.some((link) => link.kind === 'link' && overlaps(link, byteRange(text, start, handle.length + 1)));
+    if (!inLink) {
+      found.push({ kind: 'mention', value: handle, ...byteRange(text, start, handle.length + 1) });
+    }
+  }
+  return found.sort((a, b) => a.byteStart - b.byteStart);
+}
+
+/**
+ * The facets of a post: every link, and every mention whose handle resolved to a DID (an unknown
+ * handle stays plain text, as in the Bluesky app).
+ */
+export function buildFacets(candidates: readonly FacetCandidate[], didsByHandle: ReadonlyMap<string, string>): Facet[] {
+  const facets: Facet[] = [];
+  for (const candidate of candidates) {
+    const index = { byteStart: candidate.byteStart, byteEnd: candidate.byteEnd };
+    if (candidate.kind === 'link') {
+      facets.push({ index, features: [{ $type: 'app.bsky.richtext.facet#link', uri: candidate.value }] });
+      continue;
+    }
+    const did = didsByHandle.get(candidate.value.toLowerCase());
+    if (did) {
+      facets.push({ index, features: [{ $type: 'app.bsky.richtext.facet#mention', did }] });
+    }
+  }
+  return facets;
+}
+
+/** The text a byte range covers, decoded: what a reader of the record sees highlighted. */
+export function sliceBytes(text: string, byteStart: number, byteEnd: number): string {
+  return Buffer.from(text, 'utf8').subarray(byteStart, byteEnd).toString('utf8');
+}
+
+/** Graphemes as a reader counts them (an emoji with modifiers is one), which Bluesky's 300 limit counts. */
+export function graphemeLength(text: string): number {
+  let count = 0;
+  for (const _segment of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    count++;
+  }
+  return count;
+}
+
+/** JavaScript indexes strings in UTF-16 code units; the protocol counts UTF-8 bytes. */
+function byteRange(text: string, start: number, length: number): { byteStart: number; byteEnd: number } {
+  const byteStart = Buffer.byteLength(text.slice(0, start), 'utf8');
+  return { byteStart, byteEnd: byteStart + Buffer.byteLength(text.slice(start, start + length), 'utf8') };
+}
+
+function overlaps(a: { byteStart: number; byteEnd: number }, b: { byteStart: number; byteEnd: number }): boolean {
+  return a.byteStart < b.byteEnd && b.byteStart < a.byteEnd;
+}
