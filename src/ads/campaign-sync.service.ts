@@ -67,7 +67,7 @@ export class CampaignSyncService {
     const [row] = await this.dataSource.query<{ id: string; drift: boolean }[]>(
       `INSERT INTO campaigns (workspace_id, ad_account_id, platform, platform_campaign_id, name, platform_status, platform_status_raw, status,
                               daily_budget_minor, lifetime_budget_minor, spend_today_minor, spend_lifetime_minor, currency, last_synced_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8, $9, $10, COALESCE($11, $10), $12, $13)
+       VALUES ($1, $2, $3, $4, $5, $6::text, $7, $6::text, $8::bigint, $9::bigint, $10::bigint, COALESCE($11::bigint, $10::bigint), $12, $13)
        ON CONFLICT (ad_account_id, platform_campaign_id) DO UPDATE SET
          name = EXCLUDED.name,
          platform_status = EXCLUDED.platform_status,
@@ -79,7 +79,7 @@ export class CampaignSyncService {
          daily_budget_minor = EXCLUDED.daily_budget_minor,
          lifetime_budget_minor = EXCLUDED.lifetime_budget_minor,
          spend_today_minor = EXCLUDED.spend_today_minor,
-         spend_lifetime_minor = COALESCE($11, campaigns.spend_lifetime_minor),
+         spend_lifetime_minor = COALESCE($11::bigint, campaigns.spend_lifetime_minor),
          last_synced_at = EXCLUDED.last_synced_at,
          updated_at = now()
        RETURNING id, (target_status IS NULL AND cardinality(pause_reasons) > 0 AND platform_status = 'active') AS drift`,
