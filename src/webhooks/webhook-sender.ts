@@ -5,6 +5,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import axios, { AxiosError } from 'axios';
 import { randomBytes } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -62,6 +64,10 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
   private stopping = false;
   private ticking = false;
   private again = false;
+  private sweptAt = 0;
+  /** Connections to receivers are reused between events. */
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: CONCURRENCY });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: CONCURRENCY });
 
   private readonly tickMs: number;
   private readonly timeoutMs: number;
@@ -110,6 +116,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     const drained = Promise.allSettled([...this.running]);
     const limit = new Promise((resolve) => setTimeout(resolve, this.timeoutMs + 5000).unref());
     await Promise.race([drained, limit]);
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   /** One pass: recover expired leases, then claim and start as many sends as there are free slots. */
@@ -125,7 +133,11 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     try {
       do {
         this.again = false;
-        await this.recoverExpiredLeases();
+        // The sweep is for dead senders: once per tick interval is plenty, not on every wake-up.
+        if (Date.now() - this.sweptAt >= this.tickMs) {
+          this.sweptAt = Date.now();
+          await this.recoverExpiredLeases();
+        }
         const free = CONCURRENCY - this.running.size;
         if (free > 0) {
           const claimed = await this.claimDueDeliveries(free);
@@ -177,7 +189,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
       .finally(() => {
         this.metrics.inFlight.dec();
         this.running.delete(run);
-        if (!this.stopping) {
+        // Claim again once a worthwhile batch of slots is free (or all are), not one row per finished send.
+        if (!this.stopping && (this.running.size === 0 || CONCURRENCY - this.running.size >= CONCURRENCY / 4)) {
           void this.tick();
         }
       });
@@ -243,6 +256,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
         transformResponse: (raw: unknown) => raw,
         validateStatus: () => true,
         lookup: this.allowPrivate ? undefined : publicOnlyLookup,
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
       });
       return {
         startedAt,
