@@ -61,7 +61,7 @@ describe('webhooks', () => {
   }
 
   async function logOf(webhookId: string, by: Caller = t.admin): Promise<LoggedDelivery[]> {
-    return (await by.get(`/api/webhooks/${webhookId}/deliveries`).expect(200)).body.items;
+    return (await by.get(`/api/webhooks/${webhookId}/deliveries?limit=200`).expect(200)).body.items;
   }
 
   async function settledLog(webhookId: string, count = 1): Promise<LoggedDelivery[]> {
@@ -308,6 +308,27 @@ describe('webhooks', () => {
     await other.delete(`/api/webhooks/${hook.id}`).expect(404);
     expect((await other.get('/api/webhooks').expect(200)).body.map((w: { id: string }) => w.id)).not.toContain(hook.id);
     expect((await t.admin.get(`/api/webhooks/${hook.id}`).expect(200)).body.active).toBe(true);
+  });
+
+  it('shares the sending between instances on one database, each event sent once', async () => {
+    const second = await TestApp.start({ sameDatabaseAs: t, env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_TICK_MS: '100' } });
+    try {
+      const hook = await subscribe(['platform.degraded']);
+      receiver.latencyMs = 20;
+      const events = t.app.get(WebhookEvents);
+      await t.dataSource.transaction(async (manager) => {
+        for (let i = 0; i < 60; i++) {
+          await events.emit(manager, t.admin.workspaceId, 'platform.degraded', { n: i });
+        }
+      });
+      await settledLog(hook.id, 60);
+      const ids = receiver.received(hook.name).map((r) => r.headers['holdfast-event-id']);
+      expect(ids).toHaveLength(60);
+      expect(new Set(ids).size).toBe(60);
+    } finally {
+      receiver.latencyMs = 0;
+      await second.close();
+    }
   });
 
   it('pages the delivery log newest first; deleting a webhook cancels what it had not sent and keeps its log', async () => {
