@@ -13,6 +13,7 @@ import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommonModule } from './common/common.module';
+import { CrisisModule } from './crisis/crisis.module';
 import { GlobalExceptionFilter } from './common/exception.filter';
 import { httpLoggerOptions } from './common/logging';
 import type { Env } from './config/env';
@@ -77,6 +78,7 @@ export class AppModule {
         HealthModule,
         WebhooksModule,
         AdsModule,
+        CrisisModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

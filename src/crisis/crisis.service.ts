@@ -1,0 +1,368 @@
+// The crisis switch: activate (hold everything in scope, pause paid media, stage the playbook's
+// replacement messages), deactivate (resume what is still ahead, mark what passed as missed).
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { ApprovalPoliciesService, crisisApprovals } from '../approvals/approval-policies.service';
+import { actorOf, type AuditActor } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
+import { contentHash } from '../calendar/content-hash';
+import { assertPublishable } from '../calendar/post-content';
+import { Post } from '../calendar/post.entity';
+import { Channel } from '../channels/channel.entity';
+import type { Platform } from '../channels/platform';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import type { Principal } from '../common/principal';
+import { CampaignControlService, type BulkPauseResult, type BulkResumeResult, type CampaignRef } from '../ads/campaign-control.service';
+import { HOLD_DUE_DELIVERIES } from '../dispatch/crisis-hold';
+import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { DispatchGate, type InFlightDelivery } from '../dispatch/dispatch-gate';
+import { PlaybooksService, type PlaybookPlan } from '../playbooks/playbooks.service';
+import { WebhookEvents } from '../webhooks/webhook-events.service';
+import { adPlatformsFor } from './ad-scope';
+import { CrisesRepository } from './crises.repository';
+import type { ActivateCrisisDto, DeactivateCrisisDto } from './dto/activate-crisis.dto';
+import { Crisis, type InFlightSend } from './crisis.entity';
+
+/** How long activation waits for the ad platforms to confirm pauses before answering with what is pending. */
+const ADS_PAUSE_DEADLINE_MS = 8_000;
+
+export interface AdsSummary {
+  paused: number;
+  alreadyPaused: number;
+  pending: number;
+  campaigns: { paused: CampaignRef[]; alreadyPaused: CampaignRef[]; pending: CampaignRef[] };
+}
+
+export interface Activation {
+  crisis: Crisis;
+  inFlight: InFlightSend[];
+  ads: AdsSummary | null;
+  replacementPostIds: string[];
+}
+
+export interface Deactivation {
+  crisis: Crisis;
+  resumed: string[];
+  missed: string[];
+  withdrawnPostIds: string[];
+  campaigns: { resumed: number; pending: number; keptPaused: number } | null;
+}
+
+@Injectable()
+export class CrisisService {
+  private readonly logger = new Logger(CrisisService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly gate: DispatchGate,
+    private readonly crises: CrisesRepository,
+    private readonly policies: ApprovalPoliciesService,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly playbooks: PlaybooksService,
+    private readonly campaigns: CampaignControlService,
+    private readonly webhooks: WebhookEvents,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Flips the switch. The crisis row is written with the workspace's dispatch gate closed: every send
+   * already admitted has finished and been recorded before it commits, and every later send checks
+   * the row under the gate. So when this answers, nothing in scope can reach a platform unless it is
+   * approved under this crisis. Its cost does not depend on how many deliveries are scheduled.
+   */
+  async activate(principal: Principal, dto: ActivateCrisisDto): Promise<Activation> {
+    const values = placeholderValues(dto.placeholderValues);
+    const actor = actorOf(principal);
+    const activation = await this.gate.whileClosed(principal.workspaceId, async (manager, inFlight) => {
+      const active = await this.crises.active(manager, principal.workspaceId, 'update');
+      if (active) {
+        throw DomainError.conflict(`A crisis is already active in this workspace (${active.id}, since ${active.activatedAt.toISOString()})`, {
+          activeCrisis: { id: active.id, level: active.level, reason: active.reason, activatedAt: active.activatedAt, platforms: active.platforms },
+        });
+      }
+      const plan = dto.playbookId ? await this.playbooks.planFor(manager, principal.workspaceId, dto.playbookId, values) : null;
+      const level = dto.level ?? plan?.level;
+      if (level === undefined) {
+        throw DomainError.invalid('level is required (1 to 3) unless a playbook gives it');
+      }
+      const platforms = dto.platforms ?? plan?.platforms ?? null;
+      const policy = await this.policies.get(principal.workspaceId, manager);
+      const crisis = manager.create(Crisis, {
+        workspaceId: principal.workspaceId,
+        level,
+        reason: dto.reason,
+        platforms,
+        playbookId: plan?.playbookId ?? null,
+        playbook: plan ? playbookSnapshot(plan) : null,
+        approvalsRequired: plan?.approvalsRequired ?? crisisApprovals(policy, level),
+        pauseAds: dto.pauseAds ?? plan?.pauseAds ?? true,
+        activatedBy: principal.memberId,
+        activatedAt: this.clock.now(),
+        inFlight: await this.outcomesOf(manager, inFlight),
+        ads: null,
+        deactivatedBy: null,
+        deactivatedAt: null,
+        deactivationNote: null,
+        resumeCampaigns: null,
+        outcome: null,
+      });
+      await manager.save(crisis);
+      const replacementPostIds = plan ? await this.stageReplacements(manager, principal, crisis, plan) : [];
+      await this.audit.record(manager, principal.workspaceId, actor, {
+        action: 'crisis.activated',
+        targetType: 'crisis',
+        targetId: crisis.id,
+        after: {
+          level: crisis.level,
+          platforms: crisis.platforms,
+          playbookId: crisis.playbookId,
+          approvalsRequired: crisis.approvalsRequired,
+          pauseAds: crisis.pauseAds,
+          inFlight: crisis.inFlight.length,
+          replacementPosts: replacementPostIds,
+        },
+        reason: dto.reason,
+      });
+      await this.webhooks.emit(manager, principal.workspaceId, 'crisis.activated', {
+        crisisId: crisis.id,
+        level: crisis.level,
+        reason: crisis.reason,
+        platforms: crisis.platforms,
+        activatedAt: crisis.activatedAt.toISOString(),
+        activatedBy: { id: principal.memberId, name: principal.memberName },
+        playbook: plan ? { id: plan.playbookId, name: plan.name, category: plan.category } : null,
+        contacts: plan?.contacts ?? [],
+        replacementPostIds,
+      });
+      const result: Activation = { crisis, inFlight: crisis.inFlight, ads: null, replacementPostIds };
+      return result;
+    });
+    if (activation.crisis.pauseAds) {
+      activation.ads = await this.pauseAds(activation.crisis, actor);
+    }
+    return activation;
+  }
+
+  /**
+   * Ends the crisis: held deliveries still ahead resume, those whose time passed become missed (never
+   * sent by themselves), replacement posts never approved are withdrawn, and campaigns this crisis
+   * paused resume unless asked not to.
+   */
+  async deactivate(principal: Principal, dto: DeactivateCrisisDto): Promise<Deactivation> {
+    const resumeCampaigns = dto.resumeCampaigns ?? true;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const crisis = await this.crises.active(manager, principal.workspaceId, 'update');
+      if (!crisis) {
+        throw DomainError.conflict('No crisis is active in this workspace');
+      }
+      // What fell due and was not yet marked: held now, so it is decided below with the rest.
+      await manager.query(HOLD_DUE_DELIVERIES, [1_000_000, principal.workspaceId]);
+      const [resumedRows] = await manager.query<[{ id: string }[], number]>(
+        `UPDATE deliveries SET state = 'scheduled', updated_at = now()
+          WHERE held_by_crisis_id = $1 AND state = 'held' AND due_at > now() RETURNING id`,
+        [crisis.id],
+      );
+      const [missedRows] = await manager.query<[{ id: string }[], number]>(
+        `UPDATE deliveries SET state = 'missed', updated_at = now(),
+                last_error = 'its time passed while crisis mode held it: reschedule or cancel it'
+          WHERE held_by_crisis_id = $1 AND state = 'held' RETURNING id`,
+        [crisis.id],
+      );
+      const withdrawn = await manager.find(Post, { where: { crisisId: crisis.id, status: 'pending_approval' } });
+      for (const post of withdrawn) {
+        await this.deliveries.moveAll(manager, post.id, ['pending_approval'], 'cancelled');
+        post.status = 'cancelled';
+        await manager.save(post);
+      }
+      crisis.deactivatedBy = principal.memberId;
+      crisis.deactivatedAt = this.clock.now();
+      crisis.deactivationNote = dto.note ?? null;
+      crisis.resumeCampaigns = resumeCampaigns;
+      const resumed = resumedRows.map((r) => r.id);
+      const missed = missedRows.map((r) => r.id);
+      const withdrawnPostIds = withdrawn.map((p) => p.id);
+      crisis.outcome = { resumed: resumed.length, missed, withdrawnPostIds };
+      await manager.save(crisis);
+      await this.deliveries.wake(manager);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'crisis.deactivated',
+        targetType: 'crisis',
+        targetId: crisis.id,
+        before: { activatedAt: crisis.activatedAt, level: crisis.level },
+        after: { resumed: resumed.length, missed: missed.length, withdrawnPosts: withdrawnPostIds.length, resumeCampaigns },
+        reason: dto.note,
+      });
+      await this.webhooks.emit(manager, principal.workspaceId, 'crisis.deactivated', {
+        crisisId: crisis.id,
+        deactivatedAt: crisis.deactivatedAt.toISOString(),
+        deactivatedBy: { id: principal.memberId, name: principal.memberName },
+        note: crisis.deactivationNote,
+        resumedDeliveries: resumed.length,
+        missedDeliveries: missed,
+        withdrawnPostIds,
+        resumeCampaigns,
+      });
+      const done: Deactivation = { crisis, resumed, missed, withdrawnPostIds, campaigns: null };
+      return done;
+    });
+    const { crisis } = result;
+    if (crisis.pauseAds) {
+      const ended = await this.campaigns.endPauseOrder(crisis.workspaceId, adsReason(crisis), { resume: resumeCampaigns }, actorOf(principal));
+      result.campaigns = { resumed: ended.resumed.length, pending: ended.pending.length, keptPaused: ended.keptPaused.length };
+      await this.saveOutcome(crisis, { campaigns: summarizeResume(ended) });
+    }
+    return result;
+  }
+
+  current(workspaceId: string): Promise<Crisis | null> {
+    return this.crises.active(this.dataSource.manager, workspaceId);
+  }
+
+  /** Counts for the state view: what the crisis holds now, what it released, what waits for its sign-off. */
+  async counts(crisis: Crisis): Promise<{ held: number; released: number; replacementPostsWaiting: number }> {
+    const [row] = await this.dataSource.query<{ held: string; released: string; waiting: string }[]>(
+      `SELECT (SELECT count(*) FROM deliveries WHERE held_by_crisis_id = $1 AND state = 'held') AS held,
+              (SELECT count(*) FROM deliveries WHERE released_by_crisis_id = $1) AS released,
+              (SELECT count(*) FROM posts WHERE crisis_id = $1 AND status = 'pending_approval') AS waiting`,
+      [crisis.id],
+    );
+    return { held: Number(row.held), released: Number(row.released), replacementPostsWaiting: Number(row.waiting) };
+  }
+
+  async list(workspaceId: string, limit: number): Promise<Crisis[]> {
+    return this.dataSource.getRepository(Crisis).find({ where: { workspaceId }, order: { activatedAt: 'DESC', id: 'ASC' }, take: limit });
+  }
+
+  async get(workspaceId: string, id: string): Promise<Crisis> {
+    const crisis = await this.dataSource.getRepository(Crisis).findOneBy({ id, workspaceId });
+    if (!crisis) {
+      throw DomainError.notFound('Crisis', id);
+    }
+    return crisis;
+  }
+
+  /** How each send in flight when the gate closed ended; those still claimed were never sent. */
+  private async outcomesOf(manager: EntityManager, inFlight: InFlightDelivery[]): Promise<InFlightSend[]> {
+    if (inFlight.length === 0) {
+      return [];
+    }
+    const rows = await manager.query<{ id: string; state: string }[]>('SELECT id, state FROM deliveries WHERE id = ANY($1)', [
+      inFlight.map((d) => d.id),
+    ]);
+    const states = new Map(rows.map((r) => [r.id, r.state]));
+    return inFlight.map((d) => {
+      const state = states.get(d.id) ?? 'unknown';
+      // Still publishing under the closed gate: claimed but never admitted, so never sent; its dispatcher hands it back.
+      return { deliveryId: d.id, channelId: d.channelId, platform: d.platform, outcome: state === 'publishing' ? 'stopped_before_send' : state };
+    });
+  }
+
+  /** The playbook's messages as posts waiting for the crisis's sign-off, at their offsets from activation. */
+  private async stageReplacements(manager: EntityManager, principal: Principal, crisis: Crisis, plan: PlaybookPlan): Promise<string[]> {
+    const ids: string[] = [];
+    for (const message of plan.messages) {
+      const channels = await manager.findBy(Channel, { id: In(message.channelIds), workspaceId: principal.workspaceId, deletedAt: IsNull() });
+      if (channels.length === 0) {
+        this.logger.warn({ crisisId: crisis.id, templateId: message.templateId }, 'A playbook message has no channel left; not staged');
+        continue;
+      }
+      const fields = { text: message.text, platformText: message.platformText, imageUrls: [] as string[], link: null };
+      assertPublishable(channels, fields);
+      const post = manager.create(Post, {
+        workspaceId: principal.workspaceId,
+        authorId: principal.memberId,
+        lastEditorId: principal.memberId,
+        ...fields,
+        scheduledAt: new Date(crisis.activatedAt.getTime() + message.offsetMinutes * 60_000),
+        timeZone: 'UTC',
+        labels: ['crisis'],
+        status: 'pending_approval',
+        contentVersion: 1,
+        contentHash: contentHash({ ...fields, channelIds: channels.map((c) => c.id) }),
+        submittedAt: crisis.activatedAt,
+        crisisId: crisis.id,
+      });
+      await manager.save(post);
+      await this.deliveries.createFor(manager, post, channels, 'pending_approval');
+      await this.webhooks.emit(manager, principal.workspaceId, 'approval.requested', {
+        postId: post.id,
+        crisisId: crisis.id,
+        required: crisis.approvalsRequired,
+        scheduledAt: post.scheduledAt.toISOString(),
+        channels: channels.map((c) => ({ id: c.id, platform: c.platform, name: c.name })),
+      });
+      ids.push(post.id);
+    }
+    return ids;
+  }
+
+  private async pauseAds(crisis: Crisis, actor: AuditActor): Promise<AdsSummary | null> {
+    const platforms = adPlatformsFor(crisis.platforms);
+    if (platforms && platforms.length === 0) {
+      return null;
+    }
+    let result: BulkPauseResult;
+    try {
+      result = await this.campaigns.pauseScope({ workspaceId: crisis.workspaceId, platforms }, adsReason(crisis), actor, {
+        deadlineMs: ADS_PAUSE_DEADLINE_MS,
+      });
+    } catch (error) {
+      // The posts are already held; paid media is retried by the controller's reconciler under the pause order.
+      this.logger.error({ err: error, crisisId: crisis.id }, 'Pausing paid campaigns failed at activation');
+      return null;
+    }
+    const ads: AdsSummary = {
+      paused: result.paused.length,
+      alreadyPaused: result.alreadyPaused.length,
+      pending: result.pending.length,
+      campaigns: result,
+    };
+    await this.saveOutcome(crisis, undefined, ads);
+    return ads;
+  }
+
+  private async saveOutcome(crisis: Crisis, outcome?: Record<string, unknown>, ads?: AdsSummary): Promise<void> {
+    if (ads) {
+      crisis.ads = { paused: ads.paused, alreadyPaused: ads.alreadyPaused, pending: ads.pending };
+      await this.dataSource.query('UPDATE crises SET ads = $2 WHERE id = $1', [crisis.id, crisis.ads]);
+    }
+    if (outcome) {
+      crisis.outcome = { ...crisis.outcome, ...outcome };
+      await this.dataSource.query('UPDATE crises SET outcome = $2 WHERE id = $1', [crisis.id, crisis.outcome]);
+    }
+  }
+}
+
+/** The reason the ad-spend controller tags this crisis's pauses with. */
+export function adsReason(crisis: Pick<Crisis, 'id'>): string {
+  return `crisis:${crisis.id}`;
+}
+
+function summarizeResume(result: BulkResumeResult): Record<string, unknown> {
+  return { resumed: result.resumed.length, pending: result.pending.length, keptPaused: result.keptPaused.length };
+}
+
+function playbookSnapshot(plan: PlaybookPlan): Record<string, unknown> {
+  return {
+    id: plan.playbookId,
+    name: plan.name,
+    category: plan.category,
+    level: plan.level,
+    contacts: plan.contacts,
+    messages: plan.messages.map((m) => ({ templateId: m.templateId, templateVersion: m.templateVersion, channelIds: m.channelIds, offsetMinutes: m.offsetMinutes })),
+  };
+}
+
+function placeholderValues(raw: Record<string, unknown> | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    if (typeof value !== 'string' || value.length > 2000) {
+      throw DomainError.invalid(`placeholderValues.${key} must be a text of at most 2000 characters`);
+    }
+    values[key] = value;
+  }
+  return values;
+}

@@ -1,0 +1,93 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PLATFORMS } from '../../channels/platform';
+import type { Platform } from '../../channels/platform';
+import type { Crisis } from '../crisis.entity';
+
+export class InFlightSendView {
+  @ApiProperty({ format: 'uuid' }) deliveryId: string;
+  @ApiProperty({ format: 'uuid' }) channelId: string;
+  @ApiProperty({ enum: PLATFORMS }) platform: Platform;
+  @ApiProperty({
+    example: 'published',
+    description: 'How the send ended before the switch answered: published, failed, scheduled (will retry under the crisis rules), needs_verification, or stopped_before_send',
+  })
+  outcome: string;
+}
+
+export class CrisisView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ minimum: 1, maximum: 3 }) level: number;
+  @ApiProperty() reason: string;
+  @ApiProperty({ enum: PLATFORMS, isArray: true, nullable: true, description: 'Platforms held; null: all' }) platforms: Platform[] | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'The playbook as run: name, category, contacts, messages' })
+  playbook: Record<string, unknown> | null;
+  @ApiProperty({ description: 'Approvals each post in scope needs while the crisis lasts' }) approvalsRequired: number;
+  @ApiProperty() pauseAds: boolean;
+  @ApiProperty({ format: 'uuid' }) activatedBy: string;
+  @ApiProperty({ format: 'date-time' }) activatedAt: Date;
+  @ApiProperty({ type: [InFlightSendView], description: 'Sends in flight when the switch was flipped, and how each ended' })
+  inFlight: InFlightSendView[];
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'Paid campaigns: paused, already paused, pending' })
+  ads: Record<string, unknown> | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) deactivatedBy: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) deactivatedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String }) deactivationNote: string | null;
+  @ApiProperty({ nullable: true, type: Boolean }) resumeCampaigns: boolean | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'What deactivation did' }) outcome: Record<string, unknown> | null;
+
+  static of(c: Crisis): CrisisView {
+    return {
+      id: c.id,
+      active: c.deactivatedAt === null,
+      level: c.level,
+      reason: c.reason,
+      platforms: c.platforms,
+      playbook: c.playbook,
+      approvalsRequired: c.approvalsRequired,
+      pauseAds: c.pauseAds,
+      activatedBy: c.activatedBy,
+      activatedAt: c.activatedAt,
+      inFlight: c.inFlight,
+      ads: c.ads,
+      deactivatedBy: c.deactivatedBy,
+      deactivatedAt: c.deactivatedAt,
+      deactivationNote: c.deactivationNote,
+      resumeCampaigns: c.resumeCampaigns,
+      outcome: c.outcome,
+    };
+  }
+}
+
+export class CrisisStateView {
+  @ApiProperty({ description: 'Whether crisis mode is on in this workspace' }) active: boolean;
+  @ApiProperty({ type: CrisisView, nullable: true }) crisis: CrisisView | null;
+  @ApiProperty({ description: 'Deliveries that fell due and are held now' }) held: number;
+  @ApiProperty({ description: 'Deliveries approved under the crisis policy to go out' }) released: number;
+  @ApiProperty({ description: 'Replacement posts waiting for crisis sign-off' }) replacementPostsWaiting: number;
+}
+
+export class ActivationAdsView {
+  @ApiProperty() paused: number;
+  @ApiProperty() alreadyPaused: number;
+  @ApiProperty({ description: 'Pauses not yet confirmed by the platform; the controller keeps retrying' }) pending: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The campaigns in each group' }) campaigns: Record<string, unknown>;
+}
+
+export class ActivationView {
+  @ApiProperty({ type: CrisisView }) crisis: CrisisView;
+  @ApiProperty({ type: [InFlightSendView], description: 'Sends in flight at the switch: finished or stopped before this answer' })
+  inFlight: InFlightSendView[];
+  @ApiProperty({ type: ActivationAdsView, nullable: true, description: 'null when ads are not paused by this crisis' }) ads: ActivationAdsView | null;
+  @ApiProperty({ type: [String], format: 'uuid', description: "The playbook's replacement posts, waiting for crisis sign-off" })
+  replacementPostIds: string[];
+}
+
+export class DeactivationView {
+  @ApiProperty({ type: CrisisView }) crisis: CrisisView;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Held deliveries still ahead, scheduled again' }) resumed: string[];
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Held deliveries whose time passed: missed, never sent by themselves' }) missed: string[];
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Replacement posts never approved, withdrawn' }) withdrawnPostIds: string[];
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'Campaigns resumed, pending, kept paused' })
+  campaigns: Record<string, number> | null;
+}
