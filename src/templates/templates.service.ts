@@ -221,9 +221,9 @@ export class TemplatesService {
       const state = version.status === 'pending' ? 'is not approved yet' : 'was rejected';
       return { usable: false, problem: `version ${versionNumber} of template ${templateId} (${template.name}) ${state}; only approved versions can be used` };
     }
-    const decisions = await manager.find(TemplateDecision, { where: { templateId, version: versionNumber }, order: { createdAt: 'DESC' } });
-    const last = decisions[0];
-    if (!last || last.decision !== 'approved' || last.contentHash !== version.contentHash || templateContentHash(version) !== version.contentHash) {
+    // The status says approved; the approval must also be for this very content, and the content still hash to it.
+    const approval = await manager.findOneBy(TemplateDecision, { templateId, version: versionNumber, decision: 'approved', contentHash: version.contentHash });
+    if (!approval || templateContentHash(version) !== version.contentHash) {
       return { usable: false, problem: `version ${versionNumber} of template ${templateId} (${template.name}) no longer matches what was approved` };
     }
     return { usable: true, version };
