@@ -1,9 +1,10 @@
-// `npm run bench [-- burst|calendar|create-post]`: runs the named benchmarks (all by default), one after another.
+// `npm run bench [-- burst|calendar|create-post|bulk-pause]`: runs the named benchmarks (all by default), one after another.
+import { main as bulkPause } from './bulk-pause';
 import { main as burst } from './burst';
 import { main as calendar } from './calendar';
 import { main as createPost } from './create-post';
 
-const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, 'create-post': createPost };
+const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, 'create-post': createPost, 'bulk-pause': bulkPause };
 
 async function run(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);

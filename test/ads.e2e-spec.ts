@@ -225,7 +225,7 @@ describe('bulk pause for the crisis switch', () => {
     const reason = `crisis:${randomUUID()}`;
 
     const started = Date.now();
-    const result = await control.pauseScope({ workspaceId: t2.workspaceId }, reason, { memberId: null, label: 'crisis lead', requestId: null });
+    const result = await control.pauseScope({ workspaceId: t2.workspaceId }, reason, { memberId: null, label: 'crisis lead', requestId: null }, { deadlineMs: 30_000 });
     const wallMs = Date.now() - started;
 
     expect({ paused: result.paused.length, pending: result.pending.length }).toEqual({ paused: 200, pending: 0 });

@@ -16,6 +16,8 @@ export interface PauseRequest {
   /** Why, in words, for the audit trail and the campaign's pause note. */
   note: string;
   details?: Record<string, unknown>;
+  /** False when the caller records one event for a whole bulk operation in the same transaction. */
+  audit?: boolean;
 }
 
 export type PauseOutcome = 'requested' | 'already_paused';
@@ -59,6 +61,10 @@ export class CampaignChanges {
         spendAtPauseMinor: campaign.spendLifetimeMinor,
       });
     }
+    if (request.audit === false) {
+      Object.assign(campaign, changes);
+      return alreadyPaused ? 'already_paused' : 'requested';
+    }
     await this.audit.record(manager, campaign.workspaceId, actor, {
       action: request.auditAction,
       targetType: 'campaign',
@@ -75,7 +81,14 @@ export class CampaignChanges {
    * Clears the given reasons; the campaign is driven to active only when no reason is left (and it can
    * run at all). Returns the reasons still holding it paused.
    */
-  async requestResume(manager: EntityManager, campaign: Campaign, clear: string[], actor: AuditActor, note: string): Promise<{ resuming: boolean; remaining: string[] }> {
+  async requestResume(
+    manager: EntityManager,
+    campaign: Campaign,
+    clear: string[],
+    actor: AuditActor,
+    note: string,
+    audit = true,
+  ): Promise<{ resuming: boolean; remaining: string[] }> {
     const now = this.clock.now();
     const remaining = campaign.pauseReasons.filter((reason) => !clear.includes(reason));
     const cleared = campaign.pauseReasons.filter((reason) => clear.includes(reason));
@@ -100,6 +113,10 @@ export class CampaignChanges {
       }
     }
     await manager.update(Campaign, { id: campaign.id }, changes);
+    if (!audit) {
+      Object.assign(campaign, changes);
+      return { resuming, remaining };
+    }
     await this.audit.record(manager, campaign.workspaceId, actor, {
       action: resuming ? 'campaign.resume_requested' : 'campaign.pause_reasons_cleared',
       targetType: 'campaign',

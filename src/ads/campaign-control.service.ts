@@ -121,8 +121,18 @@ export class CampaignControlService {
           kept.push(campaign);
           continue;
         }
-        const { resuming: willResume } = await this.changes.requestResume(manager, campaign, [reason], actor, `Pause order ${reason} lifted`);
+        const { resuming: willResume } = await this.changes.requestResume(manager, campaign, [reason], actor, `Pause order ${reason} lifted`, false);
         (willResume ? resumingNow : kept).push(campaign);
+      }
+      if (options.resume && tagged.length > 0) {
+        // One event for the whole inverse, in the same transaction, naming every campaign it touched.
+        await this.audit.record(manager, workspaceId, actor, {
+          action: 'campaigns.resume_requested',
+          targetType: 'pause_order',
+          targetId: order?.id ?? reason,
+          after: { reason, resuming: resumingNow.map((c) => c.id), keptPaused: kept.map((c) => c.id) },
+          reason: `Pause order ${reason} lifted`,
+        });
       }
       return { resuming: resumingNow, keptPaused: kept };
     });
@@ -205,6 +215,7 @@ export class CampaignControlService {
     }
     const toDrive: Campaign[] = [];
     const alreadyPaused: Campaign[] = [];
+    const taggedIds: string[] = [];
     for (const campaign of await query.getMany()) {
       const tagged = campaign.pauseReasons.includes(reason);
       const running = campaign.platformStatus === 'active' || campaign.targetStatus !== null;
@@ -226,10 +237,24 @@ export class CampaignControlService {
       const outcome = await this.changes.requestPause(manager, campaign, actor, {
         reason,
         action: 'pause',
-        auditAction: mode === 'pause' ? 'campaign.pause_requested' : 'campaign.order_enforced',
+        auditAction: 'campaign.order_enforced',
         note: mode === 'pause' ? `Paused by ${reason}` : `Found running under pause order ${reason}`,
+        audit: mode === 'enforce',
       });
       (outcome === 'requested' ? toDrive : alreadyPaused).push(campaign);
+      if (mode === 'pause') {
+        taggedIds.push(campaign.id);
+      }
+    }
+    if (taggedIds.length > 0) {
+      // One event for the whole bulk pause, in the same transaction, naming every campaign it tagged.
+      await this.audit.record(manager, workspaceId, actor, {
+        action: 'campaigns.pause_requested',
+        targetType: 'pause_order',
+        targetId: reason,
+        after: { reason, platforms: platforms.length > 0 ? platforms : 'all', campaignIds: taggedIds },
+        reason,
+      });
     }
     return { toDrive, alreadyPaused };
   }
