@@ -10,7 +10,6 @@ import { contentHash } from '../calendar/content-hash';
 import { assertPublishable } from '../calendar/post-content';
 import { Post } from '../calendar/post.entity';
 import { Channel } from '../channels/channel.entity';
-import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
