@@ -3,6 +3,7 @@ import { DomainError } from '../src/common/domain-error';
 import { PlaybooksService } from '../src/playbooks/playbooks.service';
 import { channelBody } from './support/factories';
 import { Caller, TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
 
 const OUTAGE = {
   name: 'Outage statement',
@@ -315,6 +316,34 @@ describe('playbooks', () => {
       await marketer.delete(`/api/templates/${archivedTemplate}`).expect(200);
       const archived = await domainError(plan(lead.workspaceId, other, { eta: 'noon' }));
       expect(archived.message).toContain('is archived');
+    });
+
+    it('holds its templates until the caller commits: a withdrawal waits for the activation', async () => {
+      const own = (await marketer.post('/api/templates', { ...OUTAGE, name: 'Held by an activation' }).expect(201)).body.id;
+      await approver.post(`/api/templates/${own}/approve`, { version: 1 }).expect(200);
+      const id = (await lead.post('/api/playbooks', playbook({}, { templateId: own })).expect(201)).body.id;
+      const runner = t.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        const planned = await service.planFor(runner.manager, lead.workspaceId, id, { eta: 'noon' });
+        expect(planned.messages[0].templateId).toBe(own);
+        const withdrawal = approver.post(`/api/templates/${own}/reject`, { version: 1, comment: 'Too late' }).then((res) => res);
+        await waitFor('the withdrawal to wait on the lock', async () => {
+          const waiting = await t.sql<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%FROM "templates"%FOR UPDATE%'`,
+          );
+          return Number(waiting[0].n) > 0;
+        });
+        await runner.commitTransaction();
+        expect((await withdrawal).status).toBe(200);
+      } finally {
+        if (runner.isTransactionActive) {
+          await runner.rollbackTransaction();
+        }
+        await runner.release();
+      }
+      await expect(plan(lead.workspaceId, id, { eta: 'noon' })).rejects.toThrow('was rejected');
     });
 
     it('throws a 400 when a target channel was disconnected since', async () => {

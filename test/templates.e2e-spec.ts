@@ -97,6 +97,14 @@ describe('templates', () => {
       expect(same.body.currentVersion).toBe(2);
     });
 
+    it('counts concurrent approvals of one version once', async () => {
+      const id = await write();
+      const answers = await Promise.all([approverA, approverB].map((a) => a.post(`/api/templates/${id}/approve`, { version: 1 }).then((res) => res)));
+      expect(answers.map((res) => res.status).sort()).toEqual([200, 409]);
+      const res = await marketer.get(`/api/templates/${id}`).expect(200);
+      expect(res.body.versions[0].decisions).toHaveLength(1);
+    });
+
     it('refuses to approve a version that does not exist', async () => {
       const id = await write();
       const res = await approverA.post(`/api/templates/${id}/approve`, { version: 7 }).expect(400);
