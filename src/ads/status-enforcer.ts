@@ -26,12 +26,25 @@ const INLINE_RETRY_CAP_MS = 2_000;
 
 type Access = AdAccountAccess & { secrets: string[] };
 
+interface Confirmation {
+  campaign: Campaign;
+  target: TargetStatus;
+  read: PlatformCampaignStatus;
+  resolve: (confirmed: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Confirmations written per transaction at most. */
+const CONFIRM_BATCH = 100;
+
 @Injectable()
 export class StatusEnforcer {
   private readonly logger = new Logger(StatusEnforcer.name);
   /** No call to an account before this instant (epoch ms): the end of its platform's rate-limit window. */
   private readonly notBefore = new Map<string, number>();
   private readonly concurrency: number;
+  private readonly confirmations: Confirmation[] = [];
+  private flusher: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -54,6 +67,10 @@ export class StatusEnforcer {
   async drive(campaignIds: string[], deadline: number): Promise<Set<string>> {
     const confirmed = new Set<string>();
     const access = new Map<string, Promise<Access>>();
+    if (deadline > this.clock.now().getTime() && campaignIds.length > 0) {
+      // This call works on them until the deadline: keep the retry job (on any instance) off them meanwhile.
+      await this.dataSource.query(`UPDATE campaigns SET next_attempt_at = $2 WHERE id = ANY($1::uuid[]) AND target_status IS NOT NULL`, [campaignIds, new Date(deadline)]);
+    }
     const queue = [...campaignIds];
     const worker = async (): Promise<void> => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
@@ -149,38 +166,79 @@ export class StatusEnforcer {
     return access;
   }
 
-  /** Records the read-back that confirms the target: the change, its log entries and the audit event commit together. */
+  /**
+   * Records the read-back that confirms the target. Confirmations arriving together are written in one
+   * transaction (rows in id order, then the audit chain), so a bulk pause does not queue 200 transactions
+   * on the workspace's audit lock; each change still commits with its own audit event.
+   */
   private confirm(campaign: Campaign, target: TargetStatus, read: PlatformCampaignStatus): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.confirmations.push({ campaign, target, read, resolve, reject });
+      this.flusher ??= this.flushConfirmations();
+    });
+  }
+
+  private async flushConfirmations(): Promise<void> {
+    try {
+      while (this.confirmations.length > 0) {
+        const batch = this.confirmations.splice(0, CONFIRM_BATCH);
+        try {
+          const results = await this.confirmBatch(batch);
+          batch.forEach((item, i) => item.resolve(results[i]));
+        } catch (error) {
+          batch.forEach((item) => item.reject(error));
+        }
+      }
+    } finally {
+      this.flusher = null;
+    }
+  }
+
+  private confirmBatch(batch: Confirmation[]): Promise<boolean[]> {
+    const order = batch
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) => a.item.campaign.workspaceId.localeCompare(b.item.campaign.workspaceId) || a.item.campaign.id.localeCompare(b.item.campaign.id));
     return this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
-      const result = await manager
-        .createQueryBuilder()
-        .update(Campaign)
-        .set({
-          platformStatus: read.status,
-          platformStatusRaw: read.rawStatus,
-          status: displayStatus(read.status, null),
-          targetStatus: null,
-          attempts: 0,
-          nextAttemptAt: null,
-          lastError: null,
-          confirmedAt: now,
-        })
-        .where('id = :id AND target_status = :target', { id: campaign.id, target })
-        .execute();
-      if (result.affected !== 1) {
-        return false;
+      const results = new Array<boolean>(batch.length).fill(false);
+      for (const { item, index } of order) {
+        const { campaign, target, read } = item;
+        const result = await manager
+          .createQueryBuilder()
+          .update(Campaign)
+          .set({
+            platformStatus: read.status,
+            platformStatusRaw: read.rawStatus,
+            status: displayStatus(read.status, null),
+            targetStatus: null,
+            attempts: 0,
+            nextAttemptAt: null,
+            lastError: null,
+            confirmedAt: now,
+          })
+          .where('id = :id AND target_status = :target', { id: campaign.id, target })
+          .execute();
+        if (result.affected !== 1) {
+          continue;
+        }
+        results[index] = true;
+        const actions: CampaignAction['action'][] = target === 'paused' ? ['pause', 're-pause'] : ['resume'];
+        await manager.update(CampaignAction, { campaignId: campaign.id, confirmedAt: IsNull(), action: In(actions) }, { confirmedAt: now });
       }
-      const actions: CampaignAction['action'][] = target === 'paused' ? ['pause', 're-pause'] : ['resume'];
-      await manager.update(CampaignAction, { campaignId: campaign.id, confirmedAt: IsNull(), action: In(actions) }, { confirmedAt: now });
-      await this.audit.record(manager, campaign.workspaceId, SYSTEM_ACTOR, {
-        action: target === 'paused' ? 'campaign.paused' : 'campaign.resumed',
-        targetType: 'campaign',
-        targetId: campaign.id,
-        after: { platformStatus: read.rawStatus, pauseReasons: campaign.pauseReasons, attempts: campaign.attempts + 1 },
-        reason: `Read back from ${campaign.platform}`,
-      });
-      return true;
+      for (const { item, index } of order) {
+        if (!results[index]) {
+          continue;
+        }
+        const { campaign, target, read } = item;
+        await this.audit.record(manager, campaign.workspaceId, SYSTEM_ACTOR, {
+          action: target === 'paused' ? 'campaign.paused' : 'campaign.resumed',
+          targetType: 'campaign',
+          targetId: campaign.id,
+          after: { platformStatus: read.rawStatus, pauseReasons: campaign.pauseReasons, attempts: campaign.attempts + 1 },
+          reason: `Read back from ${campaign.platform}`,
+        });
+      }
+      return results;
     });
   }
 
