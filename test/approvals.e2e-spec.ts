@@ -1,5 +1,7 @@
 // Sign-off in normal mode: four eyes, bound to the exact version, the count schedules the post.
 import { channelBody } from './support/factories';
+import { FakeWebhookReceiver } from './fakes/webhook-receiver';
+import { waitFor } from './support/wait';
 import { Caller, TestApp } from './support/test-app';
 
 const inOneHour = (): string => new Date(Date.now() + 3600_000).toISOString();
@@ -119,5 +121,36 @@ describe('approvals', () => {
     const audit = await t.admin.get(`/api/audit?targetType=post&targetId=${id}`).expect(200);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['post.approved', 'post.created']);
     expect(audit.body.items[0]).toMatchObject({ actorId: approverA.memberId, reason: 'ok' });
+  });
+});
+
+describe('approval requests', () => {
+  it('announce each version that starts waiting to the approval.requested webhook', async () => {
+    const receiver = await FakeWebhookReceiver.start();
+    const t = await TestApp.start({ env: { WEBHOOK_TICK_MS: '100', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+    try {
+      const marketer = await t.member('marketer');
+      const channel = (await t.admin.post('/api/channels', channelBody('mastodon')).expect(201)).body.id;
+      const hook = await t.admin.post('/api/webhooks', { url: receiver.endpoint('approvals'), eventTypes: ['approval.requested'] }).expect(201);
+      await marketer.post('/api/posts', { text: 'No sign-off needed', channelIds: [channel], scheduledAt: inOneHour() }).expect(201);
+      await t.admin.put('/api/approval-policy', { approvalsRequired: 1, crisisLevel1: 1, crisisLevel2: 1, crisisLevel3: 2 }).expect(200);
+      const post = await marketer.post('/api/posts', { text: 'Needs a look', channelIds: [channel], scheduledAt: inOneHour() }).expect(201);
+      await marketer.patch(`/api/posts/${post.body.id}`, { text: 'Needs a look, edited' }).expect(200);
+      const requests = await waitFor('two approval requests', () => (receiver.received('approvals').length >= 2 ? receiver.received('approvals') : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.received('approvals')).toHaveLength(2);
+      for (const request of requests) {
+        expect(FakeWebhookReceiver.verifies(request, hook.body.secret as string)).toBe(true);
+      }
+      const data = requests.map((r) => (r.body as { type: string; data: Record<string, unknown> }).data);
+      expect(data.map((d) => [d.postId, d.contentVersion, d.required])).toEqual([
+        [post.body.id, 1, 1],
+        [post.body.id, 2, 1],
+      ]);
+      expect(data[0].channels).toEqual([{ id: channel, platform: 'mastodon' }]);
+    } finally {
+      await t.close();
+      await receiver.close();
+    }
   });
 });

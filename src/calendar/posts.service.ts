@@ -11,6 +11,7 @@ import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CrisesRepository } from '../crisis/crises.repository';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { Delivery } from '../dispatch/delivery.entity';
 import { contentHash } from './content-hash';
 import type { CreatePostDto } from './dto/create-post.dto';
@@ -35,6 +36,7 @@ export class PostsService {
     private readonly deliveries: DeliveriesRepository,
     private readonly audit: AuditService,
     private readonly crises: CrisesRepository,
+    private readonly webhooks: WebhookEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -75,6 +77,9 @@ export class PostsService {
         targetId: post.id,
         after: summary(post, deliveries),
       });
+      if (needsApproval) {
+        await this.requestApproval(manager, post, deliveries, policy.approvalsRequired);
+      }
       return { post, deliveries };
     });
   }
@@ -127,6 +132,7 @@ export class PostsService {
           post.status = 'pending_approval';
           post.submittedAt = now;
           await this.deliveries.moveAll(manager, post.id, ['scheduled', 'held'], 'pending_approval');
+          await this.requestApproval(manager, post, await this.deliveries.ofPost(manager, post.id), policy.approvalsRequired);
         } else if (post.status !== 'scheduled') {
           post.status = 'scheduled';
           post.submittedAt = null;
@@ -194,6 +200,19 @@ export class PostsService {
         after: { state: 'cancelled', postId, channelId: delivery.channelId },
       });
       return { post, deliveries: await this.deliveries.ofPost(manager, postId) };
+    });
+  }
+
+  /** Tells the approvers' webhooks that a post version waits for sign-off. */
+  private async requestApproval(manager: EntityManager, post: Post, deliveries: Delivery[], required: number): Promise<void> {
+    await this.webhooks.emit(manager, post.workspaceId, 'approval.requested', {
+      postId: post.id,
+      contentVersion: post.contentVersion,
+      required,
+      scheduledAt: post.scheduledAt.toISOString(),
+      authorId: post.authorId,
+      crisisId: post.crisisId,
+      channels: deliveries.filter((d) => d.state === 'pending_approval').map((d) => ({ id: d.channelId, platform: d.platform })),
     });
   }
 
