@@ -53,6 +53,8 @@ export class CreateCrisis1795530000000 implements MigrationInterface {
     await q.query(`CREATE INDEX "IDX_deliveries_held_by_crisis" ON "deliveries" ("held_by_crisis_id") WHERE "held_by_crisis_id" IS NOT NULL`);
     await q.query(`CREATE INDEX "IDX_deliveries_released_by_crisis" ON "deliveries" ("released_by_crisis_id") WHERE "released_by_crisis_id" IS NOT NULL`);
     await q.query(`ALTER TABLE "posts" ADD "crisis_id" uuid`);
+    // Only replacement posts carry it: a tiny index that keeps deactivation off a scan of every post.
+    await q.query(`CREATE INDEX "IDX_posts_crisis" ON "posts" ("crisis_id") WHERE "crisis_id" IS NOT NULL`);
     await q.query(`ALTER TABLE "approvals" ADD "crisis_id" uuid`);
     await q.query(`ALTER TABLE "approval_policies" ADD "crisis_approvals_carry_over" boolean NOT NULL DEFAULT false`);
   }
@@ -60,6 +62,7 @@ export class CreateCrisis1795530000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "approval_policies" DROP COLUMN "crisis_approvals_carry_over"`);
     await q.query(`ALTER TABLE "approvals" DROP COLUMN "crisis_id"`);
+    await q.query(`DROP INDEX "IDX_posts_crisis"`);
     await q.query(`ALTER TABLE "posts" DROP COLUMN "crisis_id"`);
     await q.query(`DROP INDEX "IDX_deliveries_released_by_crisis"`);
     await q.query(`DROP INDEX "IDX_deliveries_held_by_crisis"`);

@@ -8,6 +8,8 @@ export type PostStatus = (typeof POST_STATUSES)[number];
 @Entity('posts')
 @Check('CHK_posts_status', `"status" IN ('pending_approval','rejected','scheduled','cancelled')`)
 @Index('IDX_posts_workspace_scheduled', ['workspaceId', 'scheduledAt', 'id'])
+// Partial (crisis_id IS NOT NULL), written in the migration.
+@Index('IDX_posts_crisis', { synchronize: false })
 export class Post {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_posts' })
   id: string;
