@@ -19,6 +19,7 @@ import { httpLoggerOptions } from './common/logging';
 import type { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { FailoverModule } from './failover/failover.module';
 import { HealthModule } from './health/health.module';
 import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -79,6 +80,7 @@ export class AppModule {
         WebhooksModule,
         AdsModule,
         CrisisModule,
+        FailoverModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

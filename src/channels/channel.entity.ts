@@ -1,11 +1,14 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Workspace } from '../workspaces/workspace.entity';
+import type { FailoverPolicy } from '../failover/failover-policy';
 import type { ChannelStatus } from './channel-status';
 import type { Platform } from './platform';
 
 @Entity('channels')
 @Check('CHK_channels_platform', `"platform" IN ('x','facebook','instagram','linkedin','mastodon','bluesky','telegram')`)
 @Check('CHK_channels_status', `"status" IN ('active','needs_reauth')`)
+@Check('CHK_channels_failover_policy', `"failover_policy" IN ('off','manual','auto')`)
+@Check('CHK_channels_failover_after', `"failover_after_minutes" BETWEEN 1 AND 1440`)
 export class Channel {
   /** Chosen by the service before insert: the sealed credentials are bound to it. */
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'PK_channels' })
@@ -38,6 +41,14 @@ export class Channel {
 
   @Column('uuid', { name: 'fallback_channel_ids', array: true, default: () => `'{}'` })
   fallbackChannelIds: string[];
+
+  /** What happens when this channel's platform is degraded: off, manual (a person confirms) or auto (after failoverAfterMinutes late). */
+  @Column('text', { name: 'failover_policy', default: 'off' })
+  failoverPolicy: FailoverPolicy;
+
+  /** auto: how late a delivery may be before it goes to the fallbacks; null for the other policies. */
+  @Column('integer', { name: 'failover_after_minutes', nullable: true })
+  failoverAfterMinutes: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

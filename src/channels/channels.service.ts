@@ -17,6 +17,7 @@ import { channelsNeedingReauth, markNeedsReauth } from './channel-status';
 import { ChannelVerificationView } from './dto/channel-verification.view';
 import type { CreateChannelDto } from './dto/create-channel.dto';
 import type { UpdateChannelDto } from './dto/update-channel.dto';
+import { resolveFailoverSettings } from '../failover/failover-policy';
 import { validateCredentials } from './platform-credentials';
 
 /** A connection check that takes longer than this reports a retryable failure. */
@@ -42,6 +43,7 @@ export class ChannelsService {
     const id = randomUUID();
     return this.dataSource.transaction(async (manager) => {
       const fallbackChannelIds = await this.checkFallbacks(manager, principal.workspaceId, id, dto.fallbackChannelIds ?? []);
+      const failover = resolveFailoverSettings({ failoverPolicy: 'off', failoverAfterMinutes: null }, dto, fallbackChannelIds.length);
       const channel = manager.create(Channel, {
         id,
         workspaceId: principal.workspaceId,
@@ -51,6 +53,7 @@ export class ChannelsService {
         credentialsSealed: this.vault.seal(credentials, id),
         credentialFields: Object.keys(credentials).sort(),
         fallbackChannelIds,
+        ...failover,
         deletedAt: null,
       });
       await manager.insert(Channel, channel);
@@ -102,6 +105,9 @@ export class ChannelsService {
       }
       if (dto.fallbackChannelIds !== undefined) {
         changes.fallbackChannelIds = await this.checkFallbacks(manager, principal.workspaceId, id, dto.fallbackChannelIds);
+      }
+      if (dto.failoverPolicy !== undefined || dto.failoverAfterMinutes !== undefined || dto.fallbackChannelIds !== undefined) {
+        Object.assign(changes, resolveFailoverSettings(channel, dto, (changes.fallbackChannelIds ?? channel.fallbackChannelIds).length));
       }
       await manager.update(Channel, { id }, changes);
       const updated = await manager.findOneByOrFail(Channel, { id });
@@ -256,6 +262,8 @@ function summary(channel: Channel): Record<string, unknown> {
     handle: channel.handle,
     credentialFields: channel.credentialFields,
     fallbackChannelIds: channel.fallbackChannelIds,
+    failoverPolicy: channel.failoverPolicy,
+    failoverAfterMinutes: channel.failoverAfterMinutes,
     status: channel.status,
   };
 }

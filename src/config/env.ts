@@ -101,6 +101,48 @@ export class Env {
   DISPATCH_ENABLED: 'true' | 'false' = 'true';
 
   @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 1000 (retryable failures in a row that open a breaker)' })
+  @Min(1, { message: 'must be an integer between 1 and 1000 (retryable failures in a row that open a breaker)' })
+  @Max(1000, { message: 'must be an integer between 1 and 1000 (retryable failures in a row that open a breaker)' })
+  BREAKER_FAILURE_THRESHOLD: number = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer percentage between 1 and 100' })
+  @Min(1, { message: 'must be an integer percentage between 1 and 100' })
+  @Max(100, { message: 'must be an integer percentage between 1 and 100' })
+  BREAKER_ERROR_RATE_PERCENT: number = 50;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds between 1 and 3600' })
+  @Min(1, { message: 'must be an integer number of seconds between 1 and 3600' })
+  @Max(3600, { message: 'must be an integer number of seconds between 1 and 3600' })
+  BREAKER_WINDOW_SECONDS: number = 60;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 100000 (sends in the window before the error rate counts)' })
+  @Min(1, { message: 'must be an integer between 1 and 100000 (sends in the window before the error rate counts)' })
+  @Max(100_000, { message: 'must be an integer between 1 and 100000 (sends in the window before the error rate counts)' })
+  BREAKER_MIN_REQUESTS: number = 20;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds between 1 and 3600' })
+  @Min(1, { message: 'must be an integer number of seconds between 1 and 3600' })
+  @Max(3600, { message: 'must be an integer number of seconds between 1 and 3600' })
+  BREAKER_COOLDOWN_SECONDS: number = 30;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds between 1 and 86400' })
+  @Min(1, { message: 'must be an integer number of seconds between 1 and 86400' })
+  @Max(86_400, { message: 'must be an integer number of seconds between 1 and 86400' })
+  BREAKER_MAX_COOLDOWN_SECONDS: number = 600;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 50 and 600000' })
+  @Min(50, { message: 'must be an integer number of milliseconds between 50 and 600000' })
+  @Max(600_000, { message: 'must be an integer number of milliseconds between 50 and 600000' })
+  FAILOVER_SWEEP_MS: number = 10_000;
+
+  @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 50 and 60000' })
   @Min(50, { message: 'must be an integer number of milliseconds between 50 and 60000' })
   @Max(60_000, { message: 'must be an integer number of milliseconds between 50 and 60000' })

@@ -9,12 +9,14 @@ export const DELIVERY_STATES = [
   'missed',
   'needs_verification',
   'cancelled',
+  'failed_over',
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 const TRANSITIONS: Record<DeliveryState, readonly DeliveryState[]> = {
   pending_approval: ['scheduled', 'cancelled', 'held'],
-  scheduled: ['publishing', 'pending_approval', 'cancelled', 'held'],
+  // failed_over: its platform was degraded and the post went to the channel's fallbacks instead.
+  scheduled: ['publishing', 'pending_approval', 'cancelled', 'held', 'failed_over'],
   // Back to scheduled is a retry after a retryable failure.
   publishing: ['published', 'scheduled', 'failed', 'needs_verification'],
   held: ['scheduled', 'missed', 'cancelled', 'pending_approval'],
@@ -24,10 +26,11 @@ const TRANSITIONS: Record<DeliveryState, readonly DeliveryState[]> = {
   failed: ['scheduled', 'cancelled'],
   published: [],
   cancelled: [],
+  failed_over: [],
 };
 
 /** States a delivery never leaves by itself. */
-export const SETTLED_STATES: readonly DeliveryState[] = ['published', 'failed', 'cancelled', 'needs_verification', 'missed'];
+export const SETTLED_STATES: readonly DeliveryState[] = ['published', 'failed', 'cancelled', 'needs_verification', 'missed', 'failed_over'];
 
 export function canTransition(from: DeliveryState, to: DeliveryState): boolean {
   return TRANSITIONS[from].includes(to);

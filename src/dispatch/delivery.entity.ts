@@ -8,7 +8,7 @@ import type { DeliveryState } from './delivery-state';
 @Entity('deliveries')
 @Check(
   'CHK_deliveries_state',
-  `"state" IN ('pending_approval','scheduled','publishing','published','failed','held','missed','needs_verification','cancelled')`,
+  `"state" IN ('pending_approval','scheduled','publishing','published','failed','held','missed','needs_verification','cancelled','failed_over')`,
 )
 // Partial indexes written in the migration: one live delivery per (post, channel), the claim
 // query's due index and the lease sweep's index.
@@ -18,6 +18,7 @@ import type { DeliveryState } from './delivery-state';
 @Index('IDX_deliveries_lease', { synchronize: false })
 @Index('IDX_deliveries_held_by_crisis', { synchronize: false })
 @Index('IDX_deliveries_released_by_crisis', { synchronize: false })
+@Index('IDX_deliveries_failover_of', { synchronize: false })
 export class Delivery {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_deliveries' })
   id: string;
@@ -79,6 +80,14 @@ export class Delivery {
   /** The crisis that stopped it (held, then resumed or missed), for the crisis report. */
   @Column('uuid', { name: 'held_by_crisis_id', nullable: true })
   heldByCrisisId: string | null;
+
+  /** Set on a delivery created by failover: the delivery (now failed_over) it stands in for. */
+  @Column('uuid', { name: 'failover_of_id', nullable: true })
+  failoverOfId: string | null;
+
+  @ManyToOne(() => Delivery, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'failover_of_id', foreignKeyConstraintName: 'FK_deliveries_failover_of' })
+  failoverOf?: Delivery;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { PublishersModule } from '../publishers/publishers.module';
+import { BreakersService } from './breakers.service';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
 import { DispatchGate } from './dispatch-gate';
@@ -11,7 +12,7 @@ import { Dispatcher } from './dispatcher';
 @Module({
   imports: [DispatchStoreModule, ChannelsModule, PublishersModule],
   controllers: [DeliveriesController],
-  providers: [Dispatcher, DispatchGate, DispatchMetrics, DeliveriesService],
-  exports: [Dispatcher, DispatchGate],
+  providers: [Dispatcher, DispatchGate, DispatchMetrics, DeliveriesService, BreakersService],
+  exports: [Dispatcher, DispatchGate, BreakersService],
 })
 export class DispatchModule {}

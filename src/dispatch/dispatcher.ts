@@ -17,6 +17,8 @@ import type { Env } from '../config/env';
 import { PublisherRegistry } from '../publishers/publisher.registry';
 import { CredentialVault } from '../secrets/credential-vault';
 import { PublishError, PublishFailure } from '../publishers/publisher.port';
+import { BreakerScope, BreakersService, channelScope, platformScope } from './breakers.service';
+import { healthSignalOf } from './circuit-breaker';
 import { HOLD_DUE_DELIVERIES, stoppedByCrisis } from './crisis-hold';
 import { DISPATCH_CHANNEL } from './deliveries.repository';
 import { DispatchGate } from './dispatch-gate';
@@ -55,6 +57,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly inFlight = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private readonly perPlatform = new Map<Platform, number>();
+  /** Deliveries sent as a half-open breaker's probe, and the breaker's scope. */
+  private readonly probes = new Map<string, BreakerScope>();
   private readonly recorder: OutcomeRecorder;
   private listener?: Client;
   private stopping = false;
@@ -80,6 +84,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly metrics: DispatchMetrics,
     private readonly vault: CredentialVault,
     private readonly clock: Clock,
+    private readonly breakers: BreakersService,
   ) {
     this.recorder = new OutcomeRecorder(dataSource, this.owner);
     this.tickMs = config.get('DISPATCH_TICK_MS', { infer: true });
@@ -148,6 +153,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async claimAndSend(): Promise<void> {
+    const now = this.clock.now();
+    const degraded = await this.breakers.degraded();
     for (const platform of PLATFORMS) {
       if (!this.publishers.has(platform)) {
         continue;
@@ -158,7 +165,17 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       if (free <= 0 || !worthwhile || this.batches >= MAX_BATCHES_IN_FLIGHT) {
         continue;
       }
-      const claimed = await this.claimDueDeliveries(platform, free);
+      // An open breaker keeps its platform's or channel's deliveries waiting; a half-open one lets one probe out.
+      const plan = this.breakers.plan(platform, degraded, now);
+      const claimed: ClaimedDelivery[] =
+        plan.platform === 'send'
+          ? await this.claimDueDeliveries(platform, free, now, { excludeChannels: plan.blockedChannelIds })
+          : plan.platform === 'probe'
+            ? await this.claimProbe(platform, platformScope(platform), now, null)
+            : [];
+      for (const channelId of plan.probeChannelIds.slice(0, Math.max(0, free - claimed.length))) {
+        claimed.push(...(await this.claimProbe(platform, channelScope(channelId), now, channelId)));
+      }
       const byWorkspace = new Map<string, ClaimedDelivery[]>();
       for (const delivery of claimed) {
         byWorkspace.set(delivery.workspace_id, [...(byWorkspace.get(delivery.workspace_id) ?? []), delivery]);
@@ -176,7 +193,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * Takes due deliveries of one platform, with their content and sealed credentials, in one
    * statement; SKIP LOCKED lets every instance claim different rows at the same moment.
    */
-  private async claimDueDeliveries(platform: Platform, limit: number): Promise<ClaimedDelivery[]> {
+  private async claimDueDeliveries(
+    platform: Platform,
+    limit: number,
+    now: Date,
+    only: { excludeChannels?: string[]; channelId?: string | null } = {},
+  ): Promise<ClaimedDelivery[]> {
     return this.dataSource.query<ClaimedDelivery[]>(
       `WITH claimed AS (
          UPDATE deliveries d
@@ -184,7 +206,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
                 attempts = d.attempts + 1, updated_at = now()
           WHERE d.id IN (
             SELECT c.id FROM deliveries c
-             WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= now()
+             WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= $7
+               AND ($6::uuid IS NULL OR c.channel_id = $6::uuid) AND c.channel_id <> ALL($5::uuid[])
                AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND (ch.send_not_before > now() OR ch.status = 'needs_reauth'))
                AND NOT ${stoppedByCrisis('c')}
              ORDER BY c.due_at
@@ -195,8 +218,40 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
               p.text, p.platform_text, p.image_urls, p.link, ch.handle, ch.credentials_sealed
          FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
         ORDER BY claimed.due_at`,
-      [this.owner, this.leaseMs, platform, limit],
+      [this.owner, this.leaseMs, platform, limit, only.excludeChannels ?? [], only.channelId ?? null, now],
     );
+  }
+
+  /**
+   * One due delivery of the breaker's scope (the platform, or one channel), sent as its half-open probe
+   * if this instance gets the probe; otherwise handed back unsent.
+   */
+  private async claimProbe(platform: Platform, scope: BreakerScope, now: Date, channelId: string | null): Promise<ClaimedDelivery[]> {
+    const claimed = await this.claimDueDeliveries(platform, 1, now, { channelId });
+    if (claimed.length === 0) {
+      return [];
+    }
+    if (!(await this.breakers.tryGrantProbe(scope, this.owner, this.leaseMs))) {
+      await this.giveBack(claimed);
+      return [];
+    }
+    this.probes.set(claimed[0].id, scope);
+    return claimed;
+  }
+
+  /** Feeds a send's answer to its platform's and channel's breakers. */
+  private observeHealth(delivery: ClaimedDelivery, kind: PublishFailure['kind'] | 'published', reason: string | null): void {
+    const probeOf = this.probes.get(delivery.id) ?? null;
+    this.probes.delete(delivery.id);
+    this.breakers.observe({
+      platform: delivery.platform,
+      channelId: delivery.channel_id,
+      workspaceId: delivery.workspace_id,
+      signal: healthSignalOf(kind),
+      probeOf,
+      reason,
+      at: this.clock.now(),
+    });
   }
 
   private start(platform: Platform, batch: ClaimedDelivery[]): void {
@@ -241,6 +296,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       await Promise.all(
         batch.map(async (delivery) => {
           if (!pass.admitted.has(delivery.id)) {
+            const probeOf = this.probes.get(delivery.id);
+            if (probeOf && this.probes.delete(delivery.id)) {
+              await this.breakers.releaseProbe(probeOf, this.owner);
+            }
             this.logger.warn({ deliveryId: delivery.id }, 'Delivery not admitted at the gate (crisis hold, cancel or lost lease); not sent');
             return;
           }
@@ -277,11 +336,13 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         signal: abort.signal,
         onCredentialsRefreshed: (refreshed) => this.channels.replaceRefreshedCredentials(delivery.channel_id, refreshed),
       });
+      this.observeHealth(delivery, 'published', null);
       return outcomeOfSuccess(result, { ...context, now: this.clock.now() });
     } catch (error) {
       // An error no adapter classified may have struck after the request left: its outcome is unknown.
       const failure: PublishFailure =
         error instanceof PublishError ? error.failure : { kind: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+      this.observeHealth(delivery, failure.kind, failure.reason);
       return outcomeOfFailure(failure, { ...context, now: this.clock.now() });
     } finally {
       clearTimeout(timeout);

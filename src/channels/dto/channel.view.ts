@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Channel } from '../channel.entity';
+import { FAILOVER_POLICIES, type FailoverPolicy } from '../../failover/failover-policy';
 import { CHANNEL_STATUSES, type ChannelStatus } from '../channel-status';
 import { Platform, PLATFORMS } from '../platform';
 
@@ -11,6 +12,10 @@ export class ChannelView {
   @ApiProperty({ type: [String], description: 'Names of the credential fields that are set; values are never returned' })
   credentialFields: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) fallbackChannelIds: string[];
+  @ApiProperty({ enum: FAILOVER_POLICIES, description: 'What happens when this platform is degraded: off, manual (a person confirms) or auto' })
+  failoverPolicy: FailoverPolicy;
+  @ApiProperty({ type: Number, nullable: true, description: 'auto: minutes late before a delivery goes to the fallbacks' })
+  failoverAfterMinutes: number | null;
   @ApiProperty({
     enum: CHANNEL_STATUSES,
     description: 'needs_reauth: the platform refused the credentials; nothing is sent to this channel (its due deliveries wait) until a connection check succeeds or the credentials are replaced',
@@ -29,6 +34,8 @@ export class ChannelView {
       handle: channel.handle,
       credentialFields: channel.credentialFields,
       fallbackChannelIds: channel.fallbackChannelIds,
+      failoverPolicy: channel.failoverPolicy,
+      failoverAfterMinutes: channel.failoverAfterMinutes,
       status: channel.status,
       statusReason: channel.statusReason,
       createdAt: channel.createdAt,

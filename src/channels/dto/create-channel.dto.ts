@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { FAILOVER_POLICIES, type FailoverPolicy, MAX_FAILOVER_AFTER_MINUTES } from '../../failover/failover-policy';
 import { Platform, PLATFORMS } from '../platform';
 
 export const MAX_FALLBACKS = 5;
@@ -43,4 +44,22 @@ export class CreateChannelDto {
   @ArrayUnique({ message: 'fallbackChannelIds must not repeat a channel' })
   @IsUUID('all', { each: true, message: 'each of fallbackChannelIds must be a UUID' })
   fallbackChannelIds?: string[];
+
+  @ApiPropertyOptional({
+    enum: FAILOVER_POLICIES,
+    default: 'off',
+    description:
+      'When this platform is degraded (its circuit breaker open): off, deliveries wait for it; manual, they are listed at ' +
+      'GET /api/failover/candidates for a person to confirm; auto, they go to the fallbacks once failoverAfterMinutes late',
+  })
+  @IsOptional()
+  @IsIn(FAILOVER_POLICIES, { message: `failoverPolicy must be one of ${FAILOVER_POLICIES.join(', ')}` })
+  failoverPolicy?: FailoverPolicy;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_FAILOVER_AFTER_MINUTES, example: 15, description: 'auto: minutes late before a delivery fails over' })
+  @IsOptional()
+  @IsInt({ message: `failoverAfterMinutes must be a whole number of minutes from 1 to ${MAX_FAILOVER_AFTER_MINUTES}` })
+  @Min(1, { message: `failoverAfterMinutes must be a whole number of minutes from 1 to ${MAX_FAILOVER_AFTER_MINUTES}` })
+  @Max(MAX_FAILOVER_AFTER_MINUTES, { message: `failoverAfterMinutes must be a whole number of minutes from 1 to ${MAX_FAILOVER_AFTER_MINUTES}` })
+  failoverAfterMinutes?: number;
 }
