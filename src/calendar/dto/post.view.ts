@@ -22,6 +22,8 @@ export class DeliveryView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The crisis that held it, if any' }) heldByCrisisId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The crisis under whose policy it was approved to go out' })
   releasedByCrisisId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The delivery this one replaces after a platform outage (failover)' })
+  failoverOfId: string | null;
 
   static of(d: Delivery): DeliveryView {
     return {
@@ -37,6 +39,7 @@ export class DeliveryView {
       publishedAt: d.publishedAt,
       heldByCrisisId: d.heldByCrisisId,
       releasedByCrisisId: d.releasedByCrisisId,
+      failoverOfId: d.failoverOfId,
     };
   }
 }
