@@ -55,6 +55,8 @@ export class CreateCrisis1795530000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "posts" ADD "crisis_id" uuid`);
     // Only replacement posts carry it: a tiny index that keeps deactivation off a scan of every post.
     await q.query(`CREATE INDEX "IDX_posts_crisis" ON "posts" ("crisis_id") WHERE "crisis_id" IS NOT NULL`);
+    // The approvals queue (normal mode and crisis) reads waiting posts without scanning the calendar.
+    await q.query(`CREATE INDEX "IDX_posts_pending_approval" ON "posts" ("workspace_id", "submitted_at") WHERE "status" = 'pending_approval'`);
     await q.query(`ALTER TABLE "approvals" ADD "crisis_id" uuid`);
     await q.query(`ALTER TABLE "approval_policies" ADD "crisis_approvals_carry_over" boolean NOT NULL DEFAULT false`);
   }
@@ -62,6 +64,7 @@ export class CreateCrisis1795530000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "approval_policies" DROP COLUMN "crisis_approvals_carry_over"`);
     await q.query(`ALTER TABLE "approvals" DROP COLUMN "crisis_id"`);
+    await q.query(`DROP INDEX "IDX_posts_pending_approval"`);
     await q.query(`DROP INDEX "IDX_posts_crisis"`);
     await q.query(`ALTER TABLE "posts" DROP COLUMN "crisis_id"`);
     await q.query(`DROP INDEX "IDX_deliveries_released_by_crisis"`);

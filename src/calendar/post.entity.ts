@@ -8,8 +8,9 @@ export type PostStatus = (typeof POST_STATUSES)[number];
 @Entity('posts')
 @Check('CHK_posts_status', `"status" IN ('pending_approval','rejected','scheduled','cancelled')`)
 @Index('IDX_posts_workspace_scheduled', ['workspaceId', 'scheduledAt', 'id'])
-// Partial (crisis_id IS NOT NULL), written in the migration.
+// Partial indexes (replacement posts; posts waiting for approval), written in the migration.
 @Index('IDX_posts_crisis', { synchronize: false })
+@Index('IDX_posts_pending_approval', { synchronize: false })
 export class Post {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_posts' })
   id: string;
