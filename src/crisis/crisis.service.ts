@@ -211,7 +211,8 @@ export class CrisisService {
     if (crisis.pauseAds) {
       const ended = await this.campaigns.endPauseOrder(crisis.workspaceId, adsReason(crisis), { resume: resumeCampaigns }, actorOf(principal));
       result.campaigns = { resumed: ended.resumed.length, pending: ended.pending.length, keptPaused: ended.keptPaused.length };
-      await this.saveOutcome(crisis, { campaigns: summarizeResume(ended) });
+      crisis.outcome = { ...crisis.outcome, campaigns: summarizeResume(ended) };
+      await this.dataSource.query('UPDATE crises SET outcome = $2 WHERE id = $1', [crisis.id, crisis.outcome]);
     }
     return result;
   }
@@ -319,19 +320,9 @@ export class CrisisService {
       pending: result.pending.length,
       campaigns: result,
     };
-    await this.saveOutcome(crisis, undefined, ads);
+    crisis.ads = { paused: ads.paused, alreadyPaused: ads.alreadyPaused, pending: ads.pending };
+    await this.dataSource.query('UPDATE crises SET ads = $2 WHERE id = $1', [crisis.id, crisis.ads]);
     return ads;
-  }
-
-  private async saveOutcome(crisis: Crisis, outcome?: Record<string, unknown>, ads?: AdsSummary): Promise<void> {
-    if (ads) {
-      crisis.ads = { paused: ads.paused, alreadyPaused: ads.alreadyPaused, pending: ads.pending };
-      await this.dataSource.query('UPDATE crises SET ads = $2 WHERE id = $1', [crisis.id, crisis.ads]);
-    }
-    if (outcome) {
-      crisis.outcome = { ...crisis.outcome, ...outcome };
-      await this.dataSource.query('UPDATE crises SET outcome = $2 WHERE id = $1', [crisis.id, crisis.outcome]);
-    }
   }
 }
 

@@ -122,7 +122,7 @@ export class DeliveriesRepository {
   /** NOTIFY is transactional: the dispatcher hears it only if the change commits. */
   private async wakeIfDue(manager: EntityManager, dueAt: Date): Promise<void> {
     if (dueAt.getTime() <= this.clock.now().getTime() + WAKE_WINDOW_MS) {
-      await manager.query('SELECT pg_notify($1, $2)', [DISPATCH_CHANNEL, 'due']);
+      await this.wake(manager);
     }
   }
 }
