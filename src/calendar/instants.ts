@@ -15,16 +15,27 @@ export function parseInstant(value: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** Zones already found valid: building a DateTimeFormat costs more than the rest of a request's checks. */
+const knownZones = new Set<string>();
+/** IANA has about 600 zone names and links; the bound only guards against a flood of odd spellings. */
+const KNOWN_ZONES_MAX = 2000;
+
 export function isTimeZone(name: string): boolean {
+  if (knownZones.has(name)) {
+    return true;
+  }
   if (!/^[A-Za-z_+\-/0-9]{1,64}$/.test(name)) {
     return false;
   }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
   } catch {
     return false;
   }
+  if (knownZones.size < KNOWN_ZONES_MAX) {
+    knownZones.add(name);
+  }
+  return true;
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();

@@ -75,6 +75,12 @@ describe('text limits', () => {
       expect(measureText('bluesky', FAMILY)).toEqual({ length: 1, limit: 300, unit: 'graphemes' });
     });
 
+    it('counts CR LF as one grapheme and a lone CR or LF as one each, in plain ASCII text', () => {
+      expect(measureText('bluesky', 'a\r\nb').length).toBe(3);
+      expect(measureText('bluesky', 'a\nb\rc').length).toBe(5);
+      expect(measureText('bluesky', 'plain ascii').length).toBe(11);
+    });
+
     it('counts a letter with a combining accent as one grapheme', () => {
       expect(measureText('bluesky', E_ACUTE).length).toBe(1);
       expect(checkTextLimits('bluesky', post(E_ACUTE.repeat(300)))).toEqual([]);

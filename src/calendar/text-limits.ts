@@ -67,8 +67,25 @@ const MAX_IMAGES: Record<Platform, number | null> = {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** In ASCII text every UTF-16 unit is its own grapheme, except CR LF, which is one. */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function graphemeCount(text: string): number {
-  return Array.from(graphemes.segment(text)).length;
+  if (isAscii(text) && !text.includes('\r\n')) {
+    return text.length; // the common case, without segmenting
+  }
+  let count = 0;
+  for (const _ of graphemes.segment(text)) {
+    count++;
+  }
+  return count;
 }
 
 /** JavaScript's length: Telegram counts UTF-16 code units, and so do most web composers. */
