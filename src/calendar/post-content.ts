@@ -32,7 +32,7 @@ export function contentFor(platform: Platform, fields: ContentFields): PostConte
 }
 
 /** Refuses content any target channel could not publish, naming the channel and the limit. */
-export function assertPublishable(channels: Channel[], fields: ContentFields): void {
+export function assertPublishable(channels: Pick<Channel, 'id' | 'name' | 'platform'>[], fields: ContentFields): void {
   const problems = channels.flatMap((channel) =>
     checkTextLimits(channel.platform, contentFor(channel.platform, fields)).map(
       (violation) => `channel ${channel.name} (${channel.id}): ${violation.message}`,

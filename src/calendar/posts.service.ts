@@ -2,10 +2,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { ApprovalPoliciesService } from '../approvals/approval-policies.service';
+import { ApprovalPoliciesService, DEFAULT_POLICY } from '../approvals/approval-policies.service';
 import { actorOf } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { Channel } from '../channels/channel.entity';
+import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
@@ -13,6 +14,7 @@ import { CrisesRepository } from '../crisis/crises.repository';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { Delivery } from '../dispatch/delivery.entity';
+import type { DeliveryState } from '../dispatch/delivery-state';
 import { contentHash } from './content-hash';
 import type { CreatePostDto } from './dto/create-post.dto';
 import type { UpdatePostDto } from './dto/update-post.dto';
@@ -24,6 +26,9 @@ export interface PostWithDeliveries {
   post: Post;
   deliveries: Delivery[];
 }
+
+/** What planning a post needs of a channel. */
+type PlannedChannel = Pick<Channel, 'id' | 'name' | 'platform'>;
 
 /** Deliveries whose content may no longer change: they reached, or may have reached, the platform. */
 const SENT_STATES = ['publishing', 'published', 'needs_verification'];
@@ -50,12 +55,12 @@ export class PostsService {
       imageUrls: dto.imageUrls ?? [],
       link: dto.link ?? null,
     };
+    const hash = contentHash({ ...fields, channelIds: dto.channelIds });
     return this.dataSource.transaction(async (manager) => {
-      const channels = await this.channelsOf(manager, principal.workspaceId, dto.channelIds);
+      const { channels, approvalsRequired } = await this.planningContext(manager, principal.workspaceId, dto.channelIds);
       assertPublishable(channels, fields);
-      const policy = await this.policies.get(principal.workspaceId, manager);
-      const needsApproval = policy.approvalsRequired > 0;
-      const post = manager.create(Post, {
+      const needsApproval = approvalsRequired > 0;
+      const { post, deliveries } = await this.insertPlanned(manager, {
         workspaceId: principal.workspaceId,
         authorId: principal.memberId,
         lastEditorId: principal.memberId,
@@ -65,21 +70,22 @@ export class PostsService {
         labels: dto.labels ?? [],
         status: needsApproval ? 'pending_approval' : 'scheduled',
         contentVersion: 1,
-        contentHash: contentHash({ ...fields, channelIds: dto.channelIds }),
+        contentHash: hash,
         submittedAt: needsApproval ? now : null,
-      });
-      await manager.save(post);
-      await this.deliveries.createFor(manager, post, channels, needsApproval ? 'pending_approval' : 'scheduled');
-      const deliveries = await this.deliveries.ofPost(manager, post.id);
+        crisisId: null,
+      }, channels);
+      if (needsApproval) {
+        await this.requestApproval(manager, post, deliveries, approvalsRequired);
+      } else {
+        await this.deliveries.wakeIfDue(manager, scheduledAt);
+      }
+      // Last: the audit chain's lock is held from here to commit.
       await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
         action: 'post.created',
         targetType: 'post',
         targetId: post.id,
         after: summary(post, deliveries),
       });
-      if (needsApproval) {
-        await this.requestApproval(manager, post, deliveries, policy.approvalsRequired);
-      }
       return { post, deliveries };
     });
   }
@@ -214,6 +220,102 @@ export class PostsService {
       crisisId: post.crisisId,
       channels: deliveries.filter((d) => d.state === 'pending_approval').map((d) => ({ id: d.channelId, platform: d.platform })),
     });
+  }
+
+  /**
+   * The requested channels of the workspace and its approval count, in one statement: creating a post is
+   * the busiest write there is, and every round trip inside its transaction costs every other writer.
+   */
+  private async planningContext(
+    manager: EntityManager,
+    workspaceId: string,
+    ids: string[],
+  ): Promise<{ channels: PlannedChannel[]; approvalsRequired: number }> {
+    const rows = await manager.query<{ id: string | null; name: string; platform: Platform; approvals_required: number | null }[]>(
+      `SELECT c.id, c.name, c.platform, p.approvals_required
+         FROM (SELECT $1::uuid AS workspace_id) w
+         LEFT JOIN approval_policies p ON p.workspace_id = w.workspace_id
+         LEFT JOIN channels c ON c.workspace_id = w.workspace_id AND c.id = ANY($2::uuid[]) AND c.deleted_at IS NULL`,
+      [workspaceId, ids],
+    );
+    const found = new Map(rows.filter((r) => r.id !== null).map((r) => [r.id!, { id: r.id!, name: r.name, platform: r.platform }]));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw DomainError.invalid(`channelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
+    }
+    return { channels: ids.map((id) => found.get(id)!), approvalsRequired: rows[0].approvals_required ?? DEFAULT_POLICY.approvalsRequired };
+  }
+
+  /** Writes a new post and one delivery per channel in one statement; the rows come back as entities. */
+  private async insertPlanned(
+    manager: EntityManager,
+    planned: Omit<Post, 'id' | 'createdAt' | 'updatedAt' | 'workspace'>,
+    channels: PlannedChannel[],
+  ): Promise<PostWithDeliveries> {
+    const state: DeliveryState = planned.status === 'scheduled' ? 'scheduled' : 'pending_approval';
+    const rows = await manager.query<{ post_id: string; created_at: Date; id: string; channel_id: string }[]>(
+      `WITH post AS (
+         INSERT INTO posts (workspace_id, author_id, last_editor_id, text, platform_text, image_urls, link, scheduled_at, time_zone,
+                            labels, status, content_version, content_hash, submitted_at, crisis_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING id, workspace_id, scheduled_at, created_at),
+       planned AS (
+         INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at)
+         SELECT post.workspace_id, post.id, target.channel_id, target.platform, $16, post.scheduled_at
+           FROM post, unnest($17::uuid[], $18::text[]) AS target(channel_id, platform)
+         RETURNING id, channel_id)
+       SELECT post.id AS post_id, post.created_at, planned.id, planned.channel_id FROM post, planned`,
+      [
+        planned.workspaceId,
+        planned.authorId,
+        planned.lastEditorId,
+        planned.text,
+        JSON.stringify(planned.platformText),
+        planned.imageUrls,
+        planned.link,
+        planned.scheduledAt,
+        planned.timeZone,
+        planned.labels,
+        planned.status,
+        planned.contentVersion,
+        planned.contentHash,
+        planned.submittedAt,
+        planned.crisisId,
+        state,
+        channels.map((c) => c.id),
+        channels.map((c) => c.platform),
+      ],
+    );
+    // now() is the transaction's start: every row written here carries the same created_at and updated_at.
+    const { post_id: id, created_at: createdAt } = rows[0];
+    const post = Object.assign(new Post(), planned, { id, createdAt, updatedAt: createdAt });
+    const platformOf = new Map(channels.map((c) => [c.id, c.platform]));
+    const deliveries = rows
+      .map((row) =>
+        Object.assign(new Delivery(), {
+          id: row.id,
+          workspaceId: planned.workspaceId,
+          postId: id,
+          channelId: row.channel_id,
+          platform: platformOf.get(row.channel_id)!,
+          state,
+          dueAt: planned.scheduledAt,
+          attempts: 0,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          platformPostId: null,
+          url: null,
+          lastError: null,
+          publishedAt: null,
+          releasedByCrisisId: null,
+          heldByCrisisId: null,
+          failoverOfId: null,
+          createdAt,
+          updatedAt: createdAt,
+        }),
+      )
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // the order ofPost reads them in
+    return { post, deliveries };
   }
 
   private async lockPost(manager: EntityManager, workspaceId: string, id: string): Promise<PostWithDeliveries> {

@@ -120,7 +120,7 @@ export class DeliveriesRepository {
   }
 
   /** NOTIFY is transactional: the dispatcher hears it only if the change commits. */
-  private async wakeIfDue(manager: EntityManager, dueAt: Date): Promise<void> {
+  async wakeIfDue(manager: EntityManager, dueAt: Date): Promise<void> {
     if (dueAt.getTime() <= this.clock.now().getTime() + WAKE_WINDOW_MS) {
       await this.wake(manager);
     }
