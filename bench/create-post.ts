@@ -1,7 +1,9 @@
 // Create post: sustained POST /api/posts from autocannon, every request a new post (unique text) on two
 // channels. The app and autocannon share one Node process; PostgreSQL runs beside them on the same cores.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
@@ -63,6 +65,8 @@ interface Measured {
   peakRss: number;
   /** CPU of this process (the app and autocannon), in cores. */
   nodeCores: number;
+  /** Share of the run the main thread spent running JavaScript and callbacks rather than waiting. */
+  eventLoopUtilization: number;
   /** CPU of the embedded PostgreSQL (every process descended from this one), in cores. */
   postgresCores: number;
   /** Sessions waiting for an audit-chain lock, on average over the run. */
@@ -111,6 +115,24 @@ function descendantCpuSeconds(): number {
   return ticks / CLOCK_TICKS_PER_SECOND;
 }
 
+/** A V8 CPU profile of the measured run only (BENCH_CPU_PROFILE=<path prefix>), for finding where a request's time goes. */
+async function startProfiler(): Promise<{ stop(path: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string): Promise<T> =>
+    new Promise((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result as T))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(path: string): Promise<void> {
+      const { profile } = await post<{ profile: object }>('Profiler.stop');
+      writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+      process.stdout.write(`CPU profile of the run written to ${path}\n`);
+    },
+  };
+}
+
 /** Runs autocannon while sampling, every 100 ms, this process's RSS and the sessions waiting for an audit lock. */
 async function measure(options: AutocannonOptions, pool?: Pool): Promise<Measured> {
   let peakRss = process.memoryUsage().rss;
@@ -132,15 +154,19 @@ async function measure(options: AutocannonOptions, pool?: Pool): Promise<Measure
   }, SAMPLE_MS);
   const cpuBefore = process.cpuUsage();
   const postgresBefore = descendantCpuSeconds();
+  const eluBefore = performance.eventLoopUtilization();
   const started = process.hrtime.bigint();
+  const profiler = pool && process.env.BENCH_CPU_PROFILE ? await startProfiler() : undefined;
   try {
     const result = await autocannon(options);
+    await profiler?.stop(`${process.env.BENCH_CPU_PROFILE}-${options.connections}.cpuprofile`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     return {
       result,
       peakRss: Math.max(peakRss, process.memoryUsage().rss),
       nodeCores: (cpu.user + cpu.system) / 1e6 / seconds,
+      eventLoopUtilization: performance.eventLoopUtilization(eluBefore).utilization,
       postgresCores: (descendantCpuSeconds() - postgresBefore) / seconds,
       auditLockWaiters: waiters.length > 0 ? waiters.reduce((a, b) => a + b, 0) / waiters.length : NaN,
     };
@@ -260,7 +286,7 @@ export async function main(): Promise<void> {
       process.stdout.write(
         `${label.padEnd(32)} ${run.rps.toFixed(0).padStart(4)} req/s  latency p50 ${ms(result.latency.p50)}  p99 ${ms(result.latency.p99)}  max ${ms(result.latency.max)}  ` +
           `non-2xx/errors ${run.failures} (${statuses})  peak RSS ${mib(run.peakRss)}\n` +
-          `${''.padEnd(32)} CPU: node (app + autocannon) ${run.nodeCores.toFixed(2)} cores, PostgreSQL ${run.postgresCores.toFixed(2)} cores; ` +
+          `${''.padEnd(32)} CPU: node (app + autocannon) ${run.nodeCores.toFixed(2)} cores (event loop ${(run.eventLoopUtilization * 100).toFixed(0)}% busy), PostgreSQL ${run.postgresCores.toFixed(2)} cores; ` +
           `sessions waiting for the audit-chain lock: ${run.auditLockWaiters.toFixed(1)} on average\n`,
       );
     }
