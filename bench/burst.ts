@@ -1,61 +1,25 @@
 // Burst: 10,000 deliveries due at the same instant, a platform answering in 50 ms. Holdfast's engine,
 // then graphile-worker doing the same sends at the same concurrency on the same database.
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { Logger, run as runGraphileWorker } from 'graphile-worker';
 import { XPublisher } from '../src/publishers/x/x.publisher';
+import { profileWhile } from './profile';
+import { StopwatchPlatform } from './stopwatch-platform';
 import { BENCH_ADMIN_KEY, benchApp, benchDatabase, ms, quantile, reproduce } from './support';
 
 const DELIVERIES = Number(process.env.BENCH_BURST_DELIVERIES ?? 10_000);
-const CONCURRENCY = Number(process.env.BENCH_BURST_CONCURRENCY ?? 256);
+/**
+ * Sends in flight. At 256, 10,000 sends of 50 ms take at least 10000 / 256 × 50 ms = 1.95 s even with no
+ * overhead at all, so a 2 s p99 could not be met whatever the engine did; 1000 (DISPATCH_CONCURRENCY's
+ * ceiling, one instance) leaves 0.5 s for the sends themselves. graphile-worker gets the same.
+ */
+const CONCURRENCY = Number(process.env.BENCH_BURST_CONCURRENCY ?? 1000);
 const PLATFORM_LATENCY_MS = 50;
+/** graphile-worker's connections: enough for its workers to fetch and complete jobs at this concurrency (PostgreSQL allows 300). */
+const GRAPHILE_POOL = Math.min(CONCURRENCY + 4, 200);
 /** How far ahead the burst is planned, so every engine is idle and ready when it falls due. */
 const LEAD_MS = 4000;
-
-/** Just enough of X for the burst: POST /2/tweets answered after 50 ms, arrival times kept per text. */
-class StopwatchPlatform {
-  readonly arrivals = new Map<string, number>();
-  private server?: Server;
-  private nextId = 1_000_000_000_000_000_000n;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const arrived = Date.now();
-        const { text } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string };
-        if (!this.arrivals.has(text)) {
-          this.arrivals.set(text, arrived);
-        }
-        const id = String(this.nextId++);
-        setTimeout(() => {
-          res.writeHead(201, { 'content-type': 'application/json', 'x-rate-limit-limit': '1000000', 'x-rate-limit-remaining': '999999', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 900) });
-          res.end(JSON.stringify({ data: { id, text, edit_history_tweet_ids: [id] } }));
-        }, PLATFORM_LATENCY_MS);
-      });
-    });
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async waitFor(prefix: string, count: number, timeoutMs: number): Promise<number[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const arrivals = [...this.arrivals].filter(([text]) => text.startsWith(prefix)).map(([, at]) => at);
-      if (arrivals.length >= count || Date.now() > deadline) {
-        return arrivals;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server!.close(() => resolve()));
-  }
-}
 
 interface BurstResult {
   engine: string;
@@ -80,7 +44,7 @@ function print(result: BurstResult): void {
 }
 
 export async function main(): Promise<void> {
-  const platform = new StopwatchPlatform();
+  const platform = new StopwatchPlatform(PLATFORM_LATENCY_MS);
   const platformUrl = await platform.start();
   const database = await benchDatabase();
   const app = await benchApp(database.url, {
@@ -108,7 +72,12 @@ export async function main(): Promise<void> {
     const credentials = { authType: 'oauth2', accessToken: 'bench-access-token' };
     const channel = await call('/api/channels', { platform: 'x', name: 'Burst', handle: '@burst', credentials });
 
-    process.stdout.write(`${DELIVERIES} deliveries due at one instant; platform answers in ${PLATFORM_LATENCY_MS} ms; concurrency ${CONCURRENCY}; one instance, 2 cores shared with PostgreSQL and the platform\n`);
+    process.stdout.write(
+      `${DELIVERIES} deliveries due at one instant; platform answers in ${PLATFORM_LATENCY_MS} ms; concurrency ${CONCURRENCY}; one instance, 2 cores shared with PostgreSQL and the platform\n` +
+        `  concurrency ${CONCURRENCY}: the sends alone need ≥ ${DELIVERIES} / ${CONCURRENCY} × ${PLATFORM_LATENCY_MS} ms = ${((DELIVERIES / CONCURRENCY) * PLATFORM_LATENCY_MS).toFixed(0)} ms` +
+        ` (at 256 that is 1953 ms, which leaves a 2 s p99 no room); both engines run at ${CONCURRENCY}\n` +
+        `  the fake X runs in a child process (a real platform is remote) and timestamps arrivals there with Date.now(), so it takes no time from the engine's event loop\n`,
+    );
 
     // Holdfast: posts and deliveries written straight to the tables (the API is not what this measures).
     const holdfastDue = Date.now() + LEAD_MS;
@@ -121,8 +90,10 @@ export async function main(): Promise<void> {
        SELECT $1, id, $5, 'x', 'scheduled', scheduled_at FROM planned`,
       [me.workspaceId, me.id, new Date(holdfastDue), DELIVERIES, channel.id],
     );
-    const holdfast = summarise('holdfast', holdfastDue, await platform.waitFor('holdfast ', DELIVERIES, 120_000));
+    const holdfastArrivals = await profileWhile('burst-holdfast', () => platform.waitFor('holdfast ', DELIVERIES, 120_000));
+    const holdfast = summarise('holdfast', holdfastDue, holdfastArrivals);
     print(holdfast);
+    process.stdout.write(`                 target p99 ≤ 2000 ms: ${holdfast.p99 <= 2000 ? 'PASS' : 'FAIL'}\n`);
     const recordedIn = Date.now();
     for (;;) {
       const recorded = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE state = 'published'`);
@@ -138,7 +109,7 @@ export async function main(): Promise<void> {
 
     // graphile-worker 0.16.6: the same sends through the same XPublisher, same concurrency, same database.
     const publisher = app.get(XPublisher);
-    const workerPool = new Pool({ connectionString: database.url, max: Math.min(CONCURRENCY + 4, 60) });
+    const workerPool = new Pool({ connectionString: database.url, max: GRAPHILE_POOL });
     const worker = await runGraphileWorker({
       pgPool: workerPool,
       logger: new Logger(() => () => undefined),
@@ -165,6 +136,7 @@ export async function main(): Promise<void> {
       [new Date(graphileDue), DELIVERIES],
     );
     const graphile = summarise('graphile-worker', graphileDue, await platform.waitFor('graphile ', DELIVERIES, 180_000));
+    process.stdout.write(`                 graphile-worker: concurrency ${CONCURRENCY}, pool of ${GRAPHILE_POOL} connections, pollInterval 100 ms\n`);
     await worker.stop();
     await workerPool.end();
     print(graphile);
@@ -172,7 +144,6 @@ export async function main(): Promise<void> {
     process.stdout.write(
       `ratio (graphile-worker / holdfast): p99 lateness ${(graphile.p99 / holdfast.p99).toFixed(2)}x, throughput ${(holdfast.throughput / graphile.throughput).toFixed(2)}x in holdfast's favour\n`,
     );
-    process.stdout.write(`target p99 ≤ 2000 ms: ${holdfast.p99 <= 2000 ? 'PASS' : 'FAIL'}\n`);
     process.stdout.write(`${reproduce('burst')}  (BENCH_BURST_DELIVERIES, BENCH_BURST_CONCURRENCY to vary)\n`);
   } finally {
     await pool.end();

@@ -1,0 +1,114 @@
+// Just enough of X for the burst, run in a process of its own (as a real platform is remote): POST /2/tweets
+// answered after a fixed latency, the arrival time of each text kept here and sent to the parent over IPC.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/** What the parent asks: the arrival times of `count` texts starting with `prefix`, or what came by the deadline. */
+interface ArrivalsQuestion {
+  id: number;
+  prefix: string;
+  count: number;
+  timeoutMs: number;
+}
+
+interface ArrivalsAnswer {
+  id: number;
+  arrivals: number[];
+}
+
+/** The parent's handle on the platform process. */
+export class StopwatchPlatform {
+  private child?: ChildProcess;
+  private nextQuestion = 1;
+
+  constructor(private readonly latencyMs: number) {}
+
+  /** Starts the platform process and resolves with its base URL. */
+  start(): Promise<string> {
+    this.child = fork(join(__dirname, 'stopwatch-platform.js'), [String(this.latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      this.child!.once('message', (message) => resolve((message as { url: string }).url));
+      this.child!.once('exit', (code) => reject(new Error(`the stopwatch platform exited with ${code}`)));
+    });
+  }
+
+  /** Arrival times (Date.now() in the platform process) of the texts starting with `prefix`. */
+  waitFor(prefix: string, count: number, timeoutMs: number): Promise<number[]> {
+    const question: ArrivalsQuestion = { id: this.nextQuestion++, prefix, count, timeoutMs };
+    return new Promise((resolve) => {
+      const onMessage = (message: unknown): void => {
+        const answer = message as ArrivalsAnswer;
+        if (answer.id === question.id) {
+          this.child!.off('message', onMessage);
+          resolve(answer.arrivals);
+        }
+      };
+      this.child!.on('message', onMessage);
+      this.child!.send(question);
+    });
+  }
+
+  stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => resolve());
+      child.kill();
+    });
+  }
+}
+
+/** The platform process itself. */
+function serve(latencyMs: number): void {
+  const arrivals = new Map<string, number>();
+  let nextId = 1_000_000_000_000_000_000n;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const arrived = Date.now();
+      const { text } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string };
+      if (!arrivals.has(text)) {
+        arrivals.set(text, arrived);
+      }
+      const id = String(nextId++);
+      setTimeout(() => {
+        res.writeHead(201, {
+          'content-type': 'application/json',
+          'x-rate-limit-limit': '1000000',
+          'x-rate-limit-remaining': '999999',
+          'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 900),
+        });
+        res.end(JSON.stringify({ data: { id, text, edit_history_tweet_ids: [id] } }));
+      }, latencyMs);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  // Scanned every 50 ms in this process, which costs the engine under test nothing.
+  const answer = ({ id, prefix, count, timeoutMs }: ArrivalsQuestion): void => {
+    const deadline = Date.now() + timeoutMs;
+    const check = (): void => {
+      const times = [...arrivals].filter(([text]) => text.startsWith(prefix)).map(([, at]) => at);
+      if (times.length >= count || Date.now() > deadline) {
+        process.send!({ id, arrivals: times } satisfies ArrivalsAnswer);
+        return;
+      }
+      setTimeout(check, 50);
+    };
+    check();
+  };
+  process.on('message', (message) => answer(message as ArrivalsQuestion));
+  process.on('disconnect', () => process.exit(0));
+  server.listen(0, '127.0.0.1', () => {
+    process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  });
+}
+
+if (require.main === module) {
+  serve(Number(process.argv[2]));
+}
