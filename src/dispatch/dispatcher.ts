@@ -178,7 +178,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       }
       const byWorkspace = new Map<string, ClaimedDelivery[]>();
       for (const delivery of claimed) {
-        byWorkspace.set(delivery.workspace_id, [...(byWorkspace.get(delivery.workspace_id) ?? []), delivery]);
+        const batch = byWorkspace.get(delivery.workspace_id);
+        if (batch) {
+          batch.push(delivery);
+        } else {
+          byWorkspace.set(delivery.workspace_id, [delivery]);
+        }
       }
       for (const batch of byWorkspace.values()) {
         this.start(platform, batch);
