@@ -1,5 +1,6 @@
 // Builds twitter-api-v2 clients aimed at X_API_URL, one per send, each carrying that send's abort signal.
-import { Agent } from 'node:http';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { TwitterApi, type ITwitterApiClientPlugin, type TwitterApiOAuth2Init, type TwitterApiTokens } from 'twitter-api-v2';
 
 /** twitter-api-v2 1.29 hard-codes these origins; requests to them are sent to X_API_URL instead. */
@@ -11,15 +12,24 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export type XAuth = string | TwitterApiTokens | TwitterApiOAuth2Init;
 
 export class XClients {
-  /** The library always calls https.request; an http Agent makes it speak plain HTTP to a local X. */
-  private readonly plainHttpAgent?: Agent;
+  /**
+   * One keep-alive agent for every send. It keeps as many idle connections as sends may be in flight:
+   * the default keeps 256, so past that every answered send closed its connection and the next send
+   * opened (and, on https, negotiated) a new one. The library always calls https.request; an http
+   * Agent makes it speak plain HTTP to a local X.
+   */
+  private readonly agent: HttpAgent;
 
-  constructor(private readonly baseUrl: string) {
-    this.plainHttpAgent = baseUrl.startsWith('http:') ? new Agent({ keepAlive: true }) : undefined;
+  constructor(
+    private readonly baseUrl: string,
+    sendsInFlight: number,
+  ) {
+    const options = { keepAlive: true, maxFreeSockets: Math.max(256, sendsInFlight) };
+    this.agent = baseUrl.startsWith('http:') ? new HttpAgent(options) : new HttpsAgent(options);
   }
 
   create(auth: XAuth, signal?: AbortSignal): TwitterApi {
-    const settings = { ...(this.plainHttpAgent ? { httpAgent: this.plainHttpAgent } : {}), plugins: [this.plugin(signal)] };
+    const settings = { httpAgent: this.agent, plugins: [this.plugin(signal)] };
     // The constructor has one overload per credential shape, none for their union.
     if (typeof auth === 'string') {
       return new TwitterApi(auth, settings);

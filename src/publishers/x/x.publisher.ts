@@ -74,7 +74,7 @@ export class XPublisher implements Publisher {
     config: ConfigService<Env, true>,
     private readonly clock: Clock,
   ) {
-    this.clients = new XClients(config.get('X_API_URL', { infer: true }));
+    this.clients = new XClients(config.get('X_API_URL', { infer: true }), config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true }));
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {
