@@ -44,6 +44,15 @@ interface ClaimedDelivery {
 
 /** Each batch in flight holds a database connection for its gate pass; keep well under the pool size. */
 const MAX_BATCHES_IN_FLIGHT = 8;
+/**
+ * A full pass (the interval, a wake-up, a test) recovers expired leases, holds what fell due under a
+ * crisis and claims for every platform; a refill (a send's slot freed) only claims again for the
+ * platforms that had more due than slots. In a burst slots free thousands of times a second: a full
+ * pass on each would ask PostgreSQL, again and again, for leases that cannot have expired and for
+ * platforms that had nothing due a moment ago.
+ */
+type Pass = 'full' | 'refill';
+
 /** How often a busy engine marks deliveries that fell due under a crisis as held. */
 const HOLD_SWEEP_EVERY_MS = 500;
 const HOLD_SWEEP_BATCH = 1000;
@@ -65,7 +74,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   /** Batches holding a gate pass (each holds one database connection). */
   private batches = 0;
   private ticking = false;
-  private again = false;
+  /** The pass asked for while one was running: run once it ends (a full pass covers a refill). */
+  private again: Pass | null = null;
+  /** Platforms whose last claim took every slot it was offered: more of theirs may be due. */
+  private readonly backlogged = new Set<Platform>();
   private lastHoldSweep = 0;
 
   private readonly tickMs: number;
@@ -120,23 +132,30 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     await Promise.race([drained, limit]);
   }
 
-  /** One pass: recover expired leases, then claim and start as many sends as there are free slots. */
-  async tick(): Promise<void> {
+  /** One full pass: recover expired leases, hold what a crisis stops, then claim and start as many sends as there are free slots. */
+  tick(): Promise<void> {
+    return this.pass('full');
+  }
+
+  private async pass(asked: Pass): Promise<void> {
     if (this.stopping) {
       return;
     }
+    this.again = this.again === 'full' ? 'full' : asked;
     if (this.ticking) {
-      this.again = true;
       return;
     }
     this.ticking = true;
     try {
-      do {
-        this.again = false;
-        await this.recoverExpiredLeases();
-        await this.holdDueDeliveries();
-        await this.claimAndSend();
-      } while (this.again && !this.stopping);
+      while (this.again && !this.stopping) {
+        const pass: Pass = this.again;
+        this.again = null;
+        if (pass === 'full') {
+          await this.recoverExpiredLeases();
+          await this.holdDueDeliveries();
+        }
+        await this.claimAndSend(pass);
+      }
     } catch (error) {
       this.logger.error({ err: error }, 'Dispatch tick failed');
     } finally {
@@ -152,11 +171,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  private async claimAndSend(): Promise<void> {
+  private async claimAndSend(pass: Pass): Promise<void> {
     const now = this.clock.now();
     const degraded = await this.breakers.degraded();
     for (const platform of PLATFORMS) {
-      if (!this.publishers.has(platform)) {
+      if (!this.publishers.has(platform) || (pass === 'refill' && !this.backlogged.has(platform))) {
         continue;
       }
       const free = Math.min(this.concurrency - this.inFlight.size, this.platformConcurrency - (this.perPlatform.get(platform) ?? 0));
@@ -189,7 +208,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         this.start(platform, batch);
       }
       if (claimed.length === free) {
-        this.again = true; // more may be due: claim again once slots free up
+        this.backlogged.add(platform);
+        this.again ??= 'refill'; // more may be due: claim again once slots free up
+      } else {
+        this.backlogged.delete(platform);
       }
     }
   }
@@ -269,7 +291,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? 1) - 1);
         this.metrics.inFlight.dec();
         if (!this.stopping) {
-          void this.tick();
+          void this.pass('refill');
         }
       }
     };
