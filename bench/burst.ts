@@ -3,6 +3,9 @@
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { Logger, run as runGraphileWorker } from 'graphile-worker';
+import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Clock } from '../src/common/clock';
 import { XPublisher } from '../src/publishers/x/x.publisher';
 import { profileWhile } from './profile';
 import { StopwatchPlatform } from './stopwatch-platform';
@@ -25,6 +28,7 @@ interface BurstResult {
   engine: string;
   sent: number;
   throughput: number;
+  first: number;
   p50: number;
   p99: number;
   max: number;
@@ -33,14 +37,27 @@ interface BurstResult {
 function summarise(engine: string, dueAt: number, arrivals: number[]): BurstResult {
   const lateness = arrivals.map((at) => at - dueAt);
   const span = (Math.max(...arrivals) - Math.min(...arrivals)) / 1000 || 1e-3;
-  return { engine, sent: arrivals.length, throughput: arrivals.length / span, p50: quantile(lateness, 0.5), p99: quantile(lateness, 0.99), max: Math.max(...lateness) };
+  return {
+    engine,
+    sent: arrivals.length,
+    throughput: arrivals.length / span,
+    first: Math.min(...lateness),
+    p50: quantile(lateness, 0.5),
+    p99: quantile(lateness, 0.99),
+    max: Math.max(...lateness),
+  };
 }
 
 function print(result: BurstResult): void {
   process.stdout.write(
     `${result.engine.padEnd(16)} sent ${result.sent}/${DELIVERIES}  throughput ${result.throughput.toFixed(0)}/s  ` +
-      `lateness p50 ${ms(result.p50)}  p99 ${ms(result.p99)}  max ${ms(result.max)}\n`,
+      `lateness first ${ms(result.first)}  p50 ${ms(result.p50)}  p99 ${ms(result.p99)}  max ${ms(result.max)}\n`,
   );
+}
+
+/** An XPublisher of its own (its own agent, no connection open yet), so each run starts as cold as holdfast's did. */
+function coldPublisher(app: NestExpressApplication): XPublisher {
+  return new XPublisher(app.get(ConfigService), app.get(Clock));
 }
 
 export async function main(): Promise<void> {
@@ -103,12 +120,29 @@ export async function main(): Promise<void> {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const sendOne = (publisher: XPublisher, text: string): Promise<unknown> =>
+      publisher.publish({ deliveryId: text, channel: { id: channel.id, platform: 'x', handle: '@burst' }, credentials, text, imageUrls: [], link: null });
+
+    // The floor: the same sends straight through XPublisher (twitter-api-v2) at the same concurrency, with no
+    // engine and no database. Whatever an engine does, its lateness cannot beat this on this machine.
+    const floorPublisher = coldPublisher(app);
+    const floorStart = Date.now();
+    let next = 0;
+    const sender = async (): Promise<void> => {
+      while (next < DELIVERIES) {
+        await sendOne(floorPublisher, `floor ${++next}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    const floor = summarise('XPublisher alone', floorStart, await platform.waitFor('floor ', DELIVERIES, 60_000));
+    print(floor);
+    process.stdout.write(`                 (no engine, no database: ${CONCURRENCY} loops calling XPublisher.publish from the moment all are due)\n`);
     if (process.env.BENCH_BURST_BASELINE === 'false') {
       return;
     }
 
-    // graphile-worker 0.16.6: the same sends through the same XPublisher, same concurrency, same database.
-    const publisher = app.get(XPublisher);
+    // graphile-worker 0.16.6: the same sends through XPublisher, same concurrency, same database.
+    const graphilePublisher = coldPublisher(app);
     const workerPool = new Pool({ connectionString: database.url, max: GRAPHILE_POOL });
     const worker = await runGraphileWorker({
       pgPool: workerPool,
@@ -118,15 +152,7 @@ export async function main(): Promise<void> {
       noHandleSignals: true,
       taskList: {
         send: async (payload) => {
-          const { text } = payload as { text: string };
-          await publisher.publish({
-            deliveryId: text,
-            channel: { id: channel.id, platform: 'x', handle: '@burst' },
-            credentials,
-            text,
-            imageUrls: [],
-            link: null,
-          });
+          await sendOne(graphilePublisher, (payload as { text: string }).text);
         },
       },
     });
@@ -136,10 +162,10 @@ export async function main(): Promise<void> {
       [new Date(graphileDue), DELIVERIES],
     );
     const graphile = summarise('graphile-worker', graphileDue, await platform.waitFor('graphile ', DELIVERIES, 180_000));
-    process.stdout.write(`                 graphile-worker: concurrency ${CONCURRENCY}, pool of ${GRAPHILE_POOL} connections, pollInterval 100 ms\n`);
     await worker.stop();
     await workerPool.end();
     print(graphile);
+    process.stdout.write(`                 (concurrency ${CONCURRENCY}, a pool of ${GRAPHILE_POOL} connections, pollInterval 100 ms)\n`);
 
     process.stdout.write(
       `ratio (graphile-worker / holdfast): p99 lateness ${(graphile.p99 / holdfast.p99).toFixed(2)}x, throughput ${(holdfast.throughput / graphile.throughput).toFixed(2)}x in holdfast's favour\n`,
