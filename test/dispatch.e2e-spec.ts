@@ -1,5 +1,7 @@
 // The dispatch engine against a local X: on time, once, retried as the platform asks, recovered after a crash.
+import { Client } from 'pg';
 import { DispatchGate } from '../src/dispatch/dispatch-gate';
+import { Dispatcher } from '../src/dispatch/dispatcher';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -241,4 +243,49 @@ describe('dispatch across instances', () => {
       await fake.close();
     }
   }, 90_000);
+});
+
+describe('dispatch shutdown', () => {
+  it('lets a claim under way finish at shutdown and hands back, unsent, what it took', async () => {
+    const fake = await FakeXApi.start();
+    // No interval tick during the test: the only pass is the one started below.
+    const t = await TestApp.start({ env: { X_API_URL: fake.url, DISPATCH_TICK_MS: '60000' }, captureLogs: true });
+    const blocker = new Client({ connectionString: t.env.DATABASE_URL });
+    try {
+      const channel = await t.admin
+        .post('/api/channels', { platform: 'x', name: 'X', handle: '@brand', credentials: fake.oauth2Credentials() })
+        .expect(201);
+      const marketer = await t.member('marketer');
+      const later = new Date(Date.now() + 3600_000).toISOString();
+      const post = await marketer.post('/api/posts', { text: 'Claimed at shutdown', channelIds: [channel.body.id], scheduledAt: later }).expect(201);
+      const deliveryId: string = post.body.deliveries[0].id;
+      await t.sql(`UPDATE deliveries SET due_at = now() WHERE id = $1`, [deliveryId]);
+
+      // The claim reads posts with the deliveries it takes: it waits on this lock, so it commits only after the shutdown has begun.
+      await blocker.connect();
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE posts IN ACCESS EXCLUSIVE MODE');
+      const passing = t.app.get(Dispatcher).tick();
+      await waitFor('the claim to wait on the lock', async () => {
+        const rows = await blocker.query(`SELECT 1 FROM pg_locks WHERE relation = 'posts'::regclass AND NOT granted`);
+        return rows.rowCount! > 0 || undefined;
+      });
+      const closing = t.app.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await blocker.query('COMMIT');
+      await Promise.all([passing, closing]);
+
+      const [row] = (await blocker.query(`SELECT state, attempts, lease_owner FROM deliveries WHERE id = $1`, [deliveryId])).rows as {
+        state: string;
+        attempts: number;
+        lease_owner: string | null;
+      }[];
+ expect(row).toEqual({ state: 'scheduled', attempts: 0, lease_owner: null });
+      expect(fake.tweets.filter((tweet) => tweet.text === 'Claimed at shutdown')).toHaveLength(0);
+    } finally {
+      await blocker.end();
+      await t.close();
+      await fake.close();
+    }
+  }, 60_000);
 });

@@ -74,6 +74,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   /** Batches holding a gate pass (each holds one database connection). */
   private batches = 0;
   private ticking = false;
+  /** The passes running now, so a shutdown can wait for a claim already sent to the database. */
+  private passes: Promise<void> = Promise.resolve();
   /** The pass asked for while one was running: run once it ends (a full pass covers a refill). */
   private again: Pass | null = null;
   /** Platforms whose last claim took every slot it was offered: more of theirs may be due. */
@@ -127,7 +129,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       this.scheduler.deleteInterval('dispatch');
     }
     await this.listener?.end().catch(() => undefined);
-    const drained = Promise.allSettled([...this.running]);
+    // A claim already sent may still commit: once the pass ends, its sends (if any) are in `running`.
+    const drained = this.passes.then(() => Promise.allSettled([...this.running]));
     const limit = new Promise((resolve) => setTimeout(resolve, this.sendTimeoutMs + 5000).unref());
     await Promise.race([drained, limit]);
   }
@@ -146,6 +149,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       return;
     }
     this.ticking = true;
+    this.passes = this.runPasses();
+    await this.passes;
+  }
+
+  private async runPasses(): Promise<void> {
     try {
       while (this.again && !this.stopping) {
         const pass: Pass = this.again;
@@ -194,6 +202,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
             : [];
       for (const channelId of plan.probeChannelIds.slice(0, Math.max(0, free - claimed.length))) {
         claimed.push(...(await this.claimProbe(platform, channelScope(channelId), now, channelId)));
+      }
+      if (this.stopping) {
+        // Shutting down while the claim ran: hand the deliveries back unsent rather than start sends nobody waits for.
+        await Promise.all(claimed.map((delivery) => this.releaseProbeOf(delivery)));
+        await this.giveBack(claimed);
+        return;
       }
       const byWorkspace = new Map<string, ClaimedDelivery[]>();
       for (const delivery of claimed) {
@@ -266,6 +280,14 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     return claimed;
   }
 
+  /** A probe that was not sent after all: another send may probe. */
+  private async releaseProbeOf(delivery: ClaimedDelivery): Promise<void> {
+    const probeOf = this.probes.get(delivery.id);
+    if (probeOf && this.probes.delete(delivery.id)) {
+      await this.breakers.releaseProbe(probeOf, this.owner);
+    }
+  }
+
   /** Feeds a send's answer to its platform's and channel's breakers. */
   private observeHealth(delivery: ClaimedDelivery, kind: PublishFailure['kind'] | 'published', reason: string | null): void {
     const probeOf = this.probes.get(delivery.id) ?? null;
@@ -323,10 +345,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       await Promise.all(
         batch.map(async (delivery) => {
           if (!pass.admitted.has(delivery.id)) {
-            const probeOf = this.probes.get(delivery.id);
-            if (probeOf && this.probes.delete(delivery.id)) {
-              await this.breakers.releaseProbe(probeOf, this.owner);
-            }
+            await this.releaseProbeOf(delivery);
             this.logger.warn({ deliveryId: delivery.id }, 'Delivery not admitted at the gate (crisis hold, cancel or lost lease); not sent');
             return;
           }
