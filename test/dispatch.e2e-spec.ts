@@ -206,6 +206,24 @@ describe('dispatch wake-up', () => {
       await fake.close();
     }
   });
+
+  it('sends a post due in a moment on its time, not at the next tick', async () => {
+    const fake = await FakeXApi.start();
+    const t = await TestApp.start({ env: { X_API_URL: fake.url, DISPATCH_TICK_MS: '60000' } });
+    try {
+      const channel = await t.admin.post('/api/channels', { platform: 'x', name: 'X', handle: '@b', credentials: fake.oauth2Credentials() }).expect(201);
+      const marketer = await t.member('marketer');
+      const dueAt = Date.now() + 2000;
+      await marketer.post('/api/posts', { text: 'In two seconds', channelIds: [channel.body.id], scheduledAt: new Date(dueAt).toISOString() }).expect(201);
+      await waitFor('the tweet', () => fake.tweets.find((tweet) => tweet.text === 'In two seconds'), 10_000, 10);
+      const receivedAt = fake.requestsTo('POST /2/tweets')[0].receivedAt;
+      expect(receivedAt).toBeGreaterThanOrEqual(dueAt);
+      expect(receivedAt - dueAt).toBeLessThan(1000);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
 });
 
 describe('dispatch across instances', () => {
