@@ -51,6 +51,23 @@ function summarise(engine: string, dueAt: number, arrivals: number[]): BurstResu
   };
 }
 
+/** CPU time of this process (every thread: the app, its GC, the pg and HTTP clients) from `from` until now, in ms. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+}
+
+/** Starts reading this process's CPU time at `at` (epoch ms): a burst's CPU, without the idle wait before it. */
+function cpuFrom(at: number): () => number {
+  let from = process.cpuUsage();
+  setTimeout(() => (from = process.cpuUsage()), Math.max(0, at - Date.now()));
+  return () => cpuSince(from);
+}
+
+function printCpu(cpuMs: number): void {
+  process.stdout.write(`                 CPU of the app's process: ${cpuMs.toFixed(0)} ms, ${((cpuMs * 1000) / DELIVERIES).toFixed(0)} µs per send\n`);
+}
+
 function print(result: BurstResult): void {
   process.stdout.write(
     `${result.engine.padEnd(16)} sent ${result.sent}/${DELIVERIES}  throughput ${result.throughput.toFixed(0)}/s  ` +
@@ -125,9 +142,12 @@ export async function main(): Promise<void> {
        SELECT $1, id, $5, 'x', 'scheduled', scheduled_at FROM planned`,
       [me.workspaceId, me.id, new Date(holdfastDue), DELIVERIES, channel.id],
     );
+    const holdfastCpu = cpuFrom(holdfastDue);
     const holdfastArrivals = await profileWhile('burst-holdfast', () => platform.waitFor('holdfast ', DELIVERIES, 120_000));
+    const holdfastCpuMs = holdfastCpu();
     const holdfast = summarise('holdfast', holdfastDue, holdfastArrivals);
     print(holdfast);
+    printCpu(holdfastCpuMs);
     process.stdout.write(`                 target p99 ≤ 2000 ms: ${holdfast.p99 <= 2000 ? 'PASS' : 'FAIL'}\n`);
     const recordedIn = Date.now();
     for (;;) {
@@ -142,12 +162,15 @@ export async function main(): Promise<void> {
     // engine and no database. Whatever an engine does, its lateness cannot beat this on this machine.
     const floorPublisher = coldPublisher(app);
     const floorStart = Date.now();
+    const floorCpu = cpuFrom(floorStart);
     const floorArrivals = await profileWhile('burst-floor', async () => {
       await sendStraight(floorPublisher, 'floor ', DELIVERIES, channel.id);
       return platform.waitFor('floor ', DELIVERIES, 60_000);
     });
+    const floorCpuMs = floorCpu();
     const floor = summarise('XPublisher alone', floorStart, floorArrivals);
     print(floor);
+    printCpu(floorCpuMs);
     process.stdout.write(`                 (no engine, no database: ${CONCURRENCY} loops calling XPublisher.publish from the moment all are due)\n`);
     if (process.env.BENCH_BURST_BASELINE === 'false') {
       return;
