@@ -13,6 +13,8 @@ import { BENCH_ADMIN_KEY, benchApp, benchDatabase, ms, reproduce } from './suppo
 const WARMUP_SECONDS = Number(process.env.BENCH_CREATE_POST_WARMUP_SECONDS ?? 10);
 const SECONDS = Number(process.env.BENCH_CREATE_POST_SECONDS ?? 30);
 const CONNECTIONS = (process.env.BENCH_CREATE_POST_CONNECTIONS ?? '8,32,64').split(',').map(Number);
+/** The lock class of a workspace's audit chain (see the AddAuditChainHead migration). */
+const AUDIT_LOCK_CLASS = 7_061_002;
 /** A last run spreads the same load over this many workspaces: the audit chain is locked per workspace. */
 const SPREAD_WORKSPACES = Number(process.env.BENCH_CREATE_POST_SPREAD_WORKSPACES ?? 4);
 /** The connection count the targets are judged at. */
@@ -23,8 +25,6 @@ const CALIBRATION_SECONDS = 10;
 const SAMPLE_MS = 100;
 /** Linux's USER_HZ: /proc reports CPU time in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
-/** pg_advisory_xact_lock(7061002, hashtext(workspace)): AuditService's lock on a workspace's chain. */
-const AUDIT_LOCK_CLASS = 7_061_002;
 
 // autocannon 9 ships no types: the little of its API used here, typed.
 interface Histogram {
@@ -145,6 +145,7 @@ async function measure(options: AutocannonOptions, pool?: Pool): Promise<Measure
     }
     sampling = true;
     pool
+      // audit_chain_head() takes pg_advisory_xact_lock(7061002, hashtext(workspace)): sessions queued behind it.
       .query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND NOT granted`, [AUDIT_LOCK_CLASS])
       .then((res) => waiters.push(res.rows[0].n))
       .catch(() => undefined)

@@ -7,5 +7,6 @@ import { CreateTemplatesAndPlaybooks1795520000000 } from './1795520000000-Create
 import { CreateCrisis1795530000000 } from './1795530000000-CreateCrisis';
 import { AddChannelStatus1795540000000 } from './1795540000000-AddChannelStatus';
 import { AddBreakersAndFailover1795560000000 } from './1795560000000-AddBreakersAndFailover';
+import { AddAuditChainHead1795570000000 } from './1795570000000-AddAuditChainHead';
 
-export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateAds1795500000000, CreateWebhooks1795510000000, CreateTemplatesAndPlaybooks1795520000000, CreateCrisis1795530000000, AddChannelStatus1795540000000, AddBreakersAndFailover1795560000000];
+export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateAds1795500000000, CreateWebhooks1795510000000, CreateTemplatesAndPlaybooks1795520000000, CreateCrisis1795530000000, AddChannelStatus1795540000000, AddBreakersAndFailover1795560000000, AddAuditChainHead1795570000000];

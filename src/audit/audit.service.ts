@@ -37,8 +37,6 @@ export interface ChainVerification {
   firstBrokenLink: BrokenLink | null;
 }
 
-/** Lock class for pg_advisory_xact_lock(class, hashtext(workspace)): one chain writer per workspace. */
-const AUDIT_LOCK_CLASS = 7_061_002;
 const VERIFY_BATCH = 1000;
 
 @Injectable()
@@ -55,18 +53,15 @@ export class AuditService {
 
   /**
    * Appends an event to the workspace's chain; must run in the transaction that makes the change.
-   * It takes the chain's lock, held to commit: take the change's row locks before calling it, so
-   * that the chain lock is always the last one a writer waits for and writers cannot deadlock.
+   * It takes the chain's lock, held to commit: call it last, after the change's own writes and row
+   * locks, so the chain is always the last lock a writer waits for and is held for two statements.
    */
   async record(manager: EntityManager, workspaceId: string, actor: AuditActor, entry: AuditEntry): Promise<AuditEvent> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Audit events are written in the transaction of the change they record');
     }
-    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [AUDIT_LOCK_CLASS, workspaceId]);
-    const [head] = await manager.query<{ seq: string; hash: string }[]>(
-      'SELECT seq, hash FROM audit_events WHERE workspace_id = $1 ORDER BY seq DESC LIMIT 1',
-      [workspaceId],
-    );
+    // Takes the lock, waiting for the previous writer's commit, and reads the head that writer left.
+    const [head] = await manager.query<{ seq: string; hash: string }[]>('SELECT seq, hash FROM audit_chain_head($1)', [workspaceId]);
     const content = {
       workspaceId,
       seq: head ? Number(head.seq) + 1 : 1,
@@ -82,10 +77,31 @@ export class AuditService {
       occurredAt: this.clock.now(),
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const event = manager.create(AuditEvent, { ...content, hash: hashEvent(content) });
-    await manager.save(event);
+    const hash = hashEvent(content);
+    const [{ id }] = await manager.query<{ id: string }[]>(
+      `INSERT INTO audit_events (workspace_id, seq, actor_id, actor_label, action, target_type, target_id, before, after, reason,
+                                 request_id, occurred_at, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       RETURNING id`,
+      [
+        workspaceId,
+        content.seq,
+        content.actorId,
+        content.actorLabel,
+        content.action,
+        content.targetType,
+        content.targetId,
+        content.before === null ? null : JSON.stringify(content.before),
+        content.after === null ? null : JSON.stringify(content.after),
+        content.reason,
+        content.requestId,
+        content.occurredAt,
+        content.prevHash,
+        hash,
+      ],
+    );
     this.recorded.inc({ action: entry.action });
-    return event;
+    return Object.assign(new AuditEvent(), content, { id, hash });
   }
 
   async list(workspaceId: string, query: AuditQuery): Promise<{ items: AuditEvent[]; hasMore: boolean }> {
