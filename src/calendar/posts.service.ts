@@ -11,7 +11,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CrisesRepository } from '../crisis/crises.repository';
-import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { DeliveriesRepository, plannedDelivery } from '../dispatch/deliveries.repository';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
@@ -292,21 +292,8 @@ export class PostsService {
     const platformOf = new Map(channels.map((c) => [c.id, c.platform]));
     const deliveries = rows
       .map((row) =>
-        Object.assign(new Delivery(), {
+        Object.assign(new Delivery(), plannedDelivery({ ...planned, id }, { id: row.channel_id, platform: platformOf.get(row.channel_id)! }, state), {
           id: row.id,
-          workspaceId: planned.workspaceId,
-          postId: id,
-          channelId: row.channel_id,
-          platform: platformOf.get(row.channel_id)!,
-          state,
-          dueAt: planned.scheduledAt,
-          attempts: 0,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          platformPostId: null,
-          url: null,
-          lastError: null,
-          publishedAt: null,
           releasedByCrisisId: null,
           heldByCrisisId: null,
           failoverOfId: null,

@@ -29,23 +29,7 @@ export class DeliveriesRepository {
   }
 
   async createFor(manager: EntityManager, post: Post, channels: Channel[], state: DeliveryState): Promise<Delivery[]> {
-    const deliveries = channels.map((channel) =>
-      manager.create(Delivery, {
-        workspaceId: post.workspaceId,
-        postId: post.id,
-        channelId: channel.id,
-        platform: channel.platform,
-        state,
-        dueAt: post.scheduledAt,
-        attempts: 0,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        platformPostId: null,
-        url: null,
-        lastError: null,
-        publishedAt: null,
-      }),
-    );
+    const deliveries = channels.map((channel) => manager.create(Delivery, plannedDelivery(post, channel, state)));
     await manager.save(deliveries);
     if (state === 'scheduled') {
       await this.wakeIfDue(manager, post.scheduledAt);
@@ -125,4 +109,27 @@ export class DeliveriesRepository {
       await this.wake(manager);
     }
   }
+}
+
+/** A new delivery of a post on a channel, as it is written: not yet tried, nothing from the platform. */
+export function plannedDelivery(
+  post: Pick<Post, 'id' | 'workspaceId' | 'scheduledAt'>,
+  channel: Pick<Channel, 'id' | 'platform'>,
+  state: DeliveryState,
+): Partial<Delivery> {
+  return {
+    workspaceId: post.workspaceId,
+    postId: post.id,
+    channelId: channel.id,
+    platform: channel.platform,
+    state,
+    dueAt: post.scheduledAt,
+    attempts: 0,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    platformPostId: null,
+    url: null,
+    lastError: null,
+    publishedAt: null,
+  };
 }
