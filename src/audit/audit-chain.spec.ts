@@ -1,4 +1,5 @@
-import { findBrokenLink, GENESIS_HASH, hashEvent, StoredEvent } from './audit-chain';
+import { chainTemplate, findBrokenLink, GENESIS_HASH, hashEvent, StoredEvent } from './audit-chain';
+import { createHash } from 'node:crypto';
 
 function chain(length: number): StoredEvent[] {
   const events: StoredEvent[] = [];
@@ -66,5 +67,14 @@ describe('audit chain', () => {
   it('continues from a verified link', () => {
     const events = chain(6);
     expect(findBrokenLink(events.slice(3), { seq: 3, hash: events[2].hash })).toBeUndefined();
+  });
+
+  it('makes a template that, filled in as audit_append does, is the text hashEvent hashes', () => {
+    const [event] = chain(1);
+    const { seq: _seq, prevHash: _prevHash, id: _id, hash: _hash, ...fields } = event;
+    const marker = 'ab'.repeat(16);
+    const tricky = { ...fields, reason: `"S${'cd'.repeat(16)}" \\ \n 👩‍👩‍👧 \u2028`, after: { [`P${marker.slice(2)}`]: 'x' } };
+    const filled = chainTemplate(tricky, marker).replace(`"S${marker}"`, '4012').replace(`P${marker}`, 'f'.repeat(64));
+    expect(createHash('sha256').update(filled, 'utf8').digest('hex')).toBe(hashEvent({ ...tricky, seq: 4012, prevHash: 'f'.repeat(64) }));
   });
 });

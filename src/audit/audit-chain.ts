@@ -21,7 +21,20 @@ export interface ChainedContent {
 }
 
 export function hashEvent(event: ChainedContent): string {
-  const content = canonicalJson({
+  return createHash('sha256').update(canonicalContent(event)).digest('hex');
+}
+
+/**
+ * The event's canonical JSON with `"S<marker>"` (quotes included) where seq goes and `P<marker>` where
+ * prevHash goes, for audit_append to fill in under the chain's lock; with a marker no user content can
+ * contain, the filled-in text is the very text hashEvent hashes.
+ */
+export function chainTemplate(event: Omit<ChainedContent, 'seq' | 'prevHash'>, marker: string): string {
+  return canonicalContent({ ...event, seq: `S${marker}`, prevHash: `P${marker}` });
+}
+
+function canonicalContent(event: Omit<ChainedContent, 'seq'> & { seq: number | string }): string {
+  return canonicalJson({
     workspaceId: event.workspaceId,
     seq: event.seq,
     actorId: event.actorId,
@@ -36,7 +49,6 @@ export function hashEvent(event: ChainedContent): string {
     occurredAt: event.occurredAt.toISOString(),
     prevHash: event.prevHash,
   });
-  return createHash('sha256').update(content).digest('hex');
 }
 
 export type BrokenLinkReason = 'sequence_gap' | 'previous_hash_mismatch' | 'content_hash_mismatch';

@@ -1,12 +1,13 @@
 // Writes audit events inside the caller's transaction, reads them back, and checks the chain.
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Metrics } from '../metrics/metrics';
 import type { AuditActor } from './audit-actor';
-import { BrokenLink, findBrokenLink, GENESIS_HASH, hashEvent } from './audit-chain';
+import { BrokenLink, chainTemplate, findBrokenLink, GENESIS_HASH, hashEvent } from './audit-chain';
 import { AuditEvent } from './audit-event.entity';
 
 export interface AuditEntry {
@@ -53,18 +54,16 @@ export class AuditService {
 
   /**
    * Appends an event to the workspace's chain; must run in the transaction that makes the change.
-   * It takes the chain's lock, held to commit: call it last, after the change's own writes and row
-   * locks, so the chain is always the last lock a writer waits for and is held for two statements.
+   * The append is one statement (audit_append: lock, head, hash, insert) whose lock is held to commit:
+   * call it last, after the change's own writes and row locks, so the chain is always the last lock a
+   * writer waits for.
    */
   async record(manager: EntityManager, workspaceId: string, actor: AuditActor, entry: AuditEntry): Promise<AuditEvent> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Audit events are written in the transaction of the change they record');
     }
-    // Takes the lock, waiting for the previous writer's commit, and reads the head that writer left.
-    const [head] = await manager.query<{ seq: string; hash: string }[]>('SELECT seq, hash FROM audit_chain_head($1)', [workspaceId]);
-    const content = {
+    const fields = {
       workspaceId,
-      seq: head ? Number(head.seq) + 1 : 1,
       actorId: actor.memberId,
       actorLabel: actor.label,
       action: entry.action,
@@ -75,33 +74,34 @@ export class AuditService {
       reason: entry.reason ?? null,
       requestId: actor.requestId,
       occurredAt: this.clock.now(),
-      prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const hash = hashEvent(content);
-    const [{ id }] = await manager.query<{ id: string }[]>(
-      `INSERT INTO audit_events (workspace_id, seq, actor_id, actor_label, action, target_type, target_id, before, after, reason,
-                                 request_id, occurred_at, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       RETURNING id`,
+    // seq and prevHash are known only under the lock: the database puts them in place of the marker.
+    const marker = randomBytes(16).toString('hex');
+    const [row] = await manager.query<{ id: string; seq: string; prev_hash: string; hash: string }[]>(
+      'SELECT id, seq, prev_hash, hash FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
       [
         workspaceId,
-        content.seq,
-        content.actorId,
-        content.actorLabel,
-        content.action,
-        content.targetType,
-        content.targetId,
-        content.before === null ? null : JSON.stringify(content.before),
-        content.after === null ? null : JSON.stringify(content.after),
-        content.reason,
-        content.requestId,
-        content.occurredAt,
-        content.prevHash,
-        hash,
+        fields.actorId,
+        fields.actorLabel,
+        fields.action,
+        fields.targetType,
+        fields.targetId,
+        fields.before === null ? null : JSON.stringify(fields.before),
+        fields.after === null ? null : JSON.stringify(fields.after),
+        fields.reason,
+        fields.requestId,
+        fields.occurredAt,
+        chainTemplate(fields, marker),
+        marker,
       ],
     );
+    const content = { ...fields, seq: Number(row.seq), prevHash: row.prev_hash };
+    if (hashEvent(content) !== row.hash) {
+      // A programming error (the template and hashEvent disagree): refuse the change rather than break the chain.
+      throw new Error(`audit_append hashed event ${content.seq} of workspace ${workspaceId} unlike hashEvent`);
+    }
     this.recorded.inc({ action: entry.action });
-    return Object.assign(new AuditEvent(), content, { id, hash });
+    return Object.assign(new AuditEvent(), content, { id: row.id, hash: row.hash });
   }
 
   async list(workspaceId: string, query: AuditQuery): Promise<{ items: AuditEvent[]; hasMore: boolean }> {
