@@ -1,4 +1,8 @@
 // The audit trail: every change through the API, in its transaction, hash-chained and append-only.
+import type { AuditActor } from '../src/audit/audit-actor';
+import { hashEvent } from '../src/audit/audit-chain';
+import { AuditEvent } from '../src/audit/audit-event.entity';
+import { AuditService } from '../src/audit/audit.service';
 import type { AuditEventView } from '../src/audit/dto/audit-event.view';
 import { channelBody } from './support/factories';
 import { TestApp } from './support/test-app';
@@ -173,5 +177,71 @@ describe('audit trail under concurrency', () => {
       await second.close();
       await first.close();
     }
+  });
+});
+
+describe('audit trail with awkward content', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  // Everything JSON escapes, or does not, or that UTF-8 spells in four bytes: the database hashes the text
+  // Node prepared, so any difference in how either side sees these bytes breaks the chain.
+  const awkward = [
+    'family 👩‍👩‍👧 and 𝄞 and 😀',
+    'quotes " and \' and \\" backslashes \\ \\\\',
+    'lines\nand\r\nreturns\tand tabs',
+    'separators \u2028 and \u2029',
+    'controls \u0001 \u001f \u007f \u0085',
+    'markers S0123456789abcdef0123456789abcdef "S0123456789abcdef0123456789abcdef" P0123456789abcdef0123456789abcdef',
+    '{"seq":1,"prevHash":"0000"}',
+    '',
+  ];
+
+  it('hashes in the database exactly as Node does, so the chain verifies', async () => {
+    const audit = t.app.get(AuditService);
+    const workspaceId = t.admin.workspaceId;
+    const actor: AuditActor = { memberId: t.admin.memberId, label: 'Zoë 👩‍👩‍👧 "admin"', requestId: 'req\u2028"1"' };
+    const recorded: AuditEvent[] = [];
+    for (const [i, text] of awkward.entries()) {
+      recorded.push(
+        await t.dataSource.transaction((manager) =>
+          audit.record(manager, workspaceId, actor, {
+            action: 'test.awkward',
+            targetType: 'text',
+            targetId: text,
+            before: i % 2 ? null : { [text]: text, list: [text, 1, 2.5, true, null], nested: { z: text, a: { b: text } } },
+            after: { text, number: -17, unicode: '\u00e9\u4e2d\ud83d\ude00' },
+            reason: text,
+          }),
+        ),
+      );
+    }
+    await t.admin.patch(`/api/members/${t.admin.memberId}`, { reason: awkward.join(' | ') }).expect(200);
+
+    const stored = await t.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
+      .where('e.workspace_id = :workspaceId', { workspaceId })
+      .orderBy('e.seq', 'ASC')
+      .getMany();
+    for (const event of stored) {
+      expect({ seq: event.seq, hash: hashEvent(event) }).toEqual({ seq: event.seq, hash: event.hash });
+    }
+    for (const event of recorded) {
+      const row = stored.find((e) => e.id === event.id);
+      expect({ ...row, occurredAt: row?.occurredAt.toISOString() }).toEqual({ ...event, occurredAt: event.occurredAt.toISOString() });
+    }
+    expect(stored.find((e) => e.action === 'member.updated')?.reason).toBe(awkward.join(' | '));
+
+    const verify = await t.admin.get('/api/audit/verify').expect(200);
+    expect(verify.body).toEqual({
+      ok: true,
+      checked: stored.length,
+      head: { seq: stored.length, hash: stored[stored.length - 1].hash },
+      firstBrokenLink: null,
+    });
   });
 });
