@@ -1,5 +1,6 @@
 // Burst: 10,000 deliveries due at the same instant, a platform answering in 50 ms. Holdfast's engine,
 // then graphile-worker doing the same sends at the same concurrency on the same database.
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { Logger, run as runGraphileWorker } from 'graphile-worker';
@@ -7,6 +8,7 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Clock } from '../src/common/clock';
 import { XPublisher } from '../src/publishers/x/x.publisher';
+import { cpuMeterFrom, describeCpu, processTree, type CpuGroup } from './cpu-meter';
 import { profileWhile } from './profile';
 import { StopwatchPlatform } from './stopwatch-platform';
 import { BENCH_ADMIN_KEY, benchApp, benchDatabase, ms, quantile, reproduce } from './support';
@@ -117,6 +119,13 @@ export async function main(): Promise<void> {
       }
       return (await res.json()) as { id: string; workspaceId: string };
     };
+    const [{ pid: backend }] = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    const postmaster = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${backend}/status`, 'utf8'))?.[1]);
+    const cpuGroups: CpuGroup[] = [
+      { name: 'app', pids: () => [process.pid] },
+      { name: 'platform', pids: () => [platform.pid] },
+      { name: 'PostgreSQL', pids: () => processTree(postmaster) },
+    ];
     const me = await call('/api/members/me');
     const channel = await call('/api/channels', { platform: 'x', name: 'Burst', handle: '@burst', credentials: CREDENTIALS });
     // Warm (JIT) code in this process and the platform's, through a throwaway publisher: every engine below still opens its own connections.
@@ -143,11 +152,14 @@ export async function main(): Promise<void> {
       [me.workspaceId, me.id, new Date(holdfastDue), DELIVERIES, channel.id],
     );
     const holdfastCpu = cpuFrom(holdfastDue);
+    const holdfastSplit = cpuMeterFrom(holdfastDue, cpuGroups);
     const holdfastArrivals = await profileWhile('burst-holdfast', () => platform.waitFor('holdfast ', DELIVERIES, 120_000));
     const holdfastCpuMs = holdfastCpu();
+    const holdfastCpuSplit = holdfastSplit();
     const holdfast = summarise('holdfast', holdfastDue, holdfastArrivals);
     print(holdfast);
     printCpu(holdfastCpuMs);
+    process.stdout.write(`                 ${describeCpu(holdfastCpuSplit)}\n`);
     process.stdout.write(`                 target p99 ≤ 2000 ms: ${holdfast.p99 <= 2000 ? 'PASS' : 'FAIL'}\n`);
     const recordedIn = Date.now();
     for (;;) {
@@ -163,14 +175,17 @@ export async function main(): Promise<void> {
     const floorPublisher = coldPublisher(app);
     const floorStart = Date.now();
     const floorCpu = cpuFrom(floorStart);
+    const floorSplit = cpuMeterFrom(floorStart, cpuGroups);
     const floorArrivals = await profileWhile('burst-floor', async () => {
       await sendStraight(floorPublisher, 'floor ', DELIVERIES, channel.id);
       return platform.waitFor('floor ', DELIVERIES, 60_000);
     });
     const floorCpuMs = floorCpu();
+    const floorCpuSplit = floorSplit();
     const floor = summarise('XPublisher alone', floorStart, floorArrivals);
     print(floor);
     printCpu(floorCpuMs);
+    process.stdout.write(`                 ${describeCpu(floorCpuSplit)}\n`);
     process.stdout.write(`                 (no engine, no database: ${CONCURRENCY} loops calling XPublisher.publish from the moment all are due)\n`);
     if (process.env.BENCH_BURST_BASELINE === 'false') {
       return;
