@@ -320,6 +320,23 @@ describe('when the outcome is unknown', () => {
     expect(failure).toEqual({ kind: 'unknown', reason: 'Aborted (send timed out after 30000 ms) while X was creating the post' });
   });
 
+  it('aborts only its own send when sends of one channel share a client', async () => {
+    fake.failNext('POST /2/tweets', { hang: true });
+    const controller = new AbortController();
+    const hanging = failureOf(publisher.publish(send({ signal: controller.signal })));
+    while (fake.requestsTo('POST /2/tweets').length === 0) {
+      await sleep(10);
+    }
+    const alongside = publisher.publish(send({ signal: new AbortController().signal }));
+
+    controller.abort(new Error('send timed out after 30000 ms'));
+
+    expect((await hanging).kind).toBe('unknown');
+    await expect(alongside).resolves.toMatchObject({ platformPostId: expect.any(String) });
+    await expect(publisher.publish(send())).resolves.toMatchObject({ platformPostId: expect.any(String) });
+    expect(fake.requestsTo('POST /2/tweets')).toHaveLength(3);
+  });
+
   it('says X may have published it when the connection drops after the post was sent', async () => {
     fake.failNext('POST /2/tweets', { drop: true });
 

@@ -88,7 +88,7 @@ export class XPublisher implements Publisher {
       for (const url of request.imageUrls) {
         images.push(await downloadImage(url, IMAGE_LIMITS, request.signal));
       }
-      const id = await this.asUser(send, (client) => this.createPost(client, send, images));
+      const id = await this.clients.withSignal(request.signal, () => this.asUser(send, (client) => this.createPost(client, send, images)));
       return { platformPostId: id, url: `https://x.com/${request.channel.handle.replace(/^@/, '')}/status/${id}` };
     } catch (error) {
       throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
@@ -107,9 +107,9 @@ export class XPublisher implements Publisher {
       const credentials = readCredentials(request.credentials);
       const client =
         credentials.authType === 'oauth1'
-          ? this.clients.create(credentials, request.signal)
-          : this.clients.create(credentials.accessToken, request.signal);
-      const { data } = await client.v2.me();
+          ? this.clients.client(credentials)
+          : this.clients.client(credentials.accessToken);
+      const { data } = await this.clients.withSignal(request.signal, () => client.v2.me());
       return { accountId: data.id, handle: `@${data.username}`, displayName: data.name || null, url: `https://x.com/${data.username}` };
     } catch (error) {
       let failure: PublishFailure = error instanceof PublishError ? error.failure : classifyXFailure(error, this.clock.now());
@@ -126,18 +126,17 @@ export class XPublisher implements Publisher {
   /** Runs `action` with a client for the channel's user, refreshing an OAuth 2.0 token at most once. */
   private async asUser<T>(send: Send, action: (client: TwitterApi) => Promise<T>): Promise<T> {
     const credentials = readCredentials(send.request.credentials);
-    const { signal } = send.request;
     if (credentials.authType === 'oauth1') {
       const { appKey, appSecret, accessToken, accessSecret } = credentials;
-      return action(this.clients.create({ appKey, appSecret, accessToken, accessSecret }, signal));
+      return action(this.clients.client({ appKey, appSecret, accessToken, accessSecret }));
     }
     const { refreshToken, clientId, clientSecret } = credentials;
     const renewal: Renewal | undefined = refreshToken && clientId ? { refreshToken, clientId, clientSecret } : undefined;
     if (renewal && this.isDue(credentials.expiresAt)) {
-      return action(this.clients.create(await this.refresh(renewal, send), signal));
+      return action(this.clients.client(await this.refresh(renewal, send)));
     }
     try {
-      return await action(this.clients.create(credentials.accessToken, signal));
+      return await action(this.clients.client(credentials.accessToken));
     } catch (error) {
       if (!isXUnauthorized(error)) {
         throw error;
@@ -149,13 +148,13 @@ export class XPublisher implements Publisher {
         });
       }
       // A 401 means X created nothing, so the whole action can run again with the new token.
-      return action(this.clients.create(await this.refresh(renewal, send), signal));
+      return action(this.clients.client(await this.refresh(renewal, send)));
     }
   }
 
   private async refresh(renewal: Renewal, send: Send): Promise<string> {
     const { request } = send;
-    const app = this.clients.create({ clientId: renewal.clientId, clientSecret: renewal.clientSecret }, request.signal);
+    const app = this.clients.client({ clientId: renewal.clientId, clientSecret: renewal.clientSecret });
     let result: IParsedOAuth2TokenResult;
     try {
       result = await app.refreshOAuth2Token(renewal.refreshToken);
