@@ -145,7 +145,7 @@ async function measure(options: AutocannonOptions, pool?: Pool): Promise<Measure
     }
     sampling = true;
     pool
-      // audit_chain_head() takes pg_advisory_xact_lock(7061002, hashtext(workspace)): sessions queued behind it.
+      // audit_append() takes pg_advisory_xact_lock(7061002, hashtext(workspace)): sessions queued behind it.
       .query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND NOT granted`, [AUDIT_LOCK_CLASS])
       .then((res) => waiters.push(res.rows[0].n))
       .catch(() => undefined)
