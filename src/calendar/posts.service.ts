@@ -57,7 +57,10 @@ export class PostsService {
     };
     const hash = contentHash({ ...fields, channelIds: dto.channelIds });
     return this.dataSource.transaction(async (manager) => {
-      const { post, deliveries, channels, approvalsRequired } = await this.insertPlanned(manager, {
+      const { channels, approvalsRequired } = await this.planningContext(manager, principal.workspaceId, dto.channelIds);
+      assertPublishable(channels, fields);
+      const needsApproval = approvalsRequired > 0;
+      const { post, deliveries } = await this.insertPlanned(manager, {
         workspaceId: principal.workspaceId,
         authorId: principal.memberId,
         lastEditorId: principal.memberId,
@@ -65,13 +68,12 @@ export class PostsService {
         scheduledAt,
         timeZone,
         labels: dto.labels ?? [],
+        status: needsApproval ? 'pending_approval' : 'scheduled',
         contentVersion: 1,
         contentHash: hash,
+        submittedAt: needsApproval ? now : null,
         crisisId: null,
-      }, dto.channelIds, now);
-      // Checked after the insert, which the refusal rolls back: the channels come with the insert's round trip.
-      assertPublishable(channels, fields);
-      const needsApproval = approvalsRequired > 0;
+      }, channels);
       if (needsApproval) {
         await this.requestApproval(manager, post, deliveries, approvalsRequired);
       } else {
@@ -221,40 +223,48 @@ export class PostsService {
   }
 
   /**
-   * Writes a new post and one delivery per requested channel of the workspace in one statement, the post's
-   * status from the workspace's approval policy; the rows come back as entities with the channels they target.
-   * Creating a post is the busiest write there is, and every round trip inside its transaction costs every
-   * other writer, so the plan's checks run on what this statement returns and throw to roll it back.
+   * The requested channels of the workspace and its approval count, in one statement: creating a post is
+   * the busiest write there is, and every round trip inside its transaction costs every other writer.
    */
+  private async planningContext(
+    manager: EntityManager,
+    workspaceId: string,
+    ids: string[],
+  ): Promise<{ channels: PlannedChannel[]; approvalsRequired: number }> {
+    const rows = await manager.query<{ id: string | null; name: string; platform: Platform; approvals_required: number | null }[]>(
+      `SELECT c.id, c.name, c.platform, p.approvals_required
+         FROM (SELECT $1::uuid AS workspace_id) w
+         LEFT JOIN approval_policies p ON p.workspace_id = w.workspace_id
+         LEFT JOIN channels c ON c.workspace_id = w.workspace_id AND c.id = ANY($2::uuid[]) AND c.deleted_at IS NULL`,
+      [workspaceId, ids],
+    );
+    const found = new Map(rows.filter((r) => r.id !== null).map((r) => [r.id!, { id: r.id!, name: r.name, platform: r.platform }]));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw DomainError.invalid(`channelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
+    }
+    return { channels: ids.map((id) => found.get(id)!), approvalsRequired: rows[0].approvals_required ?? DEFAULT_POLICY.approvalsRequired };
+  }
+
+  /** Writes a new post and one delivery per channel in one statement; the rows come back as entities. */
   private async insertPlanned(
     manager: EntityManager,
-    planned: Omit<Post, 'id' | 'createdAt' | 'updatedAt' | 'workspace' | 'status' | 'submittedAt'>,
-    channelIds: string[],
-    now: Date,
-  ): Promise<PostWithDeliveries & { channels: PlannedChannel[]; approvalsRequired: number }> {
-    const rows = await manager.query<
-      { approvals_required: number; post_id: string; status: Post['status']; created_at: Date; id: string; channel_id: string; name: string; platform: Platform }[]
-    >(
-      `WITH policy AS (
-         SELECT coalesce((SELECT p.approvals_required FROM approval_policies p WHERE p.workspace_id = $1), $16::int) AS approvals_required),
-       target AS (
-         SELECT c.id, c.name, c.platform FROM channels c
-          WHERE c.workspace_id = $1 AND c.id = ANY($15::uuid[]) AND c.deleted_at IS NULL),
-       post AS (
+    planned: Omit<Post, 'id' | 'createdAt' | 'updatedAt' | 'workspace'>,
+    channels: PlannedChannel[],
+  ): Promise<PostWithDeliveries> {
+    const state: DeliveryState = planned.status === 'scheduled' ? 'scheduled' : 'pending_approval';
+    const rows = await manager.query<{ post_id: string; created_at: Date; id: string; channel_id: string }[]>(
+      `WITH post AS (
          INSERT INTO posts (workspace_id, author_id, last_editor_id, text, platform_text, image_urls, link, scheduled_at, time_zone,
                             labels, status, content_version, content_hash, submitted_at, crisis_id)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                CASE WHEN policy.approvals_required > 0 THEN 'pending_approval' ELSE 'scheduled' END, $11, $12,
-                CASE WHEN policy.approvals_required > 0 THEN $13::timestamptz END, $14
-           FROM policy
-         RETURNING id, workspace_id, status, scheduled_at, created_at),
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING id, workspace_id, scheduled_at, created_at),
        planned AS (
          INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at)
-         SELECT post.workspace_id, post.id, target.id, target.platform, post.status, post.scheduled_at
-           FROM post, target
+         SELECT post.workspace_id, post.id, target.channel_id, target.platform, $16, post.scheduled_at
+           FROM post, unnest($17::uuid[], $18::text[]) AS target(channel_id, platform)
          RETURNING id, channel_id)
-       SELECT policy.approvals_required, post.id AS post_id, post.status, post.created_at, planned.id, target.id AS channel_id, target.name, target.platform
-         FROM policy, post, planned JOIN target ON target.id = planned.channel_id`,
+       SELECT post.id AS post_id, post.created_at, planned.id, planned.channel_id FROM post, planned`,
       [
         planned.workspaceId,
         planned.authorId,
@@ -266,27 +276,23 @@ export class PostsService {
         planned.scheduledAt,
         planned.timeZone,
         planned.labels,
+        planned.status,
         planned.contentVersion,
         planned.contentHash,
-        now,
+        planned.submittedAt,
         planned.crisisId,
-        channelIds,
-        DEFAULT_POLICY.approvalsRequired,
+        state,
+        channels.map((c) => c.id),
+        channels.map((c) => c.platform),
       ],
     );
-    const found = new Map(rows.map((r) => [r.channel_id, { id: r.channel_id, name: r.name, platform: r.platform }]));
-    const missing = channelIds.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      throw DomainError.invalid(`channelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
-    }
-    const channels = channelIds.map((id) => found.get(id)!);
     // now() is the transaction's start: every row written here carries the same created_at and updated_at.
-    const { post_id: id, status, created_at: createdAt, approvals_required: approvalsRequired } = rows[0];
-    const state: DeliveryState = status === 'scheduled' ? 'scheduled' : 'pending_approval';
-    const post = Object.assign(new Post(), planned, { id, status, submittedAt: state === 'scheduled' ? null : now, createdAt, updatedAt: createdAt });
+    const { post_id: id, created_at: createdAt } = rows[0];
+    const post = Object.assign(new Post(), planned, { id, createdAt, updatedAt: createdAt });
+    const platformOf = new Map(channels.map((c) => [c.id, c.platform]));
     const deliveries = rows
       .map((row) =>
-        Object.assign(new Delivery(), plannedDelivery(post, { id: row.channel_id, platform: row.platform }, state), {
+        Object.assign(new Delivery(), plannedDelivery({ ...planned, id }, { id: row.channel_id, platform: platformOf.get(row.channel_id)! }, state), {
           id: row.id,
           releasedByCrisisId: null,
           heldByCrisisId: null,
@@ -296,7 +302,7 @@ export class PostsService {
         }),
       )
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // the order ofPost reads them in
-    return { post, deliveries, channels, approvalsRequired };
+    return { post, deliveries };
   }
 
   private async lockPost(manager: EntityManager, workspaceId: string, id: string): Promise<PostWithDeliveries> {
