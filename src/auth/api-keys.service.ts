@@ -37,13 +37,19 @@ export class ApiKeysService {
 
   async authenticate(key: string, requestId: string): Promise<Principal | undefined> {
     type Row = { key_id: string; member_id: string; name: string; roles: Principal['roles']; workspace_id: string; is_operator: boolean };
+    // One round trip: the key is read and its last use stamped (at most once per resolution) together.
     const rows = await this.dataSource.query<Row[]>(
-      `SELECT k.id AS key_id, m.id AS member_id, m.name, m.roles, w.id AS workspace_id, w.is_operator
-         FROM api_keys k
-         JOIN members m ON m.id = k.member_id
-         JOIN workspaces w ON w.id = m.workspace_id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND m.disabled_at IS NULL`,
-      [hashApiKey(key)],
+      `WITH found AS (
+         SELECT k.id AS key_id, m.id AS member_id, m.name, m.roles, w.id AS workspace_id, w.is_operator
+           FROM api_keys k
+           JOIN members m ON m.id = k.member_id
+           JOIN workspaces w ON w.id = m.workspace_id
+          WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND m.disabled_at IS NULL),
+       stamped AS (
+         UPDATE api_keys SET last_used_at = now()
+          WHERE id = (SELECT key_id FROM found) AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2)))
+       SELECT key_id, member_id, name, roles, workspace_id, is_operator FROM found`,
+      [hashApiKey(key), LAST_USED_RESOLUTION_SECONDS],
     );
     const row = rows[0];
     if (!row) {
@@ -51,11 +57,6 @@ export class ApiKeysService {
       return undefined;
     }
     this.authentications.inc({ outcome: 'accepted' });
-    await this.dataSource.query(
-      `UPDATE api_keys SET last_used_at = now()
-        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
-      [row.key_id, LAST_USED_RESOLUTION_SECONDS],
-    );
     return {
       memberId: row.member_id,
       memberName: row.name,
