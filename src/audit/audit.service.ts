@@ -31,6 +31,20 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** What audit_append returns. */
+export interface AppendedRow {
+  id: string;
+  seq: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface PreparedAppend {
+  params: unknown[];
+  call(first: number): string;
+  accept(row: AppendedRow): AuditEvent;
+}
+
 export interface ChainVerification {
   ok: boolean;
   checked: number;
@@ -62,6 +76,18 @@ export class AuditService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Audit events are written in the transaction of the change they record');
     }
+    const append = this.prepare(workspaceId, actor, entry);
+    const [row] = await manager.query<AppendedRow[]>(`SELECT id, seq, prev_hash, hash FROM ${append.call(1)}`, append.params);
+    return append.accept(row);
+  }
+
+  /**
+   * The append as a call for a caller to put inside its own single statement (one that makes the
+   * change and records it, committed as one): `call(n)` numbers the arguments from $n, `params` are
+   * their values, and `accept` turns the row audit_append returned into the event, checking its hash.
+   * The statement must take every other lock it needs before it calls audit_append.
+   */
+  prepare(workspaceId: string, actor: AuditActor, entry: AuditEntry): PreparedAppend {
     const fields = {
       workspaceId,
       actorId: actor.memberId,
@@ -77,31 +103,34 @@ export class AuditService {
     };
     // seq and prevHash are known only under the lock: the database puts them in place of the marker.
     const marker = randomBytes(16).toString('hex');
-    const [row] = await manager.query<{ id: string; seq: string; prev_hash: string; hash: string }[]>(
-      'SELECT id, seq, prev_hash, hash FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
-      [
-        workspaceId,
-        fields.actorId,
-        fields.actorLabel,
-        fields.action,
-        fields.targetType,
-        fields.targetId,
-        fields.before === null ? null : JSON.stringify(fields.before),
-        fields.after === null ? null : JSON.stringify(fields.after),
-        fields.reason,
-        fields.requestId,
-        fields.occurredAt,
-        chainTemplate(fields, marker),
-        marker,
-      ],
-    );
-    const content = { ...fields, seq: Number(row.seq), prevHash: row.prev_hash };
-    if (hashEvent(content) !== row.hash) {
-      // A programming error (the template and hashEvent disagree): refuse the change rather than break the chain.
-      throw new Error(`audit_append hashed event ${content.seq} of workspace ${workspaceId} unlike hashEvent`);
-    }
-    this.recorded.inc({ action: entry.action });
-    return Object.assign(new AuditEvent(), content, { id: row.id, hash: row.hash });
+    const params = [
+      workspaceId,
+      fields.actorId,
+      fields.actorLabel,
+      fields.action,
+      fields.targetType,
+      fields.targetId,
+      fields.before === null ? null : JSON.stringify(fields.before),
+      fields.after === null ? null : JSON.stringify(fields.after),
+      fields.reason,
+      fields.requestId,
+      fields.occurredAt,
+      chainTemplate(fields, marker),
+      marker,
+    ];
+    return {
+      params,
+      call: (first) => `audit_append(${params.map((_, i) => `$${first + i}`).join(', ')})`,
+      accept: (row) => {
+        const content = { ...fields, seq: Number(row.seq), prevHash: row.prev_hash };
+        if (hashEvent(content) !== row.hash) {
+          // A programming error (the template and hashEvent disagree): refuse the change rather than break the chain.
+          throw new Error(`audit_append hashed event ${content.seq} of workspace ${workspaceId} unlike hashEvent`);
+        }
+        this.recorded.inc({ action: entry.action });
+        return Object.assign(new AuditEvent(), content, { id: row.id, hash: row.hash });
+      },
+    };
   }
 
   async list(workspaceId: string, query: AuditQuery): Promise<{ items: AuditEvent[]; hasMore: boolean }> {

@@ -1,17 +1,18 @@
 // Writing the calendar: create, edit, reschedule and cancel posts and their deliveries.
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { ApprovalPoliciesService, DEFAULT_POLICY } from '../approvals/approval-policies.service';
 import { actorOf } from '../audit/audit-actor';
-import { AuditService } from '../audit/audit.service';
+import { AppendedRow, AuditService } from '../audit/audit.service';
 import { Channel } from '../channels/channel.entity';
 import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CrisesRepository } from '../crisis/crises.repository';
-import { DeliveriesRepository, plannedDelivery } from '../dispatch/deliveries.repository';
+import { DeliveriesRepository, DISPATCH_CHANNEL, plannedDelivery } from '../dispatch/deliveries.repository';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
@@ -56,11 +57,11 @@ export class PostsService {
       link: dto.link ?? null,
     };
     const hash = contentHash({ ...fields, channelIds: dto.channelIds });
-    return this.dataSource.transaction(async (manager) => {
-      const { channels, approvalsRequired } = await this.planningContext(manager, principal.workspaceId, dto.channelIds);
-      assertPublishable(channels, fields);
-      const needsApproval = approvalsRequired > 0;
-      const { post, deliveries } = await this.insertPlanned(manager, {
+    const { channels, approvalsRequired } = await this.planningContext(principal.workspaceId, dto.channelIds);
+    assertPublishable(channels, fields);
+    const needsApproval = approvalsRequired > 0;
+    const planned = plan(
+      {
         workspaceId: principal.workspaceId,
         authorId: principal.memberId,
         lastEditorId: principal.memberId,
@@ -73,21 +74,48 @@ export class PostsService {
         contentHash: hash,
         submittedAt: needsApproval ? now : null,
         crisisId: null,
-      }, channels);
-      if (needsApproval) {
-        await this.requestApproval(manager, post, deliveries, approvalsRequired);
-      } else {
-        await this.deliveries.wakeIfDue(manager, scheduledAt);
-      }
-      // Last: the audit chain's lock is held from here to commit.
-      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
-        action: 'post.created',
-        targetType: 'post',
-        targetId: post.id,
-        after: summary(post, deliveries),
+      },
+      channels,
+    );
+    const created = { action: 'post.created', targetType: 'post', targetId: planned.post.id, after: summary(planned.post, planned.deliveries) };
+    if (needsApproval) {
+      return this.dataSource.transaction(async (manager) => {
+        const insert = insertPlanned(planned, 1);
+        const [row] = await manager.query<{ created_at: Date }[]>(`WITH ${insert.sql} SELECT (SELECT created_at FROM post) AS created_at`, insert.params);
+        const written = stamped(planned, row.created_at);
+        await this.requestApproval(manager, written.post, written.deliveries, approvalsRequired);
+        // Last: the audit chain's lock is held from here to commit.
+        await this.audit.record(manager, principal.workspaceId, actorOf(principal), created);
+        return written;
       });
-      return { post, deliveries };
-    });
+    }
+    // The busiest write there is, in one statement (one implicit transaction): the post, its deliveries,
+    // the dispatchers' wake-up when it is due soon, and the audit event. Round trips inside a transaction
+    // cost CPU on both sides and, under the audit chain's lock, every other writer of the workspace.
+    const insert = insertPlanned(planned, 1);
+    const append = this.audit.prepare(principal.workspaceId, actorOf(principal), created);
+    const wake = this.deliveries.isDueSoon(scheduledAt);
+    const n = insert.params.length;
+    const [row] = await this.dataSource.query<(AppendedRow & { created_at: Date })[]>(
+      `WITH ${insert.sql},
+       -- The rows the writes above point at, key-share locked before the chain's lock so the foreign key
+       -- checks at the end of the statement wait for nobody while it is held.
+       held AS (SELECT 1 FROM workspaces WHERE id = $${n + 1} FOR KEY SHARE),
+       held_channels AS (SELECT 1 FROM channels WHERE id = ANY($${n + 2}::uuid[]) FOR KEY SHARE),
+       woken AS (SELECT pg_notify($${n + 3}, 'due')::text AS notified WHERE $${n + 4}::boolean),
+       appended AS (
+         SELECT a.id, a.seq, a.prev_hash, a.hash
+           FROM (SELECT (SELECT count(*) FROM post) + (SELECT count(*) FROM planned) + (SELECT count(*) FROM held) + (SELECT count(*) FROM held_channels)
+                        + (SELECT count(notified) FROM woken) AS written) AS before_the_chain,
+                LATERAL ${append.call(n + 5)} AS a
+          -- Using the sum keeps the planner from dropping the subqueries that compute it (and the locks and
+          -- the NOTIFY with them); it is computed for the row that drives the call, so before the call.
+          WHERE before_the_chain.written IS NOT NULL)
+       SELECT (SELECT created_at FROM post) AS created_at, id, seq, prev_hash, hash FROM appended`,
+      [...insert.params, principal.workspaceId, channels.map((c) => c.id), DISPATCH_CHANNEL, wake, ...append.params],
+    );
+    append.accept(row);
+    return stamped(planned, row.created_at);
   }
 
   async get(principal: Principal, id: string): Promise<PostWithDeliveries> {
@@ -226,12 +254,8 @@ export class PostsService {
    * The requested channels of the workspace and its approval count, in one statement: creating a post is
    * the busiest write there is, and every round trip inside its transaction costs every other writer.
    */
-  private async planningContext(
-    manager: EntityManager,
-    workspaceId: string,
-    ids: string[],
-  ): Promise<{ channels: PlannedChannel[]; approvalsRequired: number }> {
-    const rows = await manager.query<{ id: string | null; name: string; platform: Platform; approvals_required: number | null }[]>(
+  private async planningContext(workspaceId: string, ids: string[]): Promise<{ channels: PlannedChannel[]; approvalsRequired: number }> {
+    const rows = await this.dataSource.query<{ id: string | null; name: string; platform: Platform; approvals_required: number | null }[]>(
       `SELECT c.id, c.name, c.platform, p.approvals_required
          FROM (SELECT $1::uuid AS workspace_id) w
          LEFT JOIN approval_policies p ON p.workspace_id = w.workspace_id
@@ -244,65 +268,6 @@ export class PostsService {
       throw DomainError.invalid(`channelIds names channels that do not exist in this workspace: ${missing.join(', ')}`);
     }
     return { channels: ids.map((id) => found.get(id)!), approvalsRequired: rows[0].approvals_required ?? DEFAULT_POLICY.approvalsRequired };
-  }
-
-  /** Writes a new post and one delivery per channel in one statement; the rows come back as entities. */
-  private async insertPlanned(
-    manager: EntityManager,
-    planned: Omit<Post, 'id' | 'createdAt' | 'updatedAt' | 'workspace'>,
-    channels: PlannedChannel[],
-  ): Promise<PostWithDeliveries> {
-    const state: DeliveryState = planned.status === 'scheduled' ? 'scheduled' : 'pending_approval';
-    const rows = await manager.query<{ post_id: string; created_at: Date; id: string; channel_id: string }[]>(
-      `WITH post AS (
-         INSERT INTO posts (workspace_id, author_id, last_editor_id, text, platform_text, image_urls, link, scheduled_at, time_zone,
-                            labels, status, content_version, content_hash, submitted_at, crisis_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id, workspace_id, scheduled_at, created_at),
-       planned AS (
-         INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at)
-         SELECT post.workspace_id, post.id, target.channel_id, target.platform, $16, post.scheduled_at
-           FROM post, unnest($17::uuid[], $18::text[]) AS target(channel_id, platform)
-         RETURNING id, channel_id)
-       SELECT post.id AS post_id, post.created_at, planned.id, planned.channel_id FROM post, planned`,
-      [
-        planned.workspaceId,
-        planned.authorId,
-        planned.lastEditorId,
-        planned.text,
-        JSON.stringify(planned.platformText),
-        planned.imageUrls,
-        planned.link,
-        planned.scheduledAt,
-        planned.timeZone,
-        planned.labels,
-        planned.status,
-        planned.contentVersion,
-        planned.contentHash,
-        planned.submittedAt,
-        planned.crisisId,
-        state,
-        channels.map((c) => c.id),
-        channels.map((c) => c.platform),
-      ],
-    );
-    // now() is the transaction's start: every row written here carries the same created_at and updated_at.
-    const { post_id: id, created_at: createdAt } = rows[0];
-    const post = Object.assign(new Post(), planned, { id, createdAt, updatedAt: createdAt });
-    const platformOf = new Map(channels.map((c) => [c.id, c.platform]));
-    const deliveries = rows
-      .map((row) =>
-        Object.assign(new Delivery(), plannedDelivery({ ...planned, id }, { id: row.channel_id, platform: platformOf.get(row.channel_id)! }, state), {
-          id: row.id,
-          releasedByCrisisId: null,
-          heldByCrisisId: null,
-          failoverOfId: null,
-          createdAt,
-          updatedAt: createdAt,
-        }),
-      )
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // the order ofPost reads them in
-    return { post, deliveries };
   }
 
   private async lockPost(manager: EntityManager, workspaceId: string, id: string): Promise<PostWithDeliveries> {
@@ -340,6 +305,68 @@ function checkTimeZone(name: string): string {
     throw DomainError.invalid(`timeZone ${JSON.stringify(name)} is not an IANA time zone such as Europe/Madrid`);
   }
   return name;
+}
+
+/** A new post and one delivery per channel, as entities with their ids, before they are written. */
+function plan(fields: Omit<Post, 'id' | 'createdAt' | 'updatedAt' | 'workspace'>, channels: PlannedChannel[]): PostWithDeliveries {
+  const post = Object.assign(new Post(), fields, { id: randomUUID() });
+  const state: DeliveryState = post.status === 'scheduled' ? 'scheduled' : 'pending_approval';
+  const deliveries = channels
+    .map((channel) =>
+      Object.assign(new Delivery(), plannedDelivery(post, channel, state), {
+        id: randomUUID(),
+        releasedByCrisisId: null,
+        heldByCrisisId: null,
+        failoverOfId: null,
+      }),
+    )
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // the order ofPost reads them in
+  return { post, deliveries };
+}
+
+/** The planned rows as written: now() is the transaction's start, every row's created_at and updated_at. */
+function stamped({ post, deliveries }: PostWithDeliveries, createdAt: Date): PostWithDeliveries {
+  const at = { createdAt, updatedAt: createdAt };
+  return { post: Object.assign(post, at), deliveries: deliveries.map((d) => Object.assign(d, at)) };
+}
+
+/** The CTEs `post` and `planned` that write a planned post and its deliveries, their arguments numbered from $first. */
+function insertPlanned({ post, deliveries }: PostWithDeliveries, first: number): { sql: string; params: unknown[] } {
+  const $ = (i: number): string => `$${first + i}`;
+  return {
+    sql: `post AS (
+       INSERT INTO posts (id, workspace_id, author_id, last_editor_id, text, platform_text, image_urls, link, scheduled_at, time_zone,
+                          labels, status, content_version, content_hash, submitted_at, crisis_id)
+       VALUES (${$(0)}, ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}, ${$(11)}, ${$(12)}, ${$(13)}, ${$(14)}, ${$(15)})
+       RETURNING created_at),
+     planned AS (
+       INSERT INTO deliveries (id, workspace_id, post_id, channel_id, platform, state, due_at)
+       SELECT target.id, ${$(1)}, ${$(0)}, target.channel_id, target.platform, ${$(16)}, ${$(8)}
+         FROM unnest(${$(17)}::uuid[], ${$(18)}::uuid[], ${$(19)}::text[]) AS target(id, channel_id, platform)
+       RETURNING id)`,
+    params: [
+      post.id,
+      post.workspaceId,
+      post.authorId,
+      post.lastEditorId,
+      post.text,
+      JSON.stringify(post.platformText),
+      post.imageUrls,
+      post.link,
+      post.scheduledAt,
+      post.timeZone,
+      post.labels,
+      post.status,
+      post.contentVersion,
+      post.contentHash,
+      post.submittedAt,
+      post.crisisId,
+      deliveries[0]?.state ?? 'scheduled',
+      deliveries.map((d) => d.id),
+      deliveries.map((d) => d.channelId),
+      deliveries.map((d) => d.platform),
+    ],
+  };
 }
 
 function summary(post: Post, deliveries: Delivery[]): Record<string, unknown> {

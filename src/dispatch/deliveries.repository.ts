@@ -105,9 +105,14 @@ export class DeliveriesRepository {
 
   /** NOTIFY is transactional: the dispatcher hears it only if the change commits. */
   async wakeIfDue(manager: EntityManager, dueAt: Date): Promise<void> {
-    if (dueAt.getTime() <= this.clock.now().getTime() + WAKE_WINDOW_MS) {
+    if (this.isDueSoon(dueAt)) {
       await this.wake(manager);
     }
+  }
+
+  /** Due before a dispatcher's next tick could notice: worth waking the dispatchers for. */
+  isDueSoon(dueAt: Date): boolean {
+    return dueAt.getTime() <= this.clock.now().getTime() + WAKE_WINDOW_MS;
   }
 }
 
