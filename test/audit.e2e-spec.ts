@@ -178,6 +178,32 @@ describe('audit trail under concurrency', () => {
       await first.close();
     }
   });
+
+  // An edit locks the channel row, then waits for the chain; a new post on that channel must not hold the
+  // chain while it waits for the row (its foreign key check), or the two deadlock and one of them fails.
+  it('creates posts on a channel while the channel is being edited, every request succeeding', async () => {
+    const first = await TestApp.start();
+    const second = await TestApp.start({ sameDatabaseAs: first });
+    try {
+      const channel = await first.admin.post('/api/channels', channelBody('mastodon', { name: 'Busy' })).expect(201);
+      const marketers = [await first.member('marketer'), await second.member('marketer')];
+      const inOneHour = new Date(Date.now() + 3600_000).toISOString();
+      const requests = Array.from({ length: 60 }, (_, i) =>
+        i % 3 === 0
+          ? (i % 2 ? first : second).admin.patch(`/api/channels/${channel.body.id}`, { name: `Busy ${i}` })
+          : marketers[i % 2].post('/api/posts', { text: `Post ${i}`, channelIds: [channel.body.id], scheduledAt: inOneHour }),
+      );
+      const results = await Promise.all(requests);
+      expect(results.map((r) => r.status).sort()).toEqual([...Array(20).fill(200), ...Array(40).fill(201)]);
+      const verify = await first.admin.get('/api/audit/verify').expect(200);
+      expect(verify.body.ok).toBe(true);
+      const [{ n }] = await first.sql<{ n: string }>(`SELECT count(*) AS n FROM audit_events WHERE action = 'post.created'`);
+      expect(Number(n)).toBe(40);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
 });
 
 describe('audit trail with awkward content', () => {
