@@ -1,5 +1,7 @@
 // Webhooks: signed events to an admin's URL, retried with backoff, logged per attempt, sent only when the change committed.
+import { Client } from 'pg';
 import { WebhookEvents } from '../src/webhooks/webhook-events.service';
+import { WebhookSender } from '../src/webhooks/webhook-sender';
 import { FakeWebhookReceiver } from './fakes/webhook-receiver';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
@@ -359,5 +361,46 @@ describe('webhooks', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receiver.received(hook.name)).toHaveLength(4);
     expect(await t.sql('SELECT 1 FROM webhooks WHERE id = $1 AND secret_sealed = $2', [hook.id, ''])).toHaveLength(1);
+  });
+});
+
+describe('webhook sender shutdown', () => {
+  it('lets a claim under way finish at shutdown and hands back, unsent, what it took', async () => {
+    const receiver = await FakeWebhookReceiver.start();
+    // No interval tick during the test: the only pass is the one started below.
+    const t = await TestApp.start({ captureLogs: true, env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_TICK_MS: '60000' } });
+    const blocker = new Client({ connectionString: t.env.DATABASE_URL });
+    try {
+      const hook = await t.admin.post('/api/webhooks', { url: receiver.endpoint('shutdown'), eventTypes: ['crisis.activated'] }).expect(201);
+      // Queued for later, so the wake-up its commit sends finds nothing due; then due now, with no wake-up.
+      await t.dataSource.transaction(async (manager) => {
+        await t.app.get(WebhookEvents).emit(manager, t.admin.workspaceId, 'crisis.activated', { marker: 'at shutdown' });
+        await manager.query(`UPDATE webhook_deliveries SET due_at = now() + interval '1 hour' WHERE webhook_id = $1`, [hook.body.id]);
+      });
+      await t.app.get(WebhookSender).idle();
+      await t.sql(`UPDATE webhook_deliveries SET due_at = now() WHERE webhook_id = $1`, [hook.body.id]);
+      // The claim reads webhooks with the deliveries it takes: it waits on this lock, so it commits only after the shutdown has begun.
+      await blocker.connect();
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE webhooks IN ACCESS EXCLUSIVE MODE');
+      const passing = t.app.get(WebhookSender).tick();
+      await waitFor('the claim to wait on the lock', async () => {
+        const rows = await blocker.query(`SELECT 1 FROM pg_locks WHERE relation = 'webhooks'::regclass AND NOT granted`);
+        return rows.rowCount! > 0 || undefined;
+      });
+      const closing = t.app.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await blocker.query('COMMIT');
+      await Promise.all([passing, closing]);
+
+      const { rows } = await blocker.query(`SELECT state, attempts, lease_owner FROM webhook_deliveries WHERE webhook_id = $1`, [hook.body.id]);
+      expect(rows).toEqual([{ state: 'pending', attempts: 0, lease_owner: null }]);
+      expect(receiver.received('shutdown')).toHaveLength(0);
+      expect(t.logs.filter((line) => /Connection terminated|Webhook tick failed/.test(line))).toEqual([]);
+    } finally {
+      await blocker.end();
+      await t.close();
+      await receiver.close();
+    }
   });
 });

@@ -12,7 +12,8 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
     synchronize: false,
     uuidExtension: 'pgcrypto',
     migrationsRun: false,
-    // Each send in flight holds one connection (its gate pass): keep the pool well above DISPATCH_CONCURRENCY.
+    // Each batch of sends in flight holds one connection for its gate pass (at most 8, see the dispatcher), beside
+    // the API, the recorder, the webhook sender and the claims.
     extra: { max: 60, application_name: 'holdfast' },
   };
 }

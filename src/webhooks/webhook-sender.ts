@@ -63,6 +63,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
   private listener?: Client;
   private stopping = false;
   private ticking = false;
+  /** The pass running now, so a shutdown can wait for a claim already sent to the database. */
+  private passes: Promise<void> = Promise.resolve();
   private again = false;
   private sweptAt = 0;
   /** Connections to receivers are reused between events. */
@@ -113,7 +115,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
       this.scheduler.deleteInterval('webhooks');
     }
     await this.listener?.end().catch(() => undefined);
-    const drained = Promise.allSettled([...this.running]);
+    // A claim already sent may still commit: once the pass ends, what it took is handed back or in `running`.
+    const drained = this.passes.then(() => Promise.allSettled([...this.running]));
     const limit = new Promise((resolve) => setTimeout(resolve, this.timeoutMs + 5000).unref());
     await Promise.race([drained, limit]);
     this.httpAgent.destroy();
@@ -130,6 +133,11 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
       return;
     }
     this.ticking = true;
+    this.passes = this.runPasses();
+    await this.passes;
+  }
+
+  private async runPasses(): Promise<void> {
     try {
       do {
         this.again = false;
@@ -141,6 +149,11 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
         const free = CONCURRENCY - this.running.size;
         if (free > 0) {
           const claimed = await this.claimDueDeliveries(free);
+          if (this.stopping) {
+            // Shutting down while the claim ran: hand them back unsent rather than start requests nobody waits for.
+            await this.giveBack(claimed);
+            return;
+          }
           claimed.forEach((delivery) => this.start(delivery));
           this.again ||= claimed.length === free;
         }
@@ -150,6 +163,19 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** Claimed and never sent: pending again, the attempt uncounted. Only rows this sender still leases. */
+  private async giveBack(claimed: ClaimedWebhookDelivery[]): Promise<void> {
+    if (claimed.length === 0) {
+      return;
+    }
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries SET state = 'pending', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
+              updated_at = now()
+        WHERE id = ANY($1) AND state = 'sending' AND lease_owner = $2`,
+      [claimed.map((d) => d.id), this.owner],
+    );
   }
 
   /** Resolves when nothing is in flight (tests). */
