@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
+import { queryPrepared } from '../database/prepared';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { actorOf, AuditActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
@@ -38,7 +39,9 @@ export class ApiKeysService {
   async authenticate(key: string, requestId: string): Promise<Principal | undefined> {
     type Row = { key_id: string; member_id: string; name: string; roles: Principal['roles']; workspace_id: string; is_operator: boolean };
     // One round trip: the key is read and its last use stamped (at most once per resolution) together.
-    const rows = await this.dataSource.query<Row[]>(
+    const rows = await queryPrepared<Row>(
+      this.dataSource,
+      'holdfast_authenticate',
       `WITH found AS (
          SELECT k.id AS key_id, m.id AS member_id, m.name, m.roles, w.id AS workspace_id, w.is_operator
            FROM api_keys k

@@ -9,6 +9,7 @@ import { AppendedRow, AuditService } from '../audit/audit.service';
 import { Channel } from '../channels/channel.entity';
 import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
+import { queryPrepared } from '../database/prepared';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CrisesRepository } from '../crisis/crises.repository';
@@ -96,7 +97,9 @@ export class PostsService {
     const append = this.audit.prepare(principal.workspaceId, actorOf(principal), created);
     const wake = this.deliveries.isDueSoon(scheduledAt);
     const n = insert.params.length;
-    const [row] = await this.dataSource.query<(AppendedRow & { created_at: Date })[]>(
+    const [row] = await queryPrepared<AppendedRow & { created_at: Date }>(
+      this.dataSource,
+      'holdfast_create_post',
       `WITH ${insert.sql},
        -- The rows the writes above point at, key-share locked before the chain's lock so the foreign key
        -- checks at the end of the statement wait for nobody while it is held.
@@ -255,7 +258,9 @@ export class PostsService {
    * the busiest write there is, and every round trip inside its transaction costs every other writer.
    */
   private async planningContext(workspaceId: string, ids: string[]): Promise<{ channels: PlannedChannel[]; approvalsRequired: number }> {
-    const rows = await this.dataSource.query<{ id: string | null; name: string; platform: Platform; approvals_required: number | null }[]>(
+    const rows = await queryPrepared<{ id: string | null; name: string; platform: Platform; approvals_required: number | null }>(
+      this.dataSource,
+      'holdfast_plan_post',
       `SELECT c.id, c.name, c.platform, p.approvals_required
          FROM (SELECT $1::uuid AS workspace_id) w
          LEFT JOIN approval_policies p ON p.workspace_id = w.workspace_id
