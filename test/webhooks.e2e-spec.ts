@@ -372,13 +372,12 @@ describe('webhook sender shutdown', () => {
     const blocker = new Client({ connectionString: t.env.DATABASE_URL });
     try {
       const hook = await t.admin.post('/api/webhooks', { url: receiver.endpoint('shutdown'), eventTypes: ['crisis.activated'] }).expect(201);
-      // Queued for later, so the wake-up its commit sends finds nothing due; then due now, with no wake-up.
-      await t.dataSource.transaction(async (manager) => {
-        await t.app.get(WebhookEvents).emit(manager, t.admin.workspaceId, 'crisis.activated', { marker: 'at shutdown' });
-        await manager.query(`UPDATE webhook_deliveries SET due_at = now() + interval '1 hour' WHERE webhook_id = $1`, [hook.body.id]);
-      });
-      await t.app.get(WebhookSender).idle();
-      await t.sql(`UPDATE webhook_deliveries SET due_at = now() WHERE webhook_id = $1`, [hook.body.id]);
+      // Queued straight into the outbox, due now, without the wake-up an emit sends: no pass runs until the one below.
+      await t.sql(
+        `WITH event AS (INSERT INTO webhook_events (workspace_id, type, data) VALUES ($1, 'crisis.activated', '{}') RETURNING id)
+         INSERT INTO webhook_deliveries (workspace_id, webhook_id, event_id, state, due_at) SELECT $1, $2, event.id, 'pending', now() FROM event`,
+        [t.admin.workspaceId, hook.body.id],
+      );
       // The claim reads webhooks with the deliveries it takes: it waits on this lock, so it commits only after the shutdown has begun.
       await blocker.connect();
       await blocker.query('BEGIN');
