@@ -13,7 +13,7 @@ import { BENCH_ADMIN_KEY, benchApp, benchDatabase, ms, reproduce } from './suppo
 const WARMUP_SECONDS = Number(process.env.BENCH_CREATE_POST_WARMUP_SECONDS ?? 10);
 const SECONDS = Number(process.env.BENCH_CREATE_POST_SECONDS ?? 30);
 const CONNECTIONS = (process.env.BENCH_CREATE_POST_CONNECTIONS ?? '10,32,64').split(',').map(Number);
-/** The lock class of a workspace's audit chain (see the AddAuditChainHead migration). */
+/** The lock class of a workspace's audit chain (see the AddAuditAppend migration). */
 const AUDIT_LOCK_CLASS = 7_061_002;
 /** A last run spreads the same load over this many workspaces: the audit chain is locked per workspace. */
 const SPREAD_WORKSPACES = Number(process.env.BENCH_CREATE_POST_SPREAD_WORKSPACES ?? 4);

@@ -79,9 +79,9 @@ export class PostsService {
       channels,
     );
     const created = { action: 'post.created', targetType: 'post', targetId: planned.post.id, after: summary(planned.post, planned.deliveries) };
+    const insert = insertPlanned(planned);
     if (needsApproval) {
       return this.dataSource.transaction(async (manager) => {
-        const insert = insertPlanned(planned, 1);
         const [row] = await manager.query<{ created_at: Date }[]>(`WITH ${insert.sql} SELECT (SELECT created_at FROM post) AS created_at`, insert.params);
         const written = stamped(planned, row.created_at);
         await this.requestApproval(manager, written.post, written.deliveries, approvalsRequired);
@@ -93,7 +93,6 @@ export class PostsService {
     // The busiest write there is, in one statement (one implicit transaction): the post, its deliveries,
     // the dispatchers' wake-up when it is due soon, and the audit event. Round trips inside a transaction
     // cost CPU on both sides and, under the audit chain's lock, every other writer of the workspace.
-    const insert = insertPlanned(planned, 1);
     const append = this.audit.prepare(principal.workspaceId, actorOf(principal), created);
     const wake = this.deliveries.isDueSoon(scheduledAt);
     const n = insert.params.length;
@@ -101,21 +100,21 @@ export class PostsService {
       this.dataSource,
       'holdfast_create_post',
       `WITH ${insert.sql},
-       -- The rows the writes above point at, key-share locked before the chain's lock so the foreign key
-       -- checks at the end of the statement wait for nobody while it is held.
-       held AS (SELECT 1 FROM workspaces WHERE id = $${n + 1} FOR KEY SHARE),
-       held_channels AS (SELECT 1 FROM channels WHERE id = ANY($${n + 2}::uuid[]) FOR KEY SHARE),
-       woken AS (SELECT pg_notify($${n + 3}, 'due')::text AS notified WHERE $${n + 4}::boolean),
+       -- The rows the writes above point at ($2 the workspace, $19 the channels), key-share locked before the
+       -- chain's lock so the foreign key checks at the end of the statement wait for nobody while it is held.
+       held AS (SELECT 1 FROM workspaces WHERE id = $2 FOR KEY SHARE),
+       held_channels AS (SELECT 1 FROM channels WHERE id = ANY($19::uuid[]) FOR KEY SHARE),
+       woken AS (SELECT pg_notify($${n + 1}, 'due')::text AS notified WHERE $${n + 2}::boolean),
        appended AS (
          SELECT a.id, a.seq, a.prev_hash, a.hash
            FROM (SELECT (SELECT count(*) FROM post) + (SELECT count(*) FROM planned) + (SELECT count(*) FROM held) + (SELECT count(*) FROM held_channels)
                         + (SELECT count(notified) FROM woken) AS written) AS before_the_chain,
-                LATERAL ${append.call(n + 5)} AS a
+                LATERAL ${append.call(n + 3)} AS a
           -- Using the sum keeps the planner from dropping the subqueries that compute it (and the locks and
           -- the NOTIFY with them); it is computed for the row that drives the call, so before the call.
           WHERE before_the_chain.written IS NOT NULL)
        SELECT (SELECT created_at FROM post) AS created_at, id, seq, prev_hash, hash FROM appended`,
-      [...insert.params, principal.workspaceId, channels.map((c) => c.id), DISPATCH_CHANNEL, wake, ...append.params],
+      [...insert.params, DISPATCH_CHANNEL, wake, ...append.params],
     );
     append.accept(row);
     return stamped(planned, row.created_at);
@@ -315,7 +314,7 @@ function checkTimeZone(name: string): string {
 /** A new post and one delivery per channel, as entities with their ids, before they are written. */
 function plan(fields: Omit<Post, 'id' | 'createdAt' | 'updatedAt' | 'workspace'>, channels: PlannedChannel[]): PostWithDeliveries {
   const post = Object.assign(new Post(), fields, { id: randomUUID() });
-  const state: DeliveryState = post.status === 'scheduled' ? 'scheduled' : 'pending_approval';
+  const state = deliveryStateOf(post);
   const deliveries = channels
     .map((channel) =>
       Object.assign(new Delivery(), plannedDelivery(post, channel, state), {
@@ -335,19 +334,18 @@ function stamped({ post, deliveries }: PostWithDeliveries, createdAt: Date): Pos
   return { post: Object.assign(post, at), deliveries: deliveries.map((d) => Object.assign(d, at)) };
 }
 
-/** The CTEs `post` and `planned` that write a planned post and its deliveries, their arguments numbered from $first. */
-function insertPlanned({ post, deliveries }: PostWithDeliveries, first: number): { sql: string; params: unknown[] } {
-  const $ = (i: number): string => `$${first + i}`;
+/** The CTEs `post` and `planned` that write a planned post and its deliveries, with their arguments ($1 to $20). */
+function insertPlanned({ post, deliveries }: PostWithDeliveries): { sql: string; params: unknown[] } {
   return {
     sql: `post AS (
        INSERT INTO posts (id, workspace_id, author_id, last_editor_id, text, platform_text, image_urls, link, scheduled_at, time_zone,
                           labels, status, content_version, content_hash, submitted_at, crisis_id)
-       VALUES (${$(0)}, ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}, ${$(11)}, ${$(12)}, ${$(13)}, ${$(14)}, ${$(15)})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        RETURNING created_at),
      planned AS (
        INSERT INTO deliveries (id, workspace_id, post_id, channel_id, platform, state, due_at)
-       SELECT target.id, ${$(1)}, ${$(0)}, target.channel_id, target.platform, ${$(16)}, ${$(8)}
-         FROM unnest(${$(17)}::uuid[], ${$(18)}::uuid[], ${$(19)}::text[]) AS target(id, channel_id, platform)
+       SELECT target.id, $2, $1, target.channel_id, target.platform, $17, $9
+         FROM unnest($18::uuid[], $19::uuid[], $20::text[]) AS target(id, channel_id, platform)
        RETURNING id)`,
     params: [
       post.id,
@@ -366,12 +364,17 @@ function insertPlanned({ post, deliveries }: PostWithDeliveries, first: number):
       post.contentHash,
       post.submittedAt,
       post.crisisId,
-      deliveries[0]?.state ?? 'scheduled',
+      deliveryStateOf(post),
       deliveries.map((d) => d.id),
       deliveries.map((d) => d.channelId),
       deliveries.map((d) => d.platform),
     ],
   };
+}
+
+/** A new post's deliveries wait for its approval or are scheduled with it. */
+function deliveryStateOf(post: Pick<Post, 'status'>): DeliveryState {
+  return post.status === 'scheduled' ? 'scheduled' : 'pending_approval';
 }
 
 function summary(post: Post, deliveries: Delivery[]): Record<string, unknown> {
