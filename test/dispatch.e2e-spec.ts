@@ -169,7 +169,7 @@ describe('the dispatch gate', () => {
       await waitFor('the send in flight', () => fake.requestsTo('POST /2/tweets').length === 1 || undefined, 5000, 10);
       const gate = t.app.get(DispatchGate);
       let second = '';
-      const seenInside = await gate.whileClosed(t.admin.workspaceId, async (manager) => {
+      const seenInside = await gate.whileClosed(t.admin.workspaceId, null, async (manager) => {
         const [row] = await manager.query<{ state: string }[]>('SELECT state FROM deliveries WHERE post_id = $1', [first.body.id]);
         const created = await marketer.post('/api/posts', { text: 'While closed', channelIds: [channel.body.id], publishNow: true }).expect(201);
         second = created.body.id;

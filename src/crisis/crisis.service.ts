@@ -75,7 +75,9 @@ export class CrisisService {
   async activate(principal: Principal, dto: ActivateCrisisDto): Promise<Activation> {
     const values = placeholderValues(dto.placeholderValues);
     const actor = actorOf(principal);
-    const activation = await this.gate.whileClosed(principal.workspaceId, async (manager, inFlight) => {
+    // The scope is known before the gate closes: the request's platforms, else the playbook's (read outside the close).
+    const scope = dto.platforms ?? (dto.playbookId ? await this.playbooks.platformsOf(principal.workspaceId, dto.playbookId) : null);
+    const activation = await this.gate.whileClosed(principal.workspaceId, scope, async (manager, inFlight) => {
       const active = await this.crises.active(manager, principal.workspaceId, 'update');
       if (active) {
         throw DomainError.conflict(`A crisis is already active in this workspace (${active.id}, since ${active.activatedAt.toISOString()})`, {
@@ -88,6 +90,9 @@ export class CrisisService {
         throw DomainError.invalid('level is required (1 to 3) unless a playbook gives it');
       }
       const platforms = dto.platforms ?? plan?.platforms ?? null;
+      if (!sameScope(platforms, scope)) {
+        throw DomainError.conflict('The playbook changed its platforms while the switch was being flipped; try again');
+      }
       const policy = await this.policies.get(principal.workspaceId, manager);
       const crisis = manager.create(Crisis, {
         workspaceId: principal.workspaceId,
@@ -324,6 +329,10 @@ export class CrisisService {
     await this.dataSource.query('UPDATE crises SET ads = $2 WHERE id = $1', [crisis.id, crisis.ads]);
     return ads;
   }
+}
+
+function sameScope(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  return a === null || b === null ? a === b : a.length === b.length && a.every((p) => b.includes(p));
 }
 
 /** The reason the ad-spend controller tags this crisis's pauses with. */

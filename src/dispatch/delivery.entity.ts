@@ -61,6 +61,10 @@ export class Delivery {
   @Column('timestamptz', { name: 'lease_expires_at', nullable: true })
   leaseExpiresAt: Date | null;
 
+  /** Set when the send was admitted at its gate (the request may have left); null while only claimed. */
+  @Column('timestamptz', { name: 'send_started_at', nullable: true })
+  sendStartedAt: Date | null;
+
   @Column('text', { name: 'platform_post_id', nullable: true })
   platformPostId: string | null;
 

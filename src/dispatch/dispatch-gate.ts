@@ -2,11 +2,40 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Platform } from '../channels/platform';
+import { PLATFORMS, type Platform } from '../channels/platform';
 import { stoppedByCrisis } from './crisis-hold';
 
-/** Lock class for pg_advisory_lock*(class, hashtext(workspace)): the workspace's dispatch gate. */
+/** Lock class for pg_advisory_lock*(class, gateKey): one gate per workspace and platform. */
 export const GATE_LOCK_CLASS = 7_061_010;
+
+/**
+ * The second key of a gate's advisory lock. One gate per (workspace, platform): a crisis scoped to
+ * some platforms closes only their gates, so sends to the other platforms neither wait for it nor
+ * are reported by it. `$w` and `$p` are SQL expressions for the workspace id (text) and the platform.
+ */
+export function gateKeySql(w: string, p: string): string {
+  return `hashtext(${w} || ':' || ${p})`;
+}
+
+/**
+ * NOTIFY channel on which a closing gate tells every dispatcher, before it waits, which gates are
+ * closing: payload {@link GateClosing} as JSON. Sent outside the closing transaction (a NOTIFY in a
+ * transaction is delivered only at commit), so senders learn of it while the close still waits.
+ */
+export const GATE_CLOSING_CHANNEL = 'holdfast_gate_closing';
+
+export interface GateClosing {
+  workspaceId: string;
+  /** The platforms whose gates close; every platform when null. */
+  platforms: Platform[] | null;
+  /** Sends in flight in scope still unanswered after this long are aborted (their outcome is unknown). */
+  deadlineMs: number;
+}
+
+/** The platforms a close covers, in the one order every closer locks them (no two closers deadlock). */
+export function gatePlatforms(platforms: readonly Platform[] | null): Platform[] {
+  return PLATFORMS.filter((platform) => platforms === null || platforms.includes(platform));
+}
 
 /** A delivery some dispatcher held (claimed, perhaps sending) when the gate began to close. */
 export interface InFlightDelivery {
@@ -22,35 +51,47 @@ export interface GatePass {
 }
 
 /**
- * Every send holds its workspace's gate lock in shared mode from just before the request until its
- * outcome is recorded. Closing the gate (the crisis switch) takes the same lock exclusively: it
- * waits until every send in flight in the workspace has finished and been recorded, and no send can
- * start while it holds it. That makes "once the switch answered, nothing else goes out" a property
+ * Every send holds its (workspace, platform) gate lock in shared mode from just before the request
+ * until its outcome is recorded. Closing gates (the crisis switch) takes the same locks exclusively:
+ * it waits until every send in flight behind them has finished and been recorded, and no send can
+ * start while it holds them. That makes "once the switch answered, nothing else goes out" a property
  * of the database, true across every instance, rather than of any one process's memory.
  *
- * A pass covers one batch of a workspace's deliveries and is released when the whole batch is
- * recorded, so a closing gate waits at most for the batches already admitted, never for new ones
- * (PostgreSQL queues new shared requests behind a waiting exclusive one).
+ * A pass covers one batch of a workspace's deliveries to one platform and is released when the whole
+ * batch is recorded, so a closing gate waits at most for the batches already admitted, never for new
+ * ones (PostgreSQL queues new shared requests behind a waiting exclusive one).
+ *
+ * Admission marks each admitted delivery `send_started_at = now()` and extends its lease from that
+ * instant, in the statement that checks it under the lock: a delivery in state publishing with no
+ * send_started_at was claimed but never sent; one with it set may have reached the platform.
  */
 @Injectable()
 export class DispatchGate {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Closes the workspace's gate for the duration of `work`, run in one transaction: it starts only
-   * after every admitted batch in the workspace has finished and recorded its sends, and no batch is
-   * admitted until the transaction ends. What `work` commits (e.g. holding deliveries) is what every
-   * later batch sees when it re-checks under the gate. Inside `work`, a delivery of the workspace in
-   * state publishing was claimed but not admitted (every admitted batch has finished): it has not
-   * been sent, and moving it out of publishing stops it for good.
+   * Closes the workspace's gates for `platforms` (all when null) for the duration of `work`, run in
+   * one transaction: it starts only after every admitted batch behind those gates has finished and
+   * recorded its sends, and no batch is admitted behind them until the transaction ends. What `work`
+   * commits (e.g. the crisis row) is what every later batch sees when it is checked under the gate.
+   * `inFlight` are the workspace's deliveries in scope in state publishing once the close was queued.
    */
-  whileClosed<T>(workspaceId: string, work: (manager: EntityManager, inFlight: InFlightDelivery[]) => Promise<T>): Promise<T> {
+  whileClosed<T>(
+    workspaceId: string,
+    platforms: readonly Platform[] | null,
+    work: (manager: EntityManager, inFlight: InFlightDelivery[]) => Promise<T>,
+  ): Promise<T> {
+    const scope = gatePlatforms(platforms);
     return this.dataSource.transaction(async (manager) => {
       const [{ pid }] = await manager.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
-      const closing = manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
+      // One statement locks the gates in PLATFORMS order, so two closers never deadlock.
+      const closing = manager.query(
+        `SELECT pg_advisory_xact_lock($1, ${gateKeySql('$2::text', 'p')}) FROM unnest($3::text[]) WITH ORDINALITY AS g(p, i) ORDER BY i`,
+        [GATE_LOCK_CLASS, workspaceId, scope],
+      );
       let inFlight: InFlightDelivery[];
       try {
-        inFlight = await this.inFlightOnceQueued(pid, workspaceId);
+        inFlight = await this.inFlightOnceQueued(pid, workspaceId, scope);
       } finally {
         await closing;
       }
@@ -59,11 +100,11 @@ export class DispatchGate {
   }
 
   /**
-   * From the moment the exclusive request is queued, PostgreSQL admits no new shared holder, so the
-   * workspace's deliveries in state publishing at that moment are exactly the sends in flight (or
-   * claimed and waiting at the gate): read on another connection while the close waits.
+   * From the moment the first exclusive request is queued, PostgreSQL admits no new shared holder
+   * behind it, so the workspace's deliveries in scope in state publishing at that moment are the
+   * sends in flight (or claimed and waiting at the gate): read on another connection while the close waits.
    */
-  private async inFlightOnceQueued(pid: number, workspaceId: string): Promise<InFlightDelivery[]> {
+  private async inFlightOnceQueued(pid: number, workspaceId: string, scope: Platform[]): Promise<InFlightDelivery[]> {
     for (let polls = 0; ; polls++) {
       const rows = await this.dataSource.query<{ granted: boolean }[]>(
         `SELECT granted FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 AND classid = $2`,
@@ -76,34 +117,41 @@ export class DispatchGate {
     }
     return this.dataSource.query<InFlightDelivery[]>(
       `SELECT id, channel_id AS "channelId", platform FROM deliveries
-        WHERE state = 'publishing' AND lease_expires_at IS NOT NULL AND workspace_id = $1`,
-      [workspaceId],
+        WHERE state = 'publishing' AND lease_expires_at IS NOT NULL AND workspace_id = $1 AND platform = ANY($2::text[])`,
+      [workspaceId, scope],
     );
   }
 
-  async enter(workspaceId: string, deliveryIds: string[], owner: string): Promise<GatePass> {
+  /**
+   * Enters the (workspace, platform) gate for a batch this dispatcher claimed. Under the shared lock,
+   * the deliveries still its own, unexpired and not stopped by a crisis are admitted: marked as sent
+   * from now, their lease counted afresh from now (`leaseMs`), so a batch admitted after a long wait
+   * at the gate still has a whole send's worth of lease.
+   */
+  async enter(workspaceId: string, platform: Platform, deliveryIds: string[], owner: string, leaseMs: number): Promise<GatePass> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let locked = false;
     const release = async (): Promise<void> => {
       try {
         if (locked) {
-          await runner.query('SELECT pg_advisory_unlock_shared($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
+          await runner.query(`SELECT pg_advisory_unlock_shared($1, ${gateKeySql('$2::text', '$3::text')})`, [GATE_LOCK_CLASS, workspaceId, platform]);
         }
       } finally {
         await runner.release();
       }
     };
     try {
-      await runner.query('SELECT pg_advisory_lock_shared($1, hashtext($2))', [GATE_LOCK_CLASS, workspaceId]);
+      await runner.query(`SELECT pg_advisory_lock_shared($1, ${gateKeySql('$2::text', '$3::text')})`, [GATE_LOCK_CLASS, workspaceId, platform]);
       locked = true;
-      // Checked under the lock: whatever happened while we waited (a hold, a lease sweep) wins.
-      const rows = (await runner.query(
-        `SELECT d.id FROM deliveries d
+      // Checked under the lock: whatever happened while we waited (a hold, a lease sweep, a cancel) wins.
+      const [rows] = (await runner.query(
+        `UPDATE deliveries d SET send_started_at = now(), lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
           WHERE d.id = ANY($1) AND d.state = 'publishing' AND d.lease_owner = $2 AND d.lease_expires_at > now()
-            AND NOT ${stoppedByCrisis('d')}`,
-        [deliveryIds, owner],
-      )) as { id: string }[];
+            AND NOT ${stoppedByCrisis('d')}
+          RETURNING d.id`,
+        [deliveryIds, owner, leaseMs],
+      )) as [{ id: string }[], number];
       return { admitted: new Set(rows.map((row) => row.id)), release };
     } catch (error) {
       await release();

@@ -292,7 +292,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     return this.dataSource.query<ClaimedDelivery[]>(
       `WITH claimed AS (
          UPDATE deliveries d
-            SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000),
+            SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000), send_started_at = NULL,
                 attempts = d.attempts + 1, updated_at = now()
           WHERE d.id IN (
             SELECT c.id FROM deliveries c
@@ -387,7 +387,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     for (const delivery of batch.filter((d) => d.attempts === 1)) {
       this.metrics.lateness.observe({ platform: delivery.platform }, Math.max(0, started - new Date(delivery.due_at).getTime()) / 1000);
     }
-    const pass = await this.gate.enter(batch[0].workspace_id, batch.map((d) => d.id), this.owner);
+    const pass = await this.gate.enter(batch[0].workspace_id, batch[0].platform, batch.map((d) => d.id), this.owner, this.leaseMs);
     try {
       await this.giveBack(batch.filter((d) => !pass.admitted.has(d.id)));
       const credentials = new Map<string, Record<string, string>>();
@@ -455,7 +455,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
     await this.dataSource.query(
       `UPDATE deliveries SET state = 'scheduled', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
-              updated_at = now()
+              send_started_at = NULL, updated_at = now()
         WHERE id = ANY($1) AND state = 'publishing' AND lease_owner = $2`,
       [refused.map((d) => d.id), this.owner],
     );
@@ -484,7 +484,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     const recovered = await this.dataSource.query<[{ id: string; state: string }[], number]>(
       `UPDATE deliveries
           SET state = CASE WHEN platform = ANY($1) THEN 'scheduled' ELSE 'needs_verification' END,
-              due_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+              due_at = now(), lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, updated_at = now(),
               last_error = CASE WHEN platform = ANY($1)
                 THEN 'its sender stopped mid-send; sent again with the same idempotency key'
                 ELSE 'its sender stopped mid-send, so whether it was published is unknown: check the platform' END

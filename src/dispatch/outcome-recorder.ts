@@ -83,7 +83,7 @@ export class OutcomeRecorder {
           SET state = v.state, due_at = COALESCE(v.due_at, d.due_at), attempts = v.attempts, last_error = v.last_error,
               platform_post_id = COALESCE(v.platform_post_id, d.platform_post_id), url = COALESCE(v.url, d.url),
               published_at = CASE WHEN v.state = 'published' THEN now() ELSE d.published_at END,
-              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+              lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[])
               AS v(id, state, due_at, attempts, last_error, platform_post_id, url)
         WHERE d.id = v.id AND d.id = ANY($1::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $8

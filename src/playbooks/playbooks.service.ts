@@ -159,6 +159,19 @@ export class PlaybooksService {
     });
   }
 
+  /**
+   * The platforms a playbook holds, read before the crisis switch closes their gates (404 for another
+   * workspace's playbook). Activation re-reads the playbook under lock inside the close and refuses a
+   * plan whose scope changed meanwhile.
+   */
+  async platformsOf(workspaceId: string, playbookId: string): Promise<Platform[] | null> {
+    const playbook = await this.dataSource.getRepository(Playbook).findOne({ where: { id: playbookId, workspaceId }, select: { id: true, platforms: true } });
+    if (!playbook) {
+      throw DomainError.notFound('Playbook', playbookId);
+    }
+    return playbook.platforms;
+  }
+
   /** planFor in a transaction of its own that changes nothing: what activation would create, now. */
   rehearse(principal: Principal, id: string, values: Record<string, unknown>): Promise<PlaybookPlan> {
     return this.dataSource.transaction((manager) => this.planFor(manager, principal.workspaceId, id, values as Record<string, string>));
