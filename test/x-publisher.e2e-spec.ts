@@ -76,6 +76,28 @@ describe('publishing a post to X', () => {
     for (const uploaded of fake.uploads.values()) {
       expect(uploaded.bytes).toEqual(TEST_PNG);
     }
+    // The spec gives finalize no request body: nothing sent, and no Content-Type announcing one.
+    const finalizes = fake.requestsTo('POST /2/media/upload/{id}/finalize');
+    expect(finalizes.map((received) => ({ bytes: received.rawBody.length, type: received.headers['content-type'] }))).toEqual([
+      { bytes: 0, type: undefined },
+      { bytes: 0, type: undefined },
+    ]);
+  });
+
+  it('is refused with a 415 by X for a finalize sent with a body', async () => {
+    const token = fake.oauth2Credentials().accessToken;
+    const init = await fetch(`${fake.url}/2/media/upload/initialize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ media_type: 'image/png', total_bytes: TEST_PNG.length }),
+    });
+    const { data } = (await init.json()) as { data: { id: string } };
+    const finalize = await fetch(`${fake.url}/2/media/upload/${data.id}/finalize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(finalize.status).toBe(415);
   });
 
   it('uploads a large image in segments of 1 MB', async () => {

@@ -42,6 +42,15 @@ export class OpenApiValidator {
     return validate(candidate) ? [] : (validate.errors ?? []).map(describe);
   }
 
+  /**
+   * False when the document defines `method` `pathTemplate` with no request body at all (X's finalize):
+   * a validating mock refuses any body, or a Content-Type announcing one, with 415. True otherwise.
+   */
+  acceptsBody(method: string, pathTemplate: string): boolean {
+    const operation = this.document.paths[pathTemplate]?.[method.toLowerCase()];
+    return operation === undefined || operation.requestBody !== undefined;
+  }
+
   private validatorFor(method: string, pathTemplate: string, mediaType: string): ValidateFunction | null {
     const key = `${method} ${pathTemplate} ${mediaType}`;
     if (!this.compiled.has(key)) {

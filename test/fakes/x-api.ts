@@ -64,6 +64,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -208,6 +209,9 @@ export class FakeXApi extends FakeServer<XFault> {
         return problem(429, 'Too Many Requests');
       }
       window.remaining--;
+      if (!this.validator.acceptsBody(method, template) && (request.rawBody.length > 0 || request.headers['content-type'] !== undefined)) {
+        return problem(415, `${method} ${template} takes no request body`);
+      }
       const errors = this.validator.bodyErrors(method, template, String(request.headers['content-type'] ?? ''), request.body);
       return errors.length > 0 ? invalidRequest(errors) : handler(request, caller, params);
     });

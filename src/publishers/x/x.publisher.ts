@@ -45,6 +45,8 @@ interface Renewal {
 
 type MediaIds = NonNullable<NonNullable<SendTweetV2Params['media']>['media_ids']>;
 
+const NO_BODY = Buffer.alloc(0);
+
 /** The v2 media upload answers (initialize, finalize, STATUS), as far as a send reads them. */
 interface MediaUploadAnswer {
   data: { id: string; processing_info?: ProcessingInfo };
@@ -208,7 +210,8 @@ export class XPublisher implements Publisher {
       const media = image.bytes.subarray(start, start + UPLOAD_CHUNK_BYTES);
       await client.v2.post(`media/upload/${mediaId}/append`, { segment_index: segment, media }, { forceBodyMode: 'form-data' });
     }
-    const finalized = await client.v2.post<MediaUploadAnswer>(`media/upload/${mediaId}/finalize`);
+    // X's finalize takes no body: an empty Buffer keeps the library from sending '{}' with a JSON type.
+    const finalized = await client.v2.post<MediaUploadAnswer>(`media/upload/${mediaId}/finalize`, NO_BODY);
     await this.awaitProcessing(client, mediaId, position, finalized.data.processing_info, signal);
     return mediaId;
   }
