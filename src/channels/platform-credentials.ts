@@ -154,6 +154,10 @@ export function validateCredentials(platform: Platform, raw: Record<string, unkn
 }
 
 function messagesOf(error: ValidationError, platform: Platform): string[] {
+  // An absent field gets one message saying so, not the string, length and format rules it also breaks.
+  if (error.value === undefined && !error.constraints?.whitelistValidation) {
+    return [`credentials.${error.property} is required for ${platform}`];
+  }
   return Object.entries(error.constraints ?? {}).map(([constraint, message]) => {
     if (constraint === 'whitelistValidation') {
       return `credentials.${error.property} is not a ${platform} credential field`;

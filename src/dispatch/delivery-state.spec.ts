@@ -1,4 +1,4 @@
-import { assertTransition, canTransition, DELIVERY_STATES, TRANSITION_TABLE } from './delivery-state';
+import { assertTransition, canTransition, DELIVERY_STATES } from './delivery-state';
 
 describe('delivery state machine', () => {
   it('never leaves published or cancelled', () => {
@@ -23,12 +23,26 @@ describe('delivery state machine', () => {
     expect(() => assertTransition('published', 'scheduled')).toThrow('A delivery cannot go from published to scheduled');
   });
 
-  it('lists only known states', () => {
-    for (const [from, targets] of Object.entries(TRANSITION_TABLE)) {
-      expect(DELIVERY_STATES).toContain(from);
-      for (const to of targets) {
-        expect(DELIVERY_STATES).toContain(to);
-      }
+  it('sends only what is scheduled: nothing reaches publishing from a waiting, stopped or settled state', () => {
+    expect(DELIVERY_STATES.filter((from) => canTransition(from, 'publishing'))).toEqual(['scheduled']);
+    for (const from of ['pending_approval', 'held', 'missed', 'failed', 'needs_verification', 'failed_over'] as const) {
+      expect(() => assertTransition(from, 'publishing')).toThrow(`A delivery cannot go from ${from} to publishing`);
     }
+  });
+
+  it('ends a delivery that failed over to its fallbacks for good', () => {
+    expect(DELIVERY_STATES.filter((to) => canTransition('failed_over', to))).toEqual([]);
+    expect(DELIVERY_STATES.filter((from) => canTransition(from, 'failed_over'))).toEqual(['scheduled']);
+  });
+
+  it('never marks a failed or missed delivery published without a send or a person checking', () => {
+    expect(canTransition('failed', 'published')).toBe(false);
+    expect(canTransition('missed', 'published')).toBe(false);
+    expect(canTransition('held', 'published')).toBe(false);
+    expect(canTransition('scheduled', 'published')).toBe(false);
+  });
+
+  it('lets the crisis hold only what has not started sending', () => {
+    expect(DELIVERY_STATES.filter((from) => canTransition(from, 'held')).sort()).toEqual(['pending_approval', 'scheduled']);
   });
 });
