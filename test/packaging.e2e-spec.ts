@@ -1,0 +1,28 @@
+// What an operator installing and starting Holdfast from a checkout relies on: the build and the engines.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as T;
+
+describe('starting from a checkout', () => {
+  const nestCli = readJson<{ entryFile: string; compilerOptions: { deleteOutDir?: boolean; tsConfigPath: string } }>('nest-cli.json');
+  const tsconfig = readJson<{ compilerOptions: { outDir: string; incremental?: boolean; tsBuildInfoFile?: string } }>('tsconfig.json');
+  const pkg = readJson<{ scripts: Record<string, string> }>('package.json');
+
+  it('builds without deleting the output another instance started from this folder is running', () => {
+    // nest start with deleteOutDir removes dist/ while a second `npm start` still loads modules from it
+    // ("Cannot find module './ads/ads.module'").
+    expect(nestCli.compilerOptions.deleteOutDir).toBe(false);
+  });
+
+  it('rewrites nothing when the sources did not change (incremental build info kept beside the output)', () => {
+    expect(tsconfig.compilerOptions.incremental).toBe(true);
+    expect(tsconfig.compilerOptions.tsBuildInfoFile?.startsWith(`${tsconfig.compilerOptions.outDir}/`)).toBe(true);
+  });
+
+  it('starts in production from the built entry file, without the Nest CLI', () => {
+    expect(pkg.scripts['start:prod']).toMatch(new RegExp(`^node (\\S+ )*dist/${nestCli.entryFile}\\.js$`));
+    expect(pkg.scripts['start:prod']).not.toContain('nest ');
+  });
+});
