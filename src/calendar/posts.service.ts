@@ -17,7 +17,7 @@ import { DeliveriesRepository, DISPATCH_CHANNEL, plannedDelivery } from '../disp
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
-import { contentHash } from './content-hash';
+import { contentHash, editChangesContent } from './content-hash';
 import type { CreatePostDto } from './dto/create-post.dto';
 import type { UpdatePostDto } from './dto/update-post.dto';
 import { isTimeZone } from './instants';
@@ -143,11 +143,12 @@ export class PostsService {
         imageUrls: dto.imageUrls ?? post.imageUrls,
         link: dto.link === undefined ? post.link : dto.link,
       };
-      const channelIds = dto.channelIds ?? live.map((d) => d.channelId);
-      const hash = contentHash({ ...fields, channelIds });
-      const contentChanged = hash !== post.contentHash;
+      const liveChannelIds = live.map((d) => d.channelId);
+      const channelIds = dto.channelIds ?? liveChannelIds;
+      const contentChanged = editChangesContent({ ...post, channelIds: liveChannelIds }, { ...fields, channelIds: dto.channelIds });
 
       if (contentChanged) {
+        const hash = contentHash({ ...fields, channelIds });
         const sent = deliveries.filter((d) => SENT_STATES.includes(d.state));
         if (sent.length > 0) {
           throw DomainError.conflict(
