@@ -29,6 +29,21 @@ interface DeliveryRow {
 /** The timeline lists at most this many events; the audit trail has them all. */
 const TIMELINE_LIMIT = 500;
 
+/**
+ * The deliveries a crisis touched: held by it, released by it, or of its replacement posts. A union
+ * of three indexed lookups (the partial held_by / released_by indexes, posts by crisis then deliveries
+ * by post): an OR across the two tables could only be answered by reading every delivery.
+ */
+export const REPORT_DELIVERIES_SQL = `
+  WITH touched AS (
+    SELECT id FROM deliveries WHERE held_by_crisis_id = $1
+    UNION SELECT id FROM deliveries WHERE released_by_crisis_id = $1
+    UNION SELECT d.id FROM posts p JOIN deliveries d ON d.post_id = p.id WHERE p.crisis_id = $1)
+  SELECT d.id, d.post_id, d.platform, ch.name AS channel, d.due_at, d.state, d.published_at,
+         d.held_by_crisis_id, d.released_by_crisis_id, p.crisis_id
+    FROM touched t JOIN deliveries d ON d.id = t.id JOIN posts p ON p.id = d.post_id JOIN channels ch ON ch.id = d.channel_id
+   ORDER BY d.due_at, d.id`;
+
 @Injectable()
 export class CrisisReportService {
   constructor(
@@ -60,14 +75,7 @@ export class CrisisReportService {
     const names = await this.memberNames(workspaceId);
     const person = (id: string): { id: string; name: string } => ({ id, name: names.get(id) ?? id });
 
-    const rows = await this.dataSource.query<DeliveryRow[]>(
-      `SELECT d.id, d.post_id, d.platform, ch.name AS channel, d.due_at, d.state, d.published_at,
-              d.held_by_crisis_id, d.released_by_crisis_id, p.crisis_id
-         FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels ch ON ch.id = d.channel_id
-        WHERE d.held_by_crisis_id = $1 OR d.released_by_crisis_id = $1 OR p.crisis_id = $1
-        ORDER BY d.due_at, d.id`,
-      [crisis.id],
-    );
+    const rows = await this.dataSource.query<DeliveryRow[]>(REPORT_DELIVERIES_SQL, [crisis.id]);
     const line = (r: DeliveryRow): ReportDelivery => ({
       deliveryId: r.id,
       postId: r.post_id,

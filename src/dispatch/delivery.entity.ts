@@ -19,6 +19,8 @@ import type { DeliveryState } from './delivery-state';
 @Index('IDX_deliveries_held_by_crisis', { synchronize: false })
 @Index('IDX_deliveries_released_by_crisis', { synchronize: false })
 @Index('IDX_deliveries_failover_of', { synchronize: false })
+// GET /api/deliveries?state= and the failover candidates (AddOperatorReadIndexes).
+@Index('IDX_deliveries_workspace_state_updated', { synchronize: false })
 export class Delivery {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_deliveries' })
   id: string;

@@ -71,6 +71,29 @@ const SWEEP_BATCH = 100;
 const DEGRADED_SCOPES = (d: string): string => `ARRAY(SELECT h.scope FROM platform_health h
     WHERE h.state <> 'closed' AND (h.scope = 'platform:' || ${d}.platform OR h.scope = 'channel:' || ${d}.channel_id::text) ORDER BY h.scope)`;
 
+/**
+ * Auto failover's due deliveries ($1 degraded platforms, $2 degraded channels, $3 now, $4 batch):
+ * scheduled ones of those platforms through IDX_deliveries_due, of those channels through IDX_deliveries_channel.
+ */
+export const FAILOVER_SWEEP_SQL = `SELECT d.id FROM deliveries d
+           JOIN channels ch ON ch.id = d.channel_id
+           JOIN posts p ON p.id = d.post_id
+          WHERE d.state = 'scheduled' AND (d.platform = ANY($1) OR d.channel_id = ANY($2::uuid[]))
+            AND ch.failover_policy = 'auto' AND p.scheduled_at + make_interval(mins => ch.failover_after_minutes) <= $3
+            AND NOT ${stoppedByCrisis('d')}
+          ORDER BY d.due_at LIMIT $4`;
+
+/** A workspace's scheduled deliveries that a degraded platform or channel keeps waiting ($1 workspace, $2 now). */
+export const FAILOVER_CANDIDATES_SQL = `SELECT d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.state, d.released_by_crisis_id, false AS stopped_by_crisis,
+              ch.name AS channel_name, ch.failover_policy, ch.failover_after_minutes, ch.fallback_channel_ids,
+              p.text, p.platform_text, p.image_urls, p.link, p.scheduled_at, ${DEGRADED_SCOPES('d')} AS degraded_scopes
+         FROM deliveries d JOIN channels ch ON ch.id = d.channel_id JOIN posts p ON p.id = d.post_id
+        WHERE d.workspace_id = $1 AND d.state = 'scheduled' AND p.scheduled_at <= $2 AND ch.failover_policy IN ('manual', 'auto')
+          AND cardinality(${DEGRADED_SCOPES('d')}) > 0
+          AND NOT ${stoppedByCrisis('d')}
+        ORDER BY p.scheduled_at, d.id
+        LIMIT 200`;
+
 @Injectable()
 export class FailoverService implements OnApplicationBootstrap {
   private readonly logger = new Logger(FailoverService.name);
@@ -118,15 +141,7 @@ export class FailoverService implements OnApplicationBootstrap {
       }
       const platforms = [...new Set(degraded.filter((row) => row.channelId === null).map((row) => row.platform))];
       const channels = degraded.filter((row) => row.channelId !== null).map((row) => row.channelId!);
-      const due = await this.dataSource.query<{ id: string }[]>(
-        `SELECT d.id FROM deliveries d
-           JOIN channels ch ON ch.id = d.channel_id
-           JOIN posts p ON p.id = d.post_id
-          WHERE d.state = 'scheduled' AND (d.platform = ANY($1) OR d.channel_id = ANY($2::uuid[]))
-            AND ch.failover_policy = 'auto' AND p.scheduled_at + make_interval(mins => ch.failover_after_minutes) <= $3
-            AND NOT ${stoppedByCrisis('d')}
-          ORDER BY d.due_at LIMIT $4`,
-        [platforms, channels, this.clock.now(), SWEEP_BATCH],
+      const due = await this.dataSource.query<{ id: string }[]>(FAILOVER_SWEEP_SQL, [platforms, channels, this.clock.now(), SWEEP_BATCH],
       );
       let done = 0;
       for (const { id } of due) {
@@ -149,15 +164,7 @@ export class FailoverService implements OnApplicationBootstrap {
   /** What waits on a degraded platform and could fail over (manual or auto channels), oldest first. */
   async candidates(principal: Principal): Promise<FailoverCandidate[]> {
     const rows = await this.dataSource.query<(OriginalRow & { degraded_scopes: string[] })[]>(
-      `SELECT d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.state, d.released_by_crisis_id, false AS stopped_by_crisis,
-              ch.name AS channel_name, ch.failover_policy, ch.failover_after_minutes, ch.fallback_channel_ids,
-              p.text, p.platform_text, p.image_urls, p.link, p.scheduled_at, ${DEGRADED_SCOPES('d')} AS degraded_scopes
-         FROM deliveries d JOIN channels ch ON ch.id = d.channel_id JOIN posts p ON p.id = d.post_id
-        WHERE d.workspace_id = $1 AND d.state = 'scheduled' AND p.scheduled_at <= $2 AND ch.failover_policy IN ('manual', 'auto')
-          AND cardinality(${DEGRADED_SCOPES('d')}) > 0
-          AND NOT ${stoppedByCrisis('d')}
-        ORDER BY p.scheduled_at, d.id
-        LIMIT 200`,
+      FAILOVER_CANDIDATES_SQL,
       [principal.workspaceId, this.clock.now()],
     );
     const result: FailoverCandidate[] = [];

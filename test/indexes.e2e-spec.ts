@@ -1,0 +1,123 @@
+// The queries operators run under load read through indexes: with a realistic table and fresh statistics,
+// none of them reads every delivery (no Seq Scan on deliveries) and each uses the index meant for it.
+import { randomUUID } from 'node:crypto';
+import { REPORT_DELIVERIES_SQL } from '../src/crisis/crisis-report.service';
+import { FAILOVER_CANDIDATES_SQL, FAILOVER_SWEEP_SQL } from '../src/failover/failover.service';
+import { channelBody } from './support/factories';
+import { Caller, TestApp } from './support/test-app';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/** What GET /api/deliveries?state= runs (DeliveriesRepository.ofWorkspace, as TypeORM writes it). */
+const DELIVERIES_BY_STATE_SQL = `SELECT * FROM deliveries WHERE workspace_id = $1 AND state = $2 ORDER BY updated_at DESC, id ASC LIMIT 50`;
+const POSTS_PER_WORKSPACE = 6_000;
+
+describe('what operators read under load', () => {
+  let t: TestApp;
+  let workspaces: Caller[];
+  let channelsOf: Map<string, string[]>;
+  const crisisId = randomUUID();
+
+  beforeAll(async () => {
+    t = await TestApp.start({ env: { DISPATCH_ENABLED: 'false' } });
+    workspaces = [t.admin, await t.otherWorkspace(), await t.otherWorkspace(), await t.otherWorkspace()];
+    channelsOf = new Map();
+    for (const admin of workspaces) {
+      const ids: string[] = [];
+      for (const platform of ['mastodon', 'x'] as const) {
+        ids.push((await admin.post('/api/channels', channelBody(platform)).expect(201)).body.id);
+      }
+      channelsOf.set(admin.workspaceId, ids);
+      // Most deliveries are history (published); a few wait, need a person, or are held.
+      await t.sql(
+        `WITH p AS (
+           INSERT INTO posts (workspace_id, author_id, last_editor_id, text, scheduled_at, time_zone, status, content_hash, crisis_id)
+           SELECT $1, $2, $2, 'post ' || g, now() - (g || ' minutes')::interval, 'UTC', 'scheduled', md5(g::text),
+                  CASE WHEN $1 = $5::uuid AND g % 1000 = 0 THEN $4::uuid END
+             FROM generate_series(1, $3) g RETURNING id, scheduled_at, crisis_id)
+         INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at, updated_at, held_by_crisis_id, released_by_crisis_id)
+         SELECT $1, p.id, ch.id, ch.platform, s.state, p.scheduled_at, p.scheduled_at, s.held, s.released
+           FROM p CROSS JOIN (SELECT id, platform FROM channels WHERE workspace_id = $1) ch
+           CROSS JOIN LATERAL (SELECT
+                  CASE WHEN r < 930 THEN 'published' WHEN r < 960 THEN 'scheduled' WHEN r < 980 THEN 'held'
+                       WHEN r < 990 THEN 'needs_verification' ELSE 'cancelled' END AS state,
+                  CASE WHEN $1 = $5::uuid AND r >= 960 AND r < 965 THEN $4::uuid END AS held,
+                  CASE WHEN $1 = $5::uuid AND r >= 930 AND r < 932 THEN $4::uuid END AS released
+             -- Spread per row (a LATERAL random() without an outer reference is drawn once).
+             FROM (SELECT abs(hashtext(p.id::text || ch.id::text)) % 1000 AS r) x) s`,
+        [admin.workspaceId, admin.memberId, POSTS_PER_WORKSPACE, crisisId, t.admin.workspaceId],
+      );
+    }
+    await t.sql('ANALYZE deliveries');
+    await t.sql('ANALYZE posts');
+    await t.sql('ANALYZE channels');
+  }, 120_000);
+  afterAll(() => t.close());
+
+  async function planOf(sql: string, params: unknown[]): Promise<{ nodes: PlanNode[]; text: string }> {
+    const [json] = await t.sql<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+    const text = (await t.sql<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).map((row) => row['QUERY PLAN']).join('\n');
+    const nodes: PlanNode[] = [];
+    const walk = (node: PlanNode): void => {
+      nodes.push(node);
+      node.Plans?.forEach(walk);
+    };
+    walk(json['QUERY PLAN'][0].Plan);
+    return { nodes, text };
+  }
+
+  function seqScansOfDeliveries(nodes: PlanNode[]): number {
+    return nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'deliveries').length;
+  }
+
+  function indexesUsed(nodes: PlanNode[]): string[] {
+    return [...new Set(nodes.map((n) => n['Index Name']).filter((name): name is string => name !== undefined))].sort();
+  }
+
+  it.each(['needs_verification', 'held', 'published'])('pages deliveries in state %s from the index, in its order', async (state) => {
+    const { nodes, text } = await planOf(DELIVERIES_BY_STATE_SQL, [t.admin.workspaceId, state]);
+    expect({ seqScans: seqScansOfDeliveries(nodes), sorts: nodes.filter((n) => n['Node Type'] === 'Sort').length, text }).toEqual({
+      seqScans: 0,
+      sorts: 0,
+      text,
+    });
+    expect(indexesUsed(nodes)).toContain('IDX_deliveries_workspace_state_updated');
+  });
+
+  it('lists failover candidates of a workspace through an index', async () => {
+    const { nodes, text } = await planOf(FAILOVER_CANDIDATES_SQL, [t.admin.workspaceId, new Date()]);
+    expect({ seqScans: seqScansOfDeliveries(nodes), text }).toEqual({ seqScans: 0, text });
+    expect(indexesUsed(nodes).some((name) => name.startsWith('IDX_deliveries_'))).toBe(true);
+  });
+
+  it('finds what auto failover must move through the due or channel index', async () => {
+    const [channel] = channelsOf.get(t.admin.workspaceId)!;
+    const { nodes, text } = await planOf(FAILOVER_SWEEP_SQL, [['x'], [channel], new Date(), 100]);
+    expect({ seqScans: seqScansOfDeliveries(nodes), text }).toEqual({ seqScans: 0, text });
+    // IDX_deliveries_due (scheduled, by platform) and/or IDX_deliveries_channel, as the planner weighs them.
+    expect(indexesUsed(nodes).some((name) => name === 'IDX_deliveries_due' || name === 'IDX_deliveries_channel')).toBe(true);
+  });
+
+  it('reads a crisis report as three indexed lookups, not a scan of every delivery', async () => {
+    const { nodes, text } = await planOf(REPORT_DELIVERIES_SQL, [crisisId]);
+    expect({ seqScans: seqScansOfDeliveries(nodes), text }).toEqual({ seqScans: 0, text });
+    expect(indexesUsed(nodes)).toEqual(
+      expect.arrayContaining(['IDX_deliveries_held_by_crisis', 'IDX_deliveries_released_by_crisis', 'IDX_posts_crisis', 'IDX_deliveries_post']),
+    );
+    // And it still answers what the report needs: every delivery the crisis touched, once.
+    const rows = await t.sql<{ id: string }>(REPORT_DELIVERIES_SQL, [crisisId]);
+    const [expected] = await t.sql<{ count: string }>(
+      `SELECT count(*) FROM deliveries d JOIN posts p ON p.id = d.post_id
+        WHERE d.held_by_crisis_id = $1 OR d.released_by_crisis_id = $1 OR p.crisis_id = $1`,
+      [crisisId],
+    );
+    expect(rows.length).toBe(Number(expected.count));
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+    expect(rows.length).toBeGreaterThan(10);
+  });
+});
