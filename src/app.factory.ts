@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { jsonBody } from './common/json-body';
 import { assignRequestId } from './common/logging';
+import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 import type { Env } from './config/env';
 import { Metrics } from './metrics/metrics';
 
@@ -44,6 +45,7 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Holdfast API key' })
       .build(),
   );
+  documentIdempotencyKey(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return app;

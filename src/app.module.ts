@@ -21,6 +21,7 @@ import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { FailoverModule } from './failover/failover.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
@@ -81,6 +82,7 @@ export class AppModule {
         AdsModule,
         CrisisModule,
         FailoverModule,
+        IdempotencyModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -9,6 +9,7 @@ import { FakeLinkedInApi } from './fakes/linkedin-api';
 import { TEST_PNG } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
+import { storedCredentials } from './support/stored-credentials';
 
 let fake: FakeLinkedInApi;
 let publisher: LinkedInPublisher;
@@ -105,9 +106,9 @@ describe('the LinkedIn adapter', () => {
     it('refreshes an expired token once, hands the new one over, and posts with it', async () => {
       fake.expireToken(member.accessToken);
       const credentials = organizationCredentials({ refreshToken: member.refreshToken, clientId: member.clientId, clientSecret: member.clientSecret });
-      const onCredentialsRefreshed = jest.fn((_credentials: Record<string, string>) => Promise.resolve());
+      const store = storedCredentials(credentials);
 
-      await publisher.publish(send({ credentials, onCredentialsRefreshed }));
+      await publisher.publish(send({ credentials, renewCredentials: store.renewCredentials }));
 
       expect(routes()).toEqual(['POST /rest/posts', 'POST /oauth/v2/accessToken', 'POST /rest/posts']);
       expect(fake.requestsTo('POST /oauth/v2/accessToken')[0].body).toEqual({
@@ -116,7 +117,7 @@ describe('the LinkedIn adapter', () => {
         client_id: member.clientId,
         client_secret: member.clientSecret,
       });
-      const refreshed = onCredentialsRefreshed.mock.calls[0][0];
+      const refreshed = store.kept[0];
       expect(refreshed).toEqual({ ...credentials, accessToken: expect.not.stringMatching(member.accessToken) });
       expect(fake.posts).toEqual([expect.objectContaining({ postedWith: `Bearer ${refreshed.accessToken}` })]);
     });

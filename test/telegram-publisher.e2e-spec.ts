@@ -8,6 +8,7 @@ import { FakeTelegramApi } from './fakes/telegram-api';
 import { TEST_PNG } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
+import { storedCredentials } from './support/stored-credentials';
 
 async function failureOf(publishing: Promise<unknown>): Promise<PublishFailure> {
   const error: unknown = await publishing.then(
@@ -96,13 +97,13 @@ describe('the Telegram publisher', () => {
     it('follows a group upgraded to a supergroup, and keeps its new chat id', async () => {
       const credentials = fake.privateChannel();
       const newId = fake.migrate(credentials.chatId);
-      const onCredentialsRefreshed = jest.fn((_credentials: Record<string, string>) => Promise.resolve());
+      const store = storedCredentials(credentials);
 
-      await publisher.publish(send({ credentials, onCredentialsRefreshed }));
+      await publisher.publish(send({ credentials, renewCredentials: store.renewCredentials }));
 
       expect(fake.requestsTo('POST /bot{token}/sendMessage').map((r) => (r.body as { chat_id: string }).chat_id)).toEqual([credentials.chatId, String(newId)]);
       expect(fake.messages).toEqual([expect.objectContaining({ chatId: newId })]);
-      expect(onCredentialsRefreshed).toHaveBeenCalledWith({ ...credentials, chatId: String(newId) });
+      expect(store.kept).toEqual([{ ...credentials, chatId: String(newId) }]);
     });
   });
 

@@ -6,6 +6,7 @@ import { validateEnv } from '../src/config/env';
 import { PublishError, type PublishFailure, type PublishRequest } from '../src/publishers/publisher.port';
 import { XPublisher } from '../src/publishers/x/x.publisher';
 import { FakeXApi, TEST_PNG } from './fakes/x-api';
+import { storedCredentials } from './support/stored-credentials';
 
 const MB = 1024 * 1024;
 let fake: FakeXApi;
@@ -194,13 +195,13 @@ describe('authenticating to X', () => {
 
   it('refreshes an expired OAuth 2.0 token once, before posting, and hands over the new tokens', async () => {
     const credentials = fake.oauth2Credentials({ expiresAt: new Date(Date.now() - 60_000).toISOString() });
-    const onCredentialsRefreshed = jest.fn((_credentials: Record<string, string>) => Promise.resolve());
+    const store = storedCredentials(credentials);
 
-    await publisher.publish(send({ credentials, onCredentialsRefreshed }));
+    await publisher.publish(send({ credentials, renewCredentials: store.renewCredentials }));
 
     expect(routesCalled()).toEqual(['POST /2/oauth2/token', 'POST /2/tweets']);
-    expect(onCredentialsRefreshed).toHaveBeenCalledTimes(1);
-    const refreshed = onCredentialsRefreshed.mock.calls[0][0];
+    expect(store.kept).toHaveLength(1);
+    const refreshed = store.kept[0];
     expect(refreshed).toEqual({
       ...credentials,
       accessToken: expect.not.stringMatching(credentials.accessToken),
@@ -213,14 +214,14 @@ describe('authenticating to X', () => {
 
   it('refreshes once when X rejects the token, then posts with the new one', async () => {
     const credentials = fake.oauth2Credentials({ accessToken: 'revoked-access-token' });
-    const onCredentialsRefreshed = jest.fn((_credentials: Record<string, string>) => Promise.resolve());
+    const store = storedCredentials(credentials);
 
-    const result = await publisher.publish(send({ credentials, onCredentialsRefreshed }));
+    const result = await publisher.publish(send({ credentials, renewCredentials: store.renewCredentials }));
 
     expect(routesCalled()).toEqual(['POST /2/tweets', 'POST /2/oauth2/token', 'POST /2/tweets']);
-    expect(onCredentialsRefreshed).toHaveBeenCalledTimes(1);
+    expect(store.kept).toHaveLength(1);
     expect(fake.tweets).toEqual([
-      expect.objectContaining({ id: result.platformPostId, postedWith: `Bearer ${onCredentialsRefreshed.mock.calls[0][0].accessToken}` }),
+      expect.objectContaining({ id: result.platformPostId, postedWith: `Bearer ${store.kept[0].accessToken}` }),
     ]);
   });
 
@@ -235,15 +236,15 @@ describe('authenticating to X', () => {
 
   it('reports expired credentials when X refuses the refresh token', async () => {
     const credentials = fake.oauth2Credentials({ accessToken: 'revoked-access-token', refreshToken: 'already-rotated' });
-    const onCredentialsRefreshed = jest.fn((_credentials: Record<string, string>) => Promise.resolve());
+    const store = storedCredentials(credentials);
 
-    const failure = await failureOf(publisher.publish(send({ credentials, onCredentialsRefreshed })));
+    const failure = await failureOf(publisher.publish(send({ credentials, renewCredentials: store.renewCredentials })));
 
     expect(failure).toEqual({
       kind: 'auth_expired',
       reason: 'X refused to refresh the access token: Value passed for the token was invalid.',
     });
-    expect(onCredentialsRefreshed).not.toHaveBeenCalled();
+    expect(store.kept).toEqual([]);
     expect(fake.tweets).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { Metrics } from '../metrics/metrics';
-import { PublishError, type PublishFailure } from '../publishers/publisher.port';
+import { type CredentialRenewal, PublishError, type PublishFailure } from '../publishers/publisher.port';
 import { PublisherRegistry } from '../publishers/publisher.registry';
 import { CredentialVault } from '../secrets/credential-vault';
 import { Channel } from './channel.entity';
@@ -18,14 +18,19 @@ import { ChannelVerificationView } from './dto/channel-verification.view';
 import type { CreateChannelDto } from './dto/create-channel.dto';
 import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { resolveFailoverSettings } from '../failover/failover-policy';
+import type { Platform } from './platform';
 import { validateCredentials } from './platform-credentials';
 
 /** A connection check that takes longer than this reports a retryable failure. */
 const VERIFY_TIMEOUT_MS = 15_000;
+/** Lock class for pg_advisory_xact_lock(class, hashtext(channel)): one credential renewal at a time per channel. */
+const CREDENTIAL_RENEWAL_LOCK_CLASS = 7_061_020;
 
 @Injectable()
 export class ChannelsService {
   private readonly logger = new Logger(ChannelsService.name);
+  /** Renewals running in this process, by channel: concurrent sends share one. */
+  private readonly renewals = new Map<string, Promise<Record<string, string>>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -209,22 +214,87 @@ export class ChannelsService {
     return this.vault.open<Record<string, string>>(row.credentialsSealed, channelId);
   }
 
-  /** Keeps tokens a platform refreshed during a send (the publishers call this). */
-  replaceRefreshedCredentials(channelId: string, credentials: Record<string, string>): Promise<void> {
+  /**
+   * The publishers' renewCredentials (see publisher.port.ts): one renewal at a time per channel. In
+   * this process concurrent sends share one renewal; across instances the channel's advisory lock
+   * makes the others wait, then find the fresh credentials stored and use them. X rotates refresh
+   * tokens, so two renewals with one refresh token would leave the second with a dead token.
+   */
+  renewCredentials(channelId: string, renewal: CredentialRenewal): Promise<Record<string, string>> {
+    const pending = this.renewals.get(channelId);
+    if (pending) {
+      return pending;
+    }
+    const renewing = this.renewUnderLock(channelId, renewal).finally(() => this.renewals.delete(channelId));
+    this.renewals.set(channelId, renewing);
+    return renewing;
+  }
+
+  private renewUnderLock(channelId: string, renewal: CredentialRenewal): Promise<Record<string, string>> {
     return this.dataSource.transaction(async (manager) => {
-      const channel = await manager.findOne(Channel, { where: { id: channelId, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
-      if (!channel) {
-        return;
+      // Held through the platform's answer: the lock is the channel's alone, and posts, edits and claims never take it.
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CREDENTIAL_RENEWAL_LOCK_CLASS, channelId]);
+      let stored = await this.storedCredentials(manager, channelId);
+      if (renewal.usable(stored.credentials)) {
+        return stored.credentials;
       }
-      const checked = validateCredentials(channel.platform, credentials);
-      await manager.update(Channel, { id: channelId }, { credentialsSealed: this.vault.seal(checked, channelId), credentialFields: Object.keys(checked).sort() });
-      await this.audit.record(manager, channel.workspaceId, SYSTEM_ACTOR, {
+      let renewed: Record<string, string>;
+      try {
+        renewed = await renewal.renew(stored.credentials);
+      } catch (error) {
+        // Refused after the stored credentials changed under us (rotated outside this lock, or replaced
+        // by a person): once more with what is stored now.
+        const now = await this.storedCredentials(manager, channelId);
+        if (now.sealed === stored.sealed) {
+          throw error;
+        }
+        stored = now;
+        if (renewal.usable(stored.credentials)) {
+          return stored.credentials;
+        }
+        renewed = await renewal.renew(stored.credentials);
+      }
+      const checked = validateCredentials(stored.platform, renewed);
+      const fields = Object.keys(checked).sort();
+      // Compare-and-set: credentials a person replaced while the platform answered are theirs to keep.
+      const [kept] = await manager.query<[{ id: string }[], number]>(
+        `UPDATE channels SET credentials_sealed = $1, credential_fields = $2, updated_at = now()
+          WHERE id = $3 AND credentials_sealed = $4 AND deleted_at IS NULL
+          RETURNING id`,
+        [this.vault.seal(checked, channelId), fields, channelId, stored.sealed],
+      );
+      if (kept.length === 0) {
+        this.logger.warn({ channelId }, 'The channel credentials changed during a renewal; the renewed ones are discarded');
+        return (await this.storedCredentials(manager, channelId)).credentials;
+      }
+      await this.audit.record(manager, stored.workspaceId, SYSTEM_ACTOR, {
         action: 'channel.credentials_refreshed',
         targetType: 'channel',
         targetId: channelId,
-        after: { credentialFields: Object.keys(checked).sort() },
+        after: { credentialFields: fields },
       });
+      return checked;
     });
+  }
+
+  /** What is stored now (READ COMMITTED: the latest committed credentials). */
+  private async storedCredentials(
+    manager: EntityManager,
+    channelId: string,
+  ): Promise<{ sealed: string; credentials: Record<string, string>; platform: Platform; workspaceId: string }> {
+    const [row] = await manager.query<{ credentials_sealed: string; platform: Platform; workspace_id: string }[]>(
+      'SELECT credentials_sealed, platform, workspace_id FROM channels WHERE id = $1 AND deleted_at IS NULL',
+      [channelId],
+    );
+    if (!row) {
+      throw new PublishError({ kind: 'permanent', reason: 'The channel was disconnected' });
+    }
+    return {
+      sealed: row.credentials_sealed,
+      credentials: this.vault.open<Record<string, string>>(row.credentials_sealed, channelId),
+      platform: row.platform,
+      workspaceId: row.workspace_id,
+    };
   }
 
   private async lockChannel(manager: EntityManager, workspaceId: string, id: string): Promise<Channel> {

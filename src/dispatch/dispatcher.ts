@@ -429,7 +429,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         imageUrls: content.imageUrls,
         link: content.link,
         signal: abort.signal,
-        onCredentialsRefreshed: (refreshed) => this.channels.replaceRefreshedCredentials(delivery.channel_id, refreshed),
+        renewCredentials: (renewal) => this.channels.renewCredentials(delivery.channel_id, renewal),
       });
       this.observeHealth(delivery, 'published', null);
       return outcomeOfSuccess(result, { ...context, now: this.clock.now() });

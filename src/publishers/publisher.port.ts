@@ -18,8 +18,26 @@ export interface PublishRequest {
   link: string | null;
   /** Aborted when the send must stop (shutdown, crisis halt): adapters pass it to every request. */
   signal?: AbortSignal;
-  /** Called when the adapter refreshed the channel's tokens, so the new ones are kept. */
-  onCredentialsRefreshed?: (credentials: Record<string, string>) => Promise<void>;
+  /**
+   * Changes the channel's stored credentials (a token refresh, Telegram's moved chat), one change at
+   * a time per channel across every instance: under the channel's lock it reads what is stored now;
+   * if `renewal.usable(stored)` (another send already refreshed them, or a person replaced them) it
+   * answers those; otherwise it calls `renewal.renew(stored)` and keeps the result, unless the stored
+   * credentials changed meanwhile (a person replaced them), in which case theirs win and are answered.
+   * A `renew` that throws after the stored credentials changed under it (a refresh token rotated by
+   * someone else) is tried once more with what is stored then. Concurrent calls for one channel in
+   * one process share one renewal. Adapters send with what it answers, never with their own result.
+   * Without it (unit tests) an adapter renews on its own and keeps nothing.
+   */
+  renewCredentials?: (renewal: CredentialRenewal) => Promise<Record<string, string>>;
+}
+
+/** What an adapter hands to renewCredentials: when stored credentials will do, and how to renew them. */
+export interface CredentialRenewal {
+  /** Whether the stored credentials can be sent with as they are (not the stale ones this send holds). */
+  usable(stored: Record<string, string>): boolean;
+  /** Asks the platform for new credentials from the stored ones (rotating refresh tokens); throws PublishError when refused. */
+  renew(stored: Record<string, string>): Promise<Record<string, string>>;
 }
 
 export interface PublishResult {

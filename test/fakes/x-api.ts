@@ -125,6 +125,22 @@ export class FakeXApi extends FakeServer<XFault> {
     this.refreshTokens.set(refreshToken, client);
   }
 
+  /**
+   * Redeems `refreshToken` as another client holding it would (X rotates: it is dead afterwards), and
+   * answers the new pair; for tests where something outside the service rotates a channel's token.
+   */
+  redeem(refreshToken: string): { accessToken: string; refreshToken: string } {
+    const client = this.refreshTokens.get(refreshToken);
+    if (!client) {
+      throw new Error('The fake X holds no such refresh token');
+    }
+    this.refreshTokens.delete(refreshToken);
+    const next = { accessToken: token('at'), refreshToken: token('rt') };
+    this.allowBearer(next.accessToken);
+    this.allowRefresh(next.refreshToken, client);
+    return next;
+  }
+
   /** Fresh, valid channel credentials (the shape channels/platform-credentials.ts accepts). */
   oauth2Credentials(overrides: Record<string, string> = {}): Record<string, string> {
     const credentials = {

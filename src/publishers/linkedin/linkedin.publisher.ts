@@ -122,31 +122,51 @@ export class LinkedInPublisher implements Publisher {
         });
       }
       // A 401 means LinkedIn created nothing, so the whole action can run again with the new token.
-      return action(await this.refresh(send, { ...credentials, refreshToken, clientId, clientSecret }));
+      return action(await this.renew(send, credentials.accessToken));
     }
   }
 
-  private async refresh(send: Send, credentials: Required<LinkedInCredentials>): Promise<string> {
+  /**
+   * A new token for one LinkedIn rejected, through the channel's renewal (one at a time per channel):
+   * a token stored meanwhile by another send (or a person) is used as it is.
+   */
+  private async renew(send: Send, rejectedToken: string): Promise<string> {
     const { request } = send;
+    const renewal = {
+      usable: (stored: Record<string, string>) => !!stored.accessToken && stored.accessToken !== rejectedToken,
+      renew: (stored: Record<string, string>) => this.refresh(send, stored),
+    };
+    let renewed: Record<string, string>;
+    try {
+      renewed = request.renewCredentials ? await request.renewCredentials(renewal) : await renewal.renew(request.credentials);
+    } catch (error) {
+      if (error instanceof PublishError || request.signal?.aborted) {
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new PublishError({ kind: 'retryable', reason: `The refreshed LinkedIn tokens could not be kept: ${message}` });
+    }
+    send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
+    return readCredentials(renewed).accessToken;
+  }
+
+  /** The refresh_token grant with the stored credentials; answers them with the new token. */
+  private async refresh(send: Send, stored: Record<string, string>): Promise<Record<string, string>> {
+    const { request } = send;
+    const { refreshToken, clientId, clientSecret } = readCredentials(stored);
+    if (!refreshToken || !clientId || !clientSecret) {
+      throw new PublishError({ kind: 'auth_expired', reason: 'The channel has no refresh token, client id and client secret to renew its LinkedIn token: reconnect the channel' });
+    }
+    send.secrets.push(...SECRET_FIELDS.map((field) => stored[field]).filter(Boolean));
     let tokens;
     try {
-      tokens = await this.api.refresh(credentials.refreshToken, credentials.clientId, credentials.clientSecret, request.signal);
+      tokens = await this.api.refresh(refreshToken, clientId, clientSecret, request.signal);
     } catch (error) {
       throw request.signal?.aborted ? error : new PublishError(classifyLinkedInRefreshFailure(error, this.clock.now()));
     }
     send.secrets.push(tokens.accessToken, ...(tokens.refreshToken ? [tokens.refreshToken] : []));
-    try {
-      await request.onCredentialsRefreshed?.({
-        ...request.credentials,
-        accessToken: tokens.accessToken,
-        refreshToken: tokens.refreshToken ?? credentials.refreshToken,
-      });
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new PublishError({ kind: 'retryable', reason: `The refreshed LinkedIn tokens could not be kept: ${why}` });
-    }
     this.logger.log(`Refreshed the LinkedIn access token of channel ${request.channel.id} (delivery ${request.deliveryId})`);
-    return tokens.accessToken;
+    return { ...stored, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? refreshToken };
   }
 
   private async createPost(send: Send, author: string, token: string, images: DownloadedImage[]): Promise<string> {

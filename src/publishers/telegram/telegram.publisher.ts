@@ -162,7 +162,9 @@ export class TelegramPublisher implements Publisher {
 
   private async keepMovedChat(request: TelegramPublishRequest, chatId: string): Promise<void> {
     try {
-      await request.onCredentialsRefreshed?.({ ...request.credentials, chatId });
+      // Only over the chat id this send moved from: a chat or bot a person set meanwhile stays theirs.
+      const from = request.credentials.chatId;
+      await request.renewCredentials?.({ usable: (stored) => stored.chatId !== from, renew: (stored) => Promise.resolve({ ...stored, chatId }) });
       this.logger.log(`Channel ${request.channel.id}: the Telegram group moved to chat ${chatId}; kept (delivery ${request.deliveryId})`);
     } catch (error) {
       // The post went out: only the next send will find the old id again, and move again.

@@ -36,12 +36,6 @@ type XCredentials =
   | { authType: 'oauth2'; accessToken: string; refreshToken?: string; clientId?: string; clientSecret?: string; expiresAt?: string }
   | { authType: 'oauth1'; appKey: string; appSecret: string; accessToken: string; accessSecret: string };
 
-/** What renewing an OAuth 2.0 user token takes (a public client has no secret). */
-interface Renewal {
-  refreshToken: string;
-  clientId: string;
-  clientSecret?: string;
-}
 
 type MediaIds = NonNullable<NonNullable<SendTweetV2Params['media']>['media_ids']>;
 
@@ -125,59 +119,86 @@ export class XPublisher implements Publisher {
     }
   }
 
-  /** Runs `action` with a client for the channel's user, refreshing an OAuth 2.0 token at most once. */
+  /** Runs `action` with a client for the channel's user, renewing an OAuth 2.0 token at most once. */
   private async asUser<T>(send: Send, action: (client: TwitterApi) => Promise<T>): Promise<T> {
-    const credentials = readCredentials(send.request.credentials);
-    if (credentials.authType === 'oauth1') {
-      const { appKey, appSecret, accessToken, accessSecret } = credentials;
-      return action(this.clients.client({ appKey, appSecret, accessToken, accessSecret }));
-    }
-    const { refreshToken, clientId, clientSecret } = credentials;
-    const renewal: Renewal | undefined = refreshToken && clientId ? { refreshToken, clientId, clientSecret } : undefined;
-    if (renewal && this.isDue(credentials.expiresAt)) {
-      return action(this.clients.client(await this.refresh(renewal, send)));
+    let credentials = readCredentials(send.request.credentials);
+    if (credentials.authType === 'oauth2' && canRenew(credentials) && this.isDue(credentials.expiresAt)) {
+      credentials = await this.renew(send, credentials, 'due');
+      return action(this.clientFor(credentials));
     }
     try {
-      return await action(this.clients.client(credentials.accessToken));
+      return await action(this.clientFor(credentials));
     } catch (error) {
-      if (!isXUnauthorized(error)) {
+      if (!isXUnauthorized(error) || credentials.authType === 'oauth1') {
         throw error;
       }
-      if (!renewal) {
+      if (!canRenew(credentials)) {
         throw new PublishError({
           kind: 'auth_expired',
           reason: 'X rejected the access token and the channel has no refresh token and client id to renew it: reconnect the channel',
         });
       }
       // A 401 means X created nothing, so the whole action can run again with the new token.
-      return action(this.clients.client(await this.refresh(renewal, send)));
+      return action(this.clientFor(await this.renew(send, credentials, 'rejected')));
     }
   }
 
-  private async refresh(renewal: Renewal, send: Send): Promise<string> {
+  private clientFor(credentials: XCredentials): TwitterApi {
+    if (credentials.authType === 'oauth1') {
+      const { appKey, appSecret, accessToken, accessSecret } = credentials;
+      return this.clients.client({ appKey, appSecret, accessToken, accessSecret });
+    }
+    return this.clients.client(credentials.accessToken);
+  }
+
+  /**
+   * New credentials for a token that is due or that X rejected. Through the channel's renewal (one at
+   * a time per channel): X rotates refresh tokens, so a second refresh with the same one is refused.
+   * Credentials stored meanwhile by another send (or a person) are used as they are.
+   */
+  private async renew(send: Send, held: XCredentials & { authType: 'oauth2' }, why: 'due' | 'rejected'): Promise<XCredentials> {
     const { request } = send;
-    const app = this.clients.client({ clientId: renewal.clientId, clientSecret: renewal.clientSecret });
+    const usable = (stored: Record<string, string>): boolean =>
+      (why === 'due' || stored.accessToken !== held.accessToken) && !(stored.authType === 'oauth2' && this.isDue(stored.expiresAt));
+    const renewal = { usable, renew: (stored: Record<string, string>) => this.refresh(stored, send) };
+    let renewed: Record<string, string>;
+    try {
+      renewed = request.renewCredentials ? await request.renewCredentials(renewal) : await renewal.renew(request.credentials);
+    } catch (error) {
+      if (error instanceof PublishError || request.signal?.aborted) {
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new PublishError({ kind: 'retryable', reason: `The refreshed X tokens could not be kept: ${message}` });
+    }
+    send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
+    return readCredentials(renewed);
+  }
+
+  /** The refresh_token grant with the stored credentials; answers them with the new pair. */
+  private async refresh(stored: Record<string, string>, send: Send): Promise<Record<string, string>> {
+    const { request } = send;
+    const credentials = readCredentials(stored);
+    if (credentials.authType !== 'oauth2' || !canRenew(credentials)) {
+      throw new PublishError({ kind: 'auth_expired', reason: 'The channel has no refresh token and client id to renew its X token: reconnect the channel' });
+    }
+    send.secrets.push(...SECRET_FIELDS.map((field) => stored[field]).filter(Boolean));
+    const app = this.clients.client({ clientId: credentials.clientId, clientSecret: credentials.clientSecret });
     let result: IParsedOAuth2TokenResult;
     try {
-      result = await app.refreshOAuth2Token(renewal.refreshToken);
+      result = await app.refreshOAuth2Token(credentials.refreshToken);
     } catch (error) {
       throw request.signal?.aborted ? error : new PublishError(classifyXRefreshFailure(error, this.clock.now()));
     }
     send.secrets.push(result.accessToken, ...(result.refreshToken ? [result.refreshToken] : []));
-    // X rotates refresh tokens: the old one is dead now, so the new ones are handed over before anything else.
-    try {
-      await request.onCredentialsRefreshed?.({
-        ...request.credentials,
-        accessToken: result.accessToken,
-        refreshToken: result.refreshToken ?? renewal.refreshToken,
-        expiresAt: new Date(this.clock.now().getTime() + result.expiresIn * 1000).toISOString(),
-      });
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new PublishError({ kind: 'retryable', reason: `The refreshed X tokens could not be kept: ${why}` });
-    }
     this.logger.log(`Refreshed the X access token of channel ${request.channel.id} (delivery ${request.deliveryId})`);
-    return result.accessToken;
+    // X rotates refresh tokens: the old one is dead now.
+    return {
+      ...stored,
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken ?? credentials.refreshToken,
+      expiresAt: new Date(this.clock.now().getTime() + result.expiresIn * 1000).toISOString(),
+    };
   }
 
   private async createPost(client: TwitterApi, send: Send, images: DownloadedImage[]): Promise<string> {
@@ -259,6 +280,11 @@ function reasonOf(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   const message = typeof reason === 'object' && reason !== null ? (reason as { message?: unknown }).message : reason;
   return typeof message === 'string' && message !== '' ? message : 'aborted';
+}
+
+/** What renewing an OAuth 2.0 user token takes (a public client has no secret). */
+function canRenew(credentials: XCredentials): credentials is XCredentials & { authType: 'oauth2'; refreshToken: string; clientId: string } {
+  return credentials.authType === 'oauth2' && !!credentials.refreshToken && !!credentials.clientId;
 }
 
 /** Channels validate these fields when connected; a record that no longer fits needs a person, like a dead token. */
