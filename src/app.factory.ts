@@ -4,10 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { jsonBody } from './common/json-body';
-import { assignRequestId } from './common/logging';
+import { AppLogger } from './common/app-logger';
+import { assignRequestId, httpLoggerOptions } from './common/logging';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 import type { Env } from './config/env';
 import { Metrics } from './metrics/metrics';
@@ -15,14 +15,15 @@ import { Metrics } from './metrics/metrics';
 export const PUBLIC_PATHS = ['health', 'metrics'];
 
 export async function createApp(env: Env, options: AppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, options), {
+  const logger = new AppLogger(httpLoggerOptions(env.LOG_LEVEL), options.logDestination);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
-    bufferLogs: true,
+    logger,
   });
-  app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(assignRequestId);
+  app.use(logger.middleware);
   app.use(helmet());
   app.use(app.get(Metrics).httpTiming());
   app.use(jsonBody(env.BODY_LIMIT_BYTES));

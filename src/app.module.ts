@@ -3,7 +3,6 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AdsModule } from './ads/ads.module';
 import { ApprovalsModule } from './approvals/approvals.module';
@@ -15,7 +14,6 @@ import { ChannelsModule } from './channels/channels.module';
 import { CommonModule } from './common/common.module';
 import { CrisisModule } from './crisis/crisis.module';
 import { GlobalExceptionFilter } from './common/exception.filter';
-import { httpLoggerOptions } from './common/logging';
 import type { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -38,7 +36,7 @@ export interface AppOptions {
 @Module({})
 export class AppModule {
   /** The validated environment is the only configuration: nothing else reads process.env. */
-  static forRoot(env: Env, options: AppOptions = {}): DynamicModule {
+  static forRoot(env: Env): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -48,13 +46,6 @@ export class AppModule {
           ignoreEnvVars: true,
           skipProcessEnv: true,
           load: [() => ({ ...env })],
-        }),
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<Env, true>) => {
-            const http = httpLoggerOptions(config.get('LOG_LEVEL', { infer: true }));
-            return { pinoHttp: options.logDestination ? [http, options.logDestination] : http };
-          },
         }),
         ThrottlerModule.forRootAsync({
           inject: [ConfigService],

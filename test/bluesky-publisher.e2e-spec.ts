@@ -1,11 +1,37 @@
 // The Bluesky adapter through its real client code (@atproto/api sessions, XRPC) against a local PDS, and through the dispatch engine.
+import { ConfigService } from '@nestjs/config';
+import { crc32, deflateSync } from 'node:zlib';
 import { Clock } from '../src/common/clock';
+import { validateEnv } from '../src/config/env';
 import { BlueskyPublisher, type BlueskyPublishRequest } from '../src/publishers/bluesky/bluesky.publisher';
 import { PublishError, type PublishFailure } from '../src/publishers/publisher.port';
 import { FakeBlueskyPds } from './fakes/bluesky-pds';
 import { TEST_PNG } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
+
+/** A real w×h PNG (white pixels), so the fake's image header says a non-square size. */
+function pngOf(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.concat(Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 255)])));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 async function failureOf(publishing: Promise<unknown>): Promise<PublishFailure> {
   const error: unknown = await publishing.then(
@@ -23,7 +49,7 @@ describe('the Bluesky publisher', () => {
 
   beforeEach(async () => {
     fake = await FakeBlueskyPds.start();
-    publisher = new BlueskyPublisher(new Clock());
+    publisher = new BlueskyPublisher(new Clock(), new ConfigService(validateEnv({})));
   });
   afterEach(async () => {
     await fake.close();
@@ -54,7 +80,12 @@ describe('the Bluesky publisher', () => {
       expect(fake.requests[0].body).toEqual({ identifier: request.credentials.identifier, password: request.credentials.appPassword });
       const account = fake.accountFor(request.credentials.identifier)!;
       const [created] = fake.records;
-      expect(created.record).toEqual({ $type: 'app.bsky.feed.post', text: 'Hello from Holdfast', createdAt: expect.stringMatching(/^\d{4}-.+Z$/) });
+      expect(created.record).toEqual({
+        $type: 'app.bsky.feed.post',
+        text: 'Hello from Holdfast',
+        createdAt: expect.stringMatching(/^\d{4}-.+Z$/),
+        langs: ['en'], // BLUESKY_LANGS by default
+      });
       expect(fake.requestsTo('POST /xrpc/com.atproto.repo.createRecord')[0].body).toMatchObject({ repo: account.did, collection: 'app.bsky.feed.post' });
       expect(result).toEqual({ platformPostId: created.uri, url: `https://bsky.app/profile/${account.handle}/post/${created.rkey}` });
       expect(created.rkey).toMatch(/^[234567a-j][234567a-z]{12}$/);
@@ -75,6 +106,45 @@ describe('the Bluesky publisher', () => {
       ]);
     });
 
+    it('makes each hashtag a tag facet, beside mentions and links, at UTF-8 offsets after multi-byte text', async () => {
+      const friend = fake.account('alice.bsky.social');
+      const text = 'Crème brûlée 🍮👩‍👩‍👧 #Dessert with @alice.bsky.social, #été2026! https://brand.example/menu#today';
+
+      await publisher.publish(send({ text }));
+
+      const { facets } = fake.records[0].record;
+      const bytes = Buffer.from(text);
+      expect(facets!.map((facet) => [bytes.subarray(facet.index.byteStart, facet.index.byteEnd).toString(), facet.features])).toEqual([
+        ['#Dessert', [{ $type: 'app.bsky.richtext.facet#tag', tag: 'Dessert' }]],
+        ['@alice.bsky.social', [{ $type: 'app.bsky.richtext.facet#mention', did: fake.accountFor(friend.identifier)!.did }]],
+        ['#été2026', [{ $type: 'app.bsky.richtext.facet#tag', tag: 'été2026' }]],
+        ['https://brand.example/menu#today', [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://brand.example/menu#today' }]],
+      ]);
+    });
+
+    it("labels the record with the post's languages when given, else BLUESKY_LANGS", async () => {
+      await publisher.publish(send({ languages: ['es', 'ca'] }));
+      const configured = new BlueskyPublisher(new Clock(), new ConfigService(validateEnv({ BLUESKY_LANGS: 'pt-BR' })));
+      await configured.publish(send());
+      const unlabelled = new BlueskyPublisher(new Clock(), new ConfigService(validateEnv({ BLUESKY_LANGS: '' })));
+      await unlabelled.publish(send());
+
+      expect(fake.records.map((created) => created.record.langs)).toEqual([['es', 'ca'], ['pt-BR'], undefined]);
+      expect(() => validateEnv({ BLUESKY_LANGS: 'english please' })).toThrow('BLUESKY_LANGS must be up to 3 comma-separated BCP 47 language tags');
+    });
+
+    it("gives each image its aspect ratio, read from the image's header", async () => {
+      const wide = fake.addFixture('wide.png', 'image/png', pngOf(12, 5));
+      const tall = fake.addFixture('tall.png', 'image/png', pngOf(2, 7));
+
+      await publisher.publish(send({ imageUrls: [wide, tall] }));
+
+      expect(fake.records[0].record.embed!.images.map((image) => image.aspectRatio)).toEqual([
+        { width: 12, height: 5 },
+        { width: 2, height: 7 },
+      ]);
+    });
+
     it('leaves a mention of a handle nobody holds as plain text', async () => {
       await publisher.publish(send({ text: 'Hi @nobody.example.com' }));
 
@@ -91,8 +161,8 @@ describe('the Bluesky publisher', () => {
       expect(fake.records[0].record.embed).toEqual({
         $type: 'app.bsky.embed.images',
         images: [
-          { image: { $type: 'blob', ref: { $link: cid }, mimeType: 'image/png', size: TEST_PNG.length }, alt: 'A cup of coffee' },
-          { image: { $type: 'blob', ref: { $link: cid }, mimeType: 'image/png', size: TEST_PNG.length }, alt: '' },
+          { image: { $type: 'blob', ref: { $link: cid }, mimeType: 'image/png', size: TEST_PNG.length }, alt: 'A cup of coffee', aspectRatio: { width: 1, height: 1 } },
+          { image: { $type: 'blob', ref: { $link: cid }, mimeType: 'image/png', size: TEST_PNG.length }, alt: '', aspectRatio: { width: 1, height: 1 } },
         ],
       });
     });
@@ -230,6 +300,45 @@ describe('the Bluesky publisher', () => {
   });
 
   describe('the fake PDS', () => {
+    async function createRecord(record: Record<string, unknown>): Promise<Response> {
+      const credentials = fake.account();
+      const login = await fetch(`${fake.url}/xrpc/com.atproto.server.createSession`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: credentials.identifier, password: credentials.appPassword }),
+      });
+      const { accessJwt, did } = (await login.json()) as { accessJwt: string; did: string };
+      return fetch(`${fake.url}/xrpc/com.atproto.repo.createRecord`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessJwt}` },
+        body: JSON.stringify({ repo: did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', createdAt: new Date().toISOString(), ...record } }),
+      });
+    }
+
+    it.each([
+      [{ text: 'hi', langs: ['not a language'] }, 'Record/langs/0 must be a well-formed BCP 47 language tag'],
+      [{ text: 'hi #a', facets: [{ index: { byteStart: 3, byteEnd: 5 }, features: [{ $type: 'app.bsky.richtext.facet#tag' }] }] }, 'Record/facets/0/features/0 must have the property "tag"'],
+      [{ text: 'hi #a', facets: [{ index: { byteStart: 3, byteEnd: 5 }, features: [{ $type: 'app.bsky.richtext.facet#tag', tag: 'b' }] }] }, 'not the hashtag #b'],
+      [{ text: 42 }, 'Record/text must be a string'],
+    ])('refuses a record the app.bsky.feed.post lexicon does not allow (%j)', async (record, message) => {
+      const response = await createRecord(record);
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'InvalidRecord', message: expect.stringContaining(message) });
+      expect(fake.records).toEqual([]);
+    });
+
+    it('refuses an image whose aspect ratio is not at least 1×1', async () => {
+      const upload = await publisher.publish(send({ imageUrls: [fake.fixtureUrl()] }));
+      const { embed } = fake.records[0].record;
+      expect(upload.platformPostId).toMatch(/^at:\/\//);
+
+      const response = await createRecord({ text: 'again', embed: { ...embed, images: [{ ...embed!.images[0], aspectRatio: { width: 0, height: 1 } }] } });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'InvalidRecord', message: expect.stringContaining('aspectRatio/width can not be less than 1') });
+    });
+
     it('refuses a facet whose byte range does not slice its link (UTF-16 offsets, say)', async () => {
       const credentials = fake.account();
       const login = await fetch(`${fake.url}/xrpc/com.atproto.server.createSession`, {

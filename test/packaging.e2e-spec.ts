@@ -1,6 +1,7 @@
 // What an operator installing and starting Holdfast from a checkout relies on: the build and the engines.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { subset, validRange } from 'semver';
 
 const ROOT = join(__dirname, '..');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as T;
@@ -24,5 +25,25 @@ describe('starting from a checkout', () => {
   it('starts in production from the built entry file, without the Nest CLI', () => {
     expect(pkg.scripts['start:prod']).toMatch(new RegExp(`^node (\\S+ )*dist/${nestCli.entryFile}\\.js$`));
     expect(pkg.scripts['start:prod']).not.toContain('nest ');
+  });
+});
+
+describe('installing on the Node versions the project supports', () => {
+  const pkg = readJson<{ engines: { node: string } }>('package.json');
+  const lock = readJson<{ packages: Record<string, { version?: string; dev?: boolean; engines?: { node?: string } | string[] }> }>('package-lock.json');
+
+  it('declares a Node range', () => {
+    expect(validRange(pkg.engines.node)).not.toBeNull();
+  });
+
+  it("installs no production dependency whose engines exclude a Node the project supports (npm's EBADENGINE)", () => {
+    const excluding = Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && entry.dev !== true)
+      .flatMap(([path, entry]) => {
+        const node = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
+        // Every version in the project's range must satisfy the dependency's (subset), not merely some.
+        return node && !subset(pkg.engines.node, node) ? [`${path.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${node}`] : [];
+      });
+    expect(excluding).toEqual([]);
   });
 });

@@ -48,7 +48,8 @@ describe('editing a post whose deliveries partly settled', () => {
 
   it('still lets labels and the schedule change once one delivery is published', async () => {
     const { id, deliveries } = await approvedWithOneCancelled();
-    await t.sql(`UPDATE deliveries SET state = 'published', published_at = now() WHERE id = $1`, [deliveries[0].id]);
+    const first = deliveries.find((d) => d.channelId === channels[0])!;
+    await t.sql(`UPDATE deliveries SET state = 'published', published_at = now() WHERE id = $1`, [first.id]);
 
     const relabelled = await marketer.patch(`/api/posts/${id}`, { labels: ['winter', 'hours'] }).expect(200);
     expect(relabelled.body).toMatchObject({ contentVersion: 1, labels: ['winter', 'hours'] });

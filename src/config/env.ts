@@ -205,6 +205,12 @@ export class Env {
   @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
   TELEGRAM_API_URL: string = 'https://api.telegram.org';
 
+  /** The record's `langs` on Bluesky (feeds filter by it): up to 3 BCP 47 tags, comma-separated; empty: none. */
+  @Matches(/^$|^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*(,[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*){0,2}$/, {
+    message: 'must be up to 3 comma-separated BCP 47 language tags such as en or es,ca (empty: none)',
+  })
+  BLUESKY_LANGS: string = 'en';
+
   @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
   X_ADS_API_URL: string = 'https://ads-api.x.com';
 

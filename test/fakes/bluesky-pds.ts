@@ -1,4 +1,5 @@
-// A local AT Protocol PDS for tests: app-password sessions with refresh, handle resolution, blob upload and app.bsky.feed.post records whose facets are checked byte by byte.
+// A local AT Protocol PDS for tests: app-password sessions with refresh, handle resolution, blob upload and app.bsky.feed.post records checked against the lexicon, facets byte by byte.
+import { jsonToLex, lexicons } from '@atproto/api';
 import { createHash, randomBytes } from 'node:crypto';
 import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
 import { TEST_PNG } from './x-api';
@@ -28,7 +29,7 @@ export interface FakeAccount {
 
 export interface Facet {
   index: { byteStart: number; byteEnd: number };
-  features: { $type: string; uri?: string; did?: string }[];
+  features: { $type: string; uri?: string; did?: string; tag?: string }[];
 }
 
 export interface PostRecord {
@@ -37,7 +38,10 @@ export interface PostRecord {
   createdAt: string;
   facets?: Facet[];
   langs?: string[];
-  embed?: { $type: string; images: { image: { $type: string; ref: { $link: string }; mimeType: string; size: number }; alt: string }[] };
+  embed?: {
+    $type: string;
+    images: { image: { $type: string; ref: { $link: string }; mimeType: string; size: number }; alt: string; aspectRatio?: { width: number; height: number } }[];
+  };
 }
 
 export interface CreatedRecord {
@@ -233,6 +237,13 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
     if (record.$type !== 'app.bsky.feed.post') {
       return 'Record/$type must be app.bsky.feed.post';
     }
+    // The lexicon itself, as a PDS applies it (@atproto/api carries app.bsky.feed.post and the facet,
+    // embed and language definitions): facet features, langs as language tags, aspectRatio ≥ 1×1.
+    try {
+      lexicons.assertValidRecord('app.bsky.feed.post', jsonToLex(raw));
+    } catch (error) {
+      return (error as Error).message;
+    }
     if (typeof record.text !== 'string') {
       return 'Record/text must be a string';
     }
@@ -252,6 +263,9 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
       for (const feature of facet.features ?? []) {
         if (feature.$type === 'app.bsky.richtext.facet#link' && sliced !== feature.uri) {
           return `Record/facets/${i} slices "${sliced}", not its link ${feature.uri}`;
+        }
+        if (feature.$type === 'app.bsky.richtext.facet#tag' && sliced.slice(1) !== feature.tag) {
+          return `Record/facets/${i} slices "${sliced}", not the hashtag #${feature.tag}`;
         }
         if (feature.$type === 'app.bsky.richtext.facet#mention') {
           const mentioned = this.accounts.find((account) => account.did === feature.did);

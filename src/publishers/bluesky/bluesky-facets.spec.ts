@@ -35,6 +35,25 @@ describe('findFacetCandidates', () => {
     expect(findFacetCandidates(text).map((c) => c.value)).toEqual(['https://brand.example/faq']);
   });
 
+  it('finds hashtags after multi-byte text, without their trailing punctuation, each slicing #tag', () => {
+    const text = 'Crème brûlée 🍮 est là #Dessert! #été2026, #ＣＡＦＥ and https://brand.example/menu#today';
+
+    const found = findFacetCandidates(text);
+
+    expect(found.map((c) => [c.kind, c.value, sliceBytes(text, c.byteStart, c.byteEnd)])).toEqual([
+      ['tag', 'Dessert', '#Dessert'],
+      ['tag', 'été2026', '#été2026'],
+      ['tag', 'ＣＡＦＥ', '#ＣＡＦＥ'],
+      ['link', 'https://brand.example/menu#today', 'https://brand.example/menu#today'],
+    ]);
+  });
+
+  it('takes neither a number, a lone #, a tag inside a word, nor one longer than 64 graphemes for a hashtag', () => {
+    const text = `Room #1 # nothing C#sharp #${'a'.repeat(65)} #ok`;
+
+    expect(findFacetCandidates(text).map((c) => c.value)).toEqual(['ok']);
+  });
+
   it('does not take a path segment with an @ for a mention', () => {
     const text = 'https://mastodon.social/@brand.example is us';
 
@@ -50,6 +69,15 @@ describe('buildFacets', () => {
     expect(facets).toEqual([
       { index: { byteStart: 0, byteEnd: 18 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: 'did:plc:alice' }] },
       { index: { byteStart: 46, byteEnd: 67 }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://brand.example' }] },
+    ]);
+  });
+
+  it('makes a tag facet for each hashtag', () => {
+    const text = 'Früh 🌅 #Sunrise';
+    const start = Buffer.byteLength('Früh 🌅 ');
+
+    expect(buildFacets(findFacetCandidates(text), new Map())).toEqual([
+      { index: { byteStart: start, byteEnd: start + 8 }, features: [{ $type: 'app.bsky.richtext.facet#tag', tag: 'Sunrise' }] },
     ]);
   });
 });

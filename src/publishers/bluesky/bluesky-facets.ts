@@ -1,9 +1,11 @@
-// Finds links and @mentions in a post's text and places them as app.bsky.richtext.facet ranges, in UTF-8 bytes as the AT Protocol counts; pure.
+// Finds links, @mentions and #hashtags in a post's text and places them as app.bsky.richtext.facet ranges, in UTF-8 bytes as the AT Protocol counts; pure.
 
-/** A link or mention found in the text, before mentions are resolved to DIDs. */
+import { TAG_REGEX, TRAILING_PUNCTUATION_REGEX } from '@atproto/api';
+
+/** A link, mention or hashtag found in the text, before mentions are resolved to DIDs. */
 export interface FacetCandidate {
-  kind: 'link' | 'mention';
-  /** The URL, or the handle without its @. */
+  kind: 'link' | 'mention' | 'tag';
+  /** The URL, the handle without its @, or the tag without its #. */
   value: string;
   /** UTF-8 byte offsets into the text: byteStart inclusive, byteEnd exclusive (app.bsky.richtext.facet#byteSlice). */
   byteStart: number;
@@ -12,7 +14,11 @@ export interface FacetCandidate {
 
 export interface Facet {
   index: { byteStart: number; byteEnd: number };
-  features: ({ $type: 'app.bsky.richtext.facet#link'; uri: string } | { $type: 'app.bsky.richtext.facet#mention'; did: string })[];
+  features: (
+    | { $type: 'app.bsky.richtext.facet#link'; uri: string }
+    | { $type: 'app.bsky.richtext.facet#mention'; did: string }
+    | { $type: 'app.bsky.richtext.facet#tag'; tag: string }
+  )[];
 }
 
 /** An explicit http(s) URL, after a start of text, a space or an opening parenthesis. */
@@ -24,7 +30,10 @@ const MENTION = /(^|\s|\()@([a-zA-Z0-9.-]+)(\b)/g;
 /** A handle is a domain name of at least two labels (atproto.com/specs/handle). */
 const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 
-/** Every link and mention in `text`, in order of appearance. */
+/** app.bsky.richtext.facet#tag: at most 64 graphemes (the Bluesky app's own detection stops there too). */
+const MAX_TAG_LENGTH = 64;
+
+/** Every link, mention and hashtag in `text`, in order of appearance. */
 export function findFacetCandidates(text: string): FacetCandidate[] {
   const found: FacetCandidate[] = [];
   for (const match of text.matchAll(LINK)) {
@@ -46,11 +55,21 @@ export function findFacetCandidates(text: string): FacetCandidate[] {
       found.push({ kind: 'mention', value: handle, ...byteRange(text, start, handle.length + 1) });
     }
   }
+  // Hashtags as the Bluesky app detects them (@atproto/api's TAG_REGEX): # or ＃ after a start of text or
+  // a space, not only digits, trailing punctuation left out. A URL's #fragment has no space before it.
+  for (const match of text.matchAll(TAG_REGEX)) {
+    const tag = (match[2] ?? '').trim().replace(TRAILING_PUNCTUATION_REGEX, '');
+    if (tag.length === 0 || graphemeLength(tag) > MAX_TAG_LENGTH) {
+      continue;
+    }
+    const start = match.index + match[1].length;
+    found.push({ kind: 'tag', value: tag, ...byteRange(text, start, tag.length + 1) });
+  }
   return found.sort((a, b) => a.byteStart - b.byteStart);
 }
 
 /**
- * The facets of a post: every link, and every mention whose handle resolved to a DID (an unknown
+ * The facets of a post: every link and hashtag, and every mention whose handle resolved to a DID (an unknown
  * handle stays plain text, as in the Bluesky app).
  */
 export function buildFacets(candidates: readonly FacetCandidate[], didsByHandle: ReadonlyMap<string, string>): Facet[] {
@@ -59,6 +78,10 @@ export function buildFacets(candidates: readonly FacetCandidate[], didsByHandle:
     const index = { byteStart: candidate.byteStart, byteEnd: candidate.byteEnd };
     if (candidate.kind === 'link') {
       facets.push({ index, features: [{ $type: 'app.bsky.richtext.facet#link', uri: candidate.value }] });
+      continue;
+    }
+    if (candidate.kind === 'tag') {
+      facets.push({ index, features: [{ $type: 'app.bsky.richtext.facet#tag', tag: candidate.value }] });
       continue;
     }
     const did = didsByHandle.get(candidate.value.toLowerCase());

@@ -1,8 +1,11 @@
 // Publishes app.bsky.feed.post records to the channel's PDS through @atproto/api: app-password session, facets, image blobs.
 import { AtpAgent, CredentialSession, type AtpSessionData, type BlobRef, XRPCError } from '@atproto/api';
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { imageSize } from 'image-size';
 import { createHash } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import type { Env } from '../../config/env';
 import { downloadImage, type DownloadedImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { withoutSecrets } from '../x/x-errors';
@@ -22,7 +25,7 @@ const POST_COLLECTION = 'app.bsky.feed.post';
 export interface BlueskyPublishRequest extends PublishRequest {
   /** Alt text per image, in the order of imageUrls. */
   imageDescriptions?: string[];
-  /** BCP 47 languages of the text (the record's `langs`). */
+  /** BCP 47 languages of the text (the record's `langs`); BLUESKY_LANGS when absent. */
   languages?: string[];
 }
 
@@ -47,8 +50,14 @@ export class BlueskyPublisher implements Publisher {
   readonly idempotentSends = false;
   private readonly logger = new Logger(BlueskyPublisher.name);
   private readonly sessions = new Map<string, KeptSession>();
+  private readonly defaultLanguages: string[];
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    config: ConfigService<Env, true>,
+  ) {
+    this.defaultLanguages = config.get('BLUESKY_LANGS', { infer: true }).split(',').filter(Boolean);
+  }
 
   async publish(request: BlueskyPublishRequest): Promise<PublishResult> {
     const send: Send = { request, secrets: [request.credentials.appPassword].filter(Boolean), postRequested: false };
@@ -138,13 +147,18 @@ export class BlueskyPublisher implements Publisher {
     if (facets.length > 0) {
       record.facets = facets;
     }
-    if (request.languages?.length) {
-      record.langs = request.languages;
+    const langs = request.languages?.length ? request.languages : this.defaultLanguages;
+    if (langs.length > 0) {
+      record.langs = langs;
     }
     if (blobs.length > 0) {
       record.embed = {
         $type: 'app.bsky.embed.images',
-        images: blobs.map((image, index) => ({ image, alt: request.imageDescriptions?.[index] ?? '' })),
+        images: blobs.map((image, index) => {
+          // Without it the app crops every image to a square until it has loaded the full one.
+          const aspectRatio = aspectRatioOf(images[index].bytes);
+          return { image, alt: request.imageDescriptions?.[index] ?? '', ...(aspectRatio ? { aspectRatio } : {}) };
+        }),
       };
     }
     send.postRequested = true;
@@ -218,4 +232,20 @@ function sessionKey(credentials: Record<string, string>): string {
   return createHash('sha256')
     .update([credentials.serviceUrl || DEFAULT_SERVICE, credentials.identifier, credentials.appPassword].join('\n'))
     .digest('base64url');
+}
+
+/**
+ * Width and height as displayed, from the image's header (PNG, JPEG, WebP, GIF); a JPEG turned by its
+ * EXIF orientation (5-8) shows rotated. Undefined when the header does not say: the field is optional.
+ */
+export function aspectRatioOf(bytes: Uint8Array): { width: number; height: number } | undefined {
+  try {
+    const { width, height, orientation } = imageSize(bytes);
+    if (!(width >= 1 && height >= 1)) {
+      return undefined;
+    }
+    return orientation !== undefined && orientation >= 5 ? { width: height, height: width } : { width, height };
+  } catch {
+    return undefined;
+  }
 }
