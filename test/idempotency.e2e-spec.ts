@@ -1,4 +1,5 @@
 // Idempotency-Key on the create routes: a retried create answers the first answer and creates nothing more.
+import { IdempotencyPruner } from '../src/idempotency/idempotency-pruner';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -155,5 +156,52 @@ describe('the other create routes', () => {
 
     expect(creates.map((c) => c.path)).toEqual(expect.arrayContaining(['/api/posts', '/api/channels', '/api/members', '/api/templates', '/api/playbooks', '/api/webhooks', '/api/crises/{id}/notes']));
     expect(creates.filter((c) => !c.header)).toEqual([]);
+  });
+});
+
+describe('across instances and lost requests', () => {
+  it('makes one post when repeats of one create reach two instances at once', async () => {
+    const second = await TestApp.start({ sameDatabaseAs: t, env: { X_API_URL: fake.url, DISPATCH_ENABLED: 'false' } });
+    try {
+      const body = postBody();
+      const elsewhere = second.withKey(marketer.key!);
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? marketer : elsewhere).post('/api/posts', body).set('Idempotency-Key', 'two-instances')),
+      );
+
+      expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      expect(new Set(answers.map((answer) => answer.body.id as string)).size).toBe(1);
+      expect(await postsWithText(body.text as string)).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('answers 409 for a key whose first request never finished, and creates nothing', async () => {
+    const body = postBody();
+    await marketer.post('/api/posts', body).set('Idempotency-Key', 'lost-with-its-instance').expect(201);
+    // As an instance that died mid-request leaves it: claimed three minutes ago, never answered.
+    await t.sql(`UPDATE idempotency_keys SET state = 'in_progress', status_code = NULL, answer_sealed = NULL, created_at = now() - interval '3 minutes'
+                  WHERE key = 'lost-with-its-instance'`);
+
+    const res = await marketer.post('/api/posts', body).set('Idempotency-Key', 'lost-with-its-instance').expect(409);
+
+    expect(res.body.message).toContain('whether it created anything is unknown');
+    expect(await postsWithText(body.text as string)).toBe(1);
+  });
+});
+
+describe('keeping keys 24 hours', () => {
+  it('deletes expired keys and keeps the others when the prune runs', async () => {
+    const body = postBody();
+    await marketer.post('/api/posts', body).set('Idempotency-Key', 'prune-old').expect(201);
+    await marketer.post('/api/posts', postBody()).set('Idempotency-Key', 'prune-new').expect(201);
+    await t.sql(`UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'prune-old'`);
+
+    const deleted = await t.app.get(IdempotencyPruner).prune();
+
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    const left = await t.sql<{ key: string }>(`SELECT key FROM idempotency_keys WHERE key LIKE 'prune-%' ORDER BY key`);
+    expect(left.map((row) => row.key)).toEqual(['prune-new']);
   });
 });

@@ -25,6 +25,7 @@ import { validateCredentials } from './platform-credentials';
 const VERIFY_TIMEOUT_MS = 15_000;
 /** Lock class for pg_advisory_xact_lock(class, hashtext(channel)): one credential renewal at a time per channel. */
 const CREDENTIAL_RENEWAL_LOCK_CLASS = 7_061_020;
+const RENEWAL_LOCK_WAIT_MS = 35_000;
 
 @Injectable()
 export class ChannelsService {
@@ -233,6 +234,8 @@ export class ChannelsService {
   private renewUnderLock(channelId: string, renewal: CredentialRenewal): Promise<Record<string, string>> {
     return this.dataSource.transaction(async (manager) => {
       // Held through the platform's answer: the lock is the channel's alone, and posts, edits and claims never take it.
+      // A renewal stuck longer than a platform request may take (30 s) fails this one as retryable rather than hold its send.
+      await manager.query(`SET LOCAL lock_timeout = '${RENEWAL_LOCK_WAIT_MS}ms'`);
       await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CREDENTIAL_RENEWAL_LOCK_CLASS, channelId]);
       let stored = await this.storedCredentials(manager, channelId);
       if (renewal.usable(stored.credentials)) {

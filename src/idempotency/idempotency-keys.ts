@@ -9,6 +9,8 @@ import { CredentialVault } from '../secrets/credential-vault';
 export const KEY_LIFETIME_HOURS = 24;
 /** How long a repeat waits for the first request with its key to be answered before a 409. */
 const WAIT_FOR_FIRST_MS = 30_000;
+/** A first request still unanswered after this long was lost with its instance: nobody knows what it created. */
+const ABANDONED_AFTER_SECONDS = 120;
 
 export type Claim =
   /** This request is the first with its key: run it, then complete or release the key. */
@@ -24,6 +26,7 @@ interface KeyRow {
   status_code: number | null;
   answer_sealed: string | null;
   expired: boolean;
+  abandoned: boolean;
 }
 
 @Injectable()
@@ -52,9 +55,10 @@ export class IdempotencyKeys {
         return { kind: 'first' };
       }
       const [row] = await this.dataSource.query<KeyRow[]>(
-        `SELECT fingerprint, state, status_code, answer_sealed, expires_at <= now() AS expired
+        `SELECT fingerprint, state, status_code, answer_sealed, expires_at <= now() AS expired,
+                created_at < now() - make_interval(secs => $3) AS abandoned
            FROM idempotency_keys WHERE member_id = $1 AND key = $2`,
-        [memberId, key],
+        [memberId, key, ABANDONED_AFTER_SECONDS],
       );
       if (!row) {
         continue; // released by a failed first request: this one may claim it
@@ -71,6 +75,12 @@ export class IdempotencyKeys {
       if (row.state === 'completed') {
         const answer = this.vault.open<StoredAnswer>(row.answer_sealed!, sealedFor(memberId, key));
         return { kind: 'replay', statusCode: row.status_code!, body: answer.body };
+      }
+      if (row.abandoned) {
+        throw new HttpException(
+          'The first request with this Idempotency-Key never finished (its instance stopped): whether it created anything is unknown; check, then use a new key',
+          HttpStatus.CONFLICT,
+        );
       }
       if (Date.now() >= giveUpAt) {
         throw new HttpException('The first request with this Idempotency-Key is still being processed: retry later', HttpStatus.CONFLICT);
