@@ -92,8 +92,10 @@ describe('a crisis run from its playbook', () => {
     expect(promo.status).toBe(201);
     await waitFor('the promo published before the crisis', () => fake.tweets.find((tw) => tw.text === 'Flash sale today only!'));
 
-    // A prompt left unanswered is refused before anything is written.
-    await lead.post('/api/crisis/activate', { reason: 'Customer data exposed', playbookId: playbook.body.id }).expect(400);
+    // A rehearsal with the prompt unanswered says what is missing (activation would halt anyway and stage a draft:
+    // test/crisis-lead.e2e-spec.ts).
+    const rehearsal = await lead.post(`/api/playbooks/${playbook.body.id}/rehearse`, {}).expect(400);
+    expect(rehearsal.body.message).toBe('messages[0]: placeholderValues.issue is required (What happened, in a few words)');
     expect(await t.sql('SELECT id FROM crises')).toEqual([]);
 
     const activation = await lead

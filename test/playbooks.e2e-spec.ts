@@ -276,18 +276,25 @@ describe('playbooks', () => {
         ],
       });
       // The same over HTTP, for a crisis lead rehearsing.
-      const rehearsed = await lead.post(`/api/playbooks/${playbookId}/rehearse`, { values: { eta: '{{service}} at 14:00', service: '<b>Payments</b>' } }).expect(200);
+      const rehearsed = await lead
+        .post(`/api/playbooks/${playbookId}/rehearse`, { placeholderValues: { eta: '{{service}} at 14:00', service: '<b>Payments</b>' } })
+        .expect(200);
       expect(rehearsed.body).toEqual(JSON.parse(JSON.stringify(result)));
     });
 
     it('throws a 400 naming a missing prompt or an unknown value', async () => {
       const missing = await domainError(plan(lead.workspaceId, playbookId, { eta: 'noon' }));
       expect(missing.code).toBe('invalid_input');
-      expect(missing.message).toBe('messages[1]: values.service is required (What is down)');
+      expect(missing.message).toBe('messages[1]: placeholderValues.service is required (What is down)');
       const unknown = await domainError(plan(lead.workspaceId, playbookId, { eta: 'noon', service: 'x', region: 'EU' }));
-      expect(unknown.message).toBe(`values.region is not asked by playbook Planned outage; it asks for eta, service`);
-      const res = await lead.post(`/api/playbooks/${playbookId}/rehearse`, { values: { service: 'Checkout' } }).expect(400);
-      expect(res.body.message).toContain('values.eta is required (When the next update comes)');
+      expect(unknown.message).toBe(`placeholderValues.region is not asked by playbook Planned outage; it asks for eta, service`);
+      // Rehearsal takes the answers under the name activation does; the old name stays a deprecated alias.
+      const res = await lead.post(`/api/playbooks/${playbookId}/rehearse`, { placeholderValues: { service: 'Checkout' } }).expect(400);
+      expect(res.body.message).toContain('placeholderValues.eta is required (When the next update comes)');
+      const alias = await lead.post(`/api/playbooks/${playbookId}/rehearse`, { values: { service: 'Checkout' } }).expect(400);
+      expect(alias.body.message).toBe(res.body.message);
+      const both = await lead.post(`/api/playbooks/${playbookId}/rehearse`, { values: { eta: 'noon' }, placeholderValues: { eta: 'noon' } }).expect(400);
+      expect(both.body.message).toBe('give placeholderValues only: values is its deprecated alias');
     });
 
     it("throws a 400 when an answer makes a text too long for a target's platform", async () => {

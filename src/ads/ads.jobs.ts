@@ -79,16 +79,30 @@ export class AdsJobs implements OnApplicationBootstrap, BeforeApplicationShutdow
     return this.exclusive('ads-reconcile', async () => {
       const orders = await this.control.liveOrders();
       const toDrive: string[] = [];
-      const synced = new Set<string>();
+      const synced = new Map<string, string | null>();
       for (const order of orders) {
-        const accounts = await this.dataSource.getRepository(AdAccount).find({ where: { workspaceId: order.workspaceId, deletedAt: IsNull() } });
-        for (const account of accounts.filter((a) => order.platforms.length === 0 || order.platforms.includes(a.platform))) {
-          if (!synced.has(account.id)) {
-            synced.add(account.id);
-            toDrive.push(...(await this.sync.syncAccount(account.id)).drifted);
+        // One order whose platform is down must not keep the others from being enforced: each is tried on its own,
+        // and what stopped it is kept on the order (GET /api/pause-orders) until an attempt succeeds.
+        try {
+          const accounts = await this.dataSource.getRepository(AdAccount).find({ where: { workspaceId: order.workspaceId, deletedAt: IsNull() } });
+          const problems: string[] = [];
+          for (const account of accounts.filter((a) => order.platforms.length === 0 || order.platforms.includes(a.platform))) {
+            if (!synced.has(account.id)) {
+              const result = await this.sync.syncAccount(account.id);
+              toDrive.push(...result.drifted);
+              synced.set(account.id, result.error);
+            }
+            const problem = synced.get(account.id);
+            if (problem) {
+              problems.push(`${account.platform} ad account ${account.name}: ${problem}`);
+            }
           }
+          toDrive.push(...(await this.control.enforceOrder(order)));
+          await this.control.noteAttempt(order.workspaceId, order.reason, problems.length > 0 ? problems.join('; ') : null);
+        } catch (error) {
+          this.logger.warn({ err: error, pauseOrderId: order.id }, 'Enforcing a pause order failed; retried next cycle');
+          await this.control.noteAttempt(order.workspaceId, order.reason, error instanceof Error ? error.message : String(error));
         }
-        toDrive.push(...(await this.control.enforceOrder(order)));
       }
       await this.enforcer.drive([...new Set(toDrive)], this.clock.now().getTime() + JOB_CONFIRM_MS);
     });

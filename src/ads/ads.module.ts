@@ -24,13 +24,15 @@ import { Campaign } from './campaign.entity';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { PauseOrder } from './pause-order.entity';
+import { PauseOrdersController } from './pause-orders.controller';
+import { PauseOrdersService } from './pause-orders.service';
 import { StatusEnforcer } from './status-enforcer';
 
 const ADAPTERS = [MetaAdsAdapter, XAdsAdapter, LinkedInAdsAdapter, GoogleAdsAdapter, TikTokAdsAdapter];
 
 @Module({
   imports: [TypeOrmModule.forFeature([AdAccount, Campaign, PauseOrder, CampaignAction, CampaignSpendDay, AdSpendCap])],
-  controllers: [AdAccountsController, CampaignsController, AdSpendCapController],
+  controllers: [AdAccountsController, CampaignsController, AdSpendCapController, PauseOrdersController],
   providers: [
     ...ADAPTERS,
     { provide: AD_PLATFORM_ADAPTERS, inject: ADAPTERS, useFactory: (...adapters: AdPlatformAdapter[]): AdPlatformAdapter[] => adapters },
@@ -43,6 +45,7 @@ const ADAPTERS = [MetaAdsAdapter, XAdsAdapter, LinkedInAdsAdapter, GoogleAdsAdap
     BudgetCapsService,
     CampaignControlService,
     CampaignsService,
+    PauseOrdersService,
     AdsJobs,
   ],
   exports: [CampaignControlService],

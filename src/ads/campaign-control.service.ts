@@ -48,6 +48,12 @@ export interface CampaignActionRecord {
   spendAtPauseMinor: number | null;
 }
 
+/** What lifting an order decided, before the platforms are told. */
+export interface LiftedOrder {
+  resuming: Campaign[];
+  keptPaused: Campaign[];
+}
+
 const DEFAULT_DEADLINE_MS = 10_000;
 
 @Injectable()
@@ -92,55 +98,66 @@ export class CampaignControlService {
    * paused and tagged: a person resumes them later by clearing the reason explicitly.
    */
   async endPauseOrder(workspaceId: string, reason: string, options: { resume: boolean }, actor: AuditActor, deadlineMs = DEFAULT_DEADLINE_MS): Promise<BulkResumeResult> {
+    const lifted = await this.dataSource.transaction((manager) => this.liftOrder(manager, workspaceId, reason, options, actor));
+    return this.driveLift(lifted, deadlineMs);
+  }
+
+  /**
+   * The transactional half of endPauseOrder, in the caller's transaction (the crisis's deactivation): the order is
+   * lifted and the campaigns to resume get their target, so the retry job resumes them even if nothing runs after
+   * the commit. Call it before the transaction's first audit.record() (row locks before the audit chain's lock).
+   */
+  async liftOrder(manager: EntityManager, workspaceId: string, reason: string, options: { resume: boolean }, actor: AuditActor): Promise<LiftedOrder> {
     checkReason(reason);
-    const deadline = this.clock.now().getTime() + deadlineMs;
-    const { resuming, keptPaused } = await this.dataSource.transaction(async (manager) => {
-      const order = await manager.findOne(PauseOrder, { where: { workspaceId, reason, liftedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
-      const tagged = await manager
-        .getRepository(Campaign)
-        .createQueryBuilder('c')
-        .setLock('pessimistic_write')
-        .where('c.workspace_id = :workspaceId AND :reason = ANY(c.pause_reasons)', { workspaceId, reason })
-        .orderBy('c.id')
-        .getMany();
-      if (order) {
-        await manager.update(PauseOrder, { id: order.id }, { liftedAt: this.clock.now() });
+    const order = await manager.findOne(PauseOrder, { where: { workspaceId, reason, liftedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+    const tagged = await manager
+      .getRepository(Campaign)
+      .createQueryBuilder('c')
+      .setLock('pessimistic_write')
+      .where('c.workspace_id = :workspaceId AND :reason = ANY(c.pause_reasons)', { workspaceId, reason })
+      .orderBy('c.id')
+      .getMany();
+    if (order) {
+      await manager.update(PauseOrder, { id: order.id }, { liftedAt: this.clock.now() });
+    }
+    await this.audit.record(manager, workspaceId, actor, {
+      action: 'pause_order.lifted',
+      targetType: 'pause_order',
+      targetId: order?.id ?? reason,
+      before: order ? { reason, platforms: order.platforms } : null,
+      after: { resume: options.resume, tagged: tagged.length },
+      reason,
+    });
+    const resuming: Campaign[] = [];
+    const keptPaused: Campaign[] = [];
+    for (const campaign of tagged) {
+      if (!options.resume) {
+        keptPaused.push(campaign);
+        continue;
       }
+      const { resuming: willResume } = await this.changes.requestResume(manager, campaign, [reason], actor, `Pause order ${reason} lifted`, false);
+      (willResume ? resuming : keptPaused).push(campaign);
+    }
+    if (options.resume && tagged.length > 0) {
+      // One event for the whole inverse, in the same transaction, naming every campaign it touched.
       await this.audit.record(manager, workspaceId, actor, {
-        action: 'pause_order.lifted',
+        action: 'campaigns.resume_requested',
         targetType: 'pause_order',
         targetId: order?.id ?? reason,
-        before: order ? { reason, platforms: order.platforms } : null,
-        after: { resume: options.resume, tagged: tagged.length },
-        reason,
+        after: { reason, resuming: resuming.map((c) => c.id), keptPaused: keptPaused.map((c) => c.id) },
+        reason: `Pause order ${reason} lifted`,
       });
-      const resumingNow: Campaign[] = [];
-      const kept: Campaign[] = [];
-      for (const campaign of tagged) {
-        if (!options.resume) {
-          kept.push(campaign);
-          continue;
-        }
-        const { resuming: willResume } = await this.changes.requestResume(manager, campaign, [reason], actor, `Pause order ${reason} lifted`, false);
-        (willResume ? resumingNow : kept).push(campaign);
-      }
-      if (options.resume && tagged.length > 0) {
-        // One event for the whole inverse, in the same transaction, naming every campaign it touched.
-        await this.audit.record(manager, workspaceId, actor, {
-          action: 'campaigns.resume_requested',
-          targetType: 'pause_order',
-          targetId: order?.id ?? reason,
-          after: { reason, resuming: resumingNow.map((c) => c.id), keptPaused: kept.map((c) => c.id) },
-          reason: `Pause order ${reason} lifted`,
-        });
-      }
-      return { resuming: resumingNow, keptPaused: kept };
-    });
-    const confirmed = await this.enforcer.drive(resuming.map((c) => c.id), deadline);
+    }
+    return { resuming, keptPaused };
+  }
+
+  /** After liftOrder committed: drives the resumes until the deadline; what is not confirmed by then the retry job finishes. */
+  async driveLift(lifted: LiftedOrder, deadlineMs = DEFAULT_DEADLINE_MS): Promise<BulkResumeResult> {
+    const confirmed = await this.enforcer.drive(lifted.resuming.map((c) => c.id), this.clock.now().getTime() + deadlineMs);
     return {
-      resumed: resuming.filter((c) => confirmed.has(c.id)).map(refOf),
-      pending: resuming.filter((c) => !confirmed.has(c.id)).map(refOf),
-      keptPaused: keptPaused.map(refOf),
+      resumed: lifted.resuming.filter((c) => confirmed.has(c.id)).map(refOf),
+      pending: lifted.resuming.filter((c) => !confirmed.has(c.id)).map(refOf),
+      keptPaused: lifted.keptPaused.map(refOf),
     };
   }
 
@@ -172,6 +189,25 @@ export class CampaignControlService {
       this.tagScope(manager, order.workspaceId, order.reason, order.platforms, SYSTEM_ACTOR, 'enforce'),
     );
     return toDrive.map((c) => c.id);
+  }
+
+  /**
+   * Writes the pause order in the caller's transaction (the crisis's activation), so the order exists exactly when the
+   * crisis does: whatever happens after the commit, the reconciler pauses what the order covers and keeps retrying.
+   * Touches no campaign and no platform. Call it before the transaction's first audit.record().
+   */
+  async placeOrder(manager: EntityManager, scope: { workspaceId: string; platforms?: AdPlatform[] }, reason: string, actor: AuditActor): Promise<void> {
+    const platforms = checkScope(scope.platforms);
+    checkReason(reason);
+    await this.openOrder(manager, scope.workspaceId, reason, platforms, actor);
+  }
+
+  /** Notes on the live order why enforcing it failed (or, with null, that it succeeded). */
+  async noteAttempt(workspaceId: string, reason: string, error: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE pause_orders SET last_error = $3, last_attempt_at = now() WHERE workspace_id = $1 AND reason = $2 AND lifted_at IS NULL`,
+      [workspaceId, reason, error === null ? null : error.slice(0, 2000)],
+    );
   }
 
   private async openOrder(manager: EntityManager, workspaceId: string, reason: string, platforms: AdPlatform[], actor: AuditActor): Promise<void> {

@@ -33,4 +33,11 @@ export class PauseOrder {
 
   @Column('timestamptz', { name: 'lifted_at', nullable: true })
   liftedAt: Date | null;
+
+  /** Why the last attempt to enforce it failed (null once one succeeds); the reconciler keeps trying. */
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column('timestamptz', { name: 'last_attempt_at', nullable: true })
+  lastAttemptAt: Date | null;
 }

@@ -224,7 +224,12 @@ export class ApprovalsService {
 /** The post's deliveries that the crisis holds until its own sign-off. */
 function awaitingCrisis(crisis: Crisis, post: Post, deliveries: Delivery[]): Delivery[] {
   return deliveries.filter(
-    (d) => WAITING.includes(d.state) && d.releasedByCrisisId !== crisis.id && needsCrisisSignOff(crisis, d.platform, post.crisisId),
+    (d) =>
+      WAITING.includes(d.state) &&
+      // Held by a person (no crisis): only their release lets it go, never a crisis sign-off.
+      !(d.state === 'held' && d.heldByCrisisId === null) &&
+      d.releasedByCrisisId !== crisis.id &&
+      needsCrisisSignOff(crisis, d.platform, post.crisisId),
   );
 }
 

@@ -3,15 +3,18 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { CrisisStoreModule } from '../crisis/crisis-store.module';
 import { DispatchStoreModule } from '../dispatch/dispatch-store.module';
+import { TemplatesModule } from '../templates/templates.module';
 import { CalendarService } from './calendar.service';
+import { PostDraftsService } from './post-drafts.service';
+import { PostHoldsService } from './post-holds.service';
 import { Post } from './post.entity';
 import { PostsController } from './posts.controller';
 import { PostsService } from './posts.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Post]), DispatchStoreModule, ApprovalsModule, CrisisStoreModule],
+  imports: [TypeOrmModule.forFeature([Post]), DispatchStoreModule, ApprovalsModule, CrisisStoreModule, TemplatesModule],
   controllers: [PostsController],
-  providers: [PostsService, CalendarService],
+  providers: [PostsService, CalendarService, PostDraftsService, PostHoldsService],
   exports: [PostsService],
 })
 export class CalendarModule {}

@@ -2,11 +2,26 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import type { Platform } from '../channels/platform';
 import { Workspace } from '../workspaces/workspace.entity';
 
-export const POST_STATUSES = ['pending_approval', 'rejected', 'scheduled', 'cancelled'] as const;
+export const POST_STATUSES = ['draft', 'pending_approval', 'rejected', 'scheduled', 'cancelled'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
+/**
+ * What a draft misses: a crisis's replacement message staged before all its placeholder answers were given. A draft has
+ * no deliveries (nothing to approve, nothing to send) until it is filled, by PATCH with its text or with the values.
+ */
+export interface PostDraft {
+  templateId: string;
+  templateVersion: number;
+  /** The channels it goes to once filled. */
+  channelIds: string[];
+  /** The values known so far (decided in advance, answered at activation or since). */
+  values: Record<string, string>;
+  missing: Array<{ name: string; description: string }>;
+}
+
 @Entity('posts')
-@Check('CHK_posts_status', `"status" IN ('pending_approval','rejected','scheduled','cancelled')`)
+@Check('CHK_posts_status', `"status" IN ('draft','pending_approval','rejected','scheduled','cancelled')`)
+@Check('CHK_posts_draft', `"status" <> 'draft' OR "draft" IS NOT NULL`)
 @Index('IDX_posts_workspace_scheduled', ['workspaceId', 'scheduledAt', 'id'])
 // Partial indexes (replacement posts; posts waiting for approval), written in the migration.
 @Index('IDX_posts_crisis', { synchronize: false })
@@ -68,6 +83,10 @@ export class Post {
   /** Set on a crisis's replacement posts (created from its playbook). */
   @Column('uuid', { name: 'crisis_id', nullable: true })
   crisisId: string | null;
+
+  /** Set while the post is (or was, until cancelled) a draft waiting for placeholder values. */
+  @Column('jsonb', { nullable: true })
+  draft: PostDraft | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

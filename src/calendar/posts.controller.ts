@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Patch, Post as HttpPost, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post as HttpPost, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ANY_MEMBER, Authorize, CurrentPrincipal } from '../common/decorators';
 import { IdParam } from '../common/id-param';
@@ -6,8 +6,12 @@ import type { Principal } from '../common/principal';
 import { CalendarService } from './calendar.service';
 import { CalendarQueryDto } from './dto/calendar-query.dto';
 import { CreatePostDto } from './dto/create-post.dto';
+import { HoldPostDto } from './dto/hold-post.dto';
+import { PlaceholderValuesDto } from './dto/placeholder-values.dto';
 import { CalendarPageView, PostView } from './dto/post.view';
 import { UpdatePostDto } from './dto/update-post.dto';
+import { PostDraftsService } from './post-drafts.service';
+import { PostHoldsService } from './post-holds.service';
 import { PostsService, PostWithDeliveries } from './posts.service';
 
 const view = ({ post, deliveries }: PostWithDeliveries): PostView => PostView.of(post, deliveries);
@@ -18,11 +22,16 @@ export class PostsController {
   constructor(
     private readonly posts: PostsService,
     private readonly calendar: CalendarService,
+    private readonly drafts: PostDraftsService,
+    private readonly holds: PostHoldsService,
   ) {}
 
   @HttpPost()
-  @Authorize('marketer')
-  @ApiOperation({ summary: 'Plan a post on one or more channels; checked against every platform now, not at publish time' })
+  @Authorize('marketer', 'crisis_lead')
+  @ApiOperation({
+    summary: 'Plan a post on one or more channels, with its text or from an approved template version; checked against every platform now',
+    description: "During a crisis, a crisis lead's post is one of the crisis's statements: it waits for the crisis's sign-off (never its author's).",
+  })
   @ApiCreatedResponse({ type: PostView })
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreatePostDto): Promise<PostView> {
     return view(await this.posts.create(principal, dto));
@@ -49,7 +58,7 @@ export class PostsController {
   }
 
   @Patch(':id')
-  @Authorize('marketer')
+  @Authorize('marketer', 'crisis_lead')
   @ApiOperation({ summary: 'Edit (voids approvals), retarget, reschedule or relabel a post, until it is being published' })
   @ApiOkResponse({ type: PostView })
   async update(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: UpdatePostDto): Promise<PostView> {
@@ -57,7 +66,7 @@ export class PostsController {
   }
 
   @Delete(':id')
-  @Authorize('marketer')
+  @Authorize('marketer', 'crisis_lead')
   @ApiOperation({ summary: 'Cancel a post: every delivery not yet sent is cancelled' })
   @ApiOkResponse({ type: PostView })
   async cancel(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<PostView> {
@@ -65,7 +74,7 @@ export class PostsController {
   }
 
   @Delete(':id/deliveries/:deliveryId')
-  @Authorize('marketer')
+  @Authorize('marketer', 'crisis_lead')
   @ApiOperation({ summary: 'Cancel one delivery of a post' })
   @ApiOkResponse({ type: PostView })
   async cancelDelivery(
@@ -74,5 +83,32 @@ export class PostsController {
     @IdParam('deliveryId') deliveryId: string,
   ): Promise<PostView> {
     return view(await this.posts.cancelDelivery(principal, id, deliveryId));
+  }
+
+  @HttpPost(':id/hold')
+  @HttpCode(200)
+  @Authorize('marketer', 'crisis_lead')
+  @ApiOperation({ summary: 'Hold a post: its scheduled deliveries stop (held by you, not by a crisis) until released; audited' })
+  @ApiOkResponse({ type: PostView })
+  async hold(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: HoldPostDto): Promise<PostView> {
+    return view(await this.holds.hold(principal, id, dto.reason));
+  }
+
+  @HttpPost(':id/unhold')
+  @HttpCode(200)
+  @Authorize('marketer', 'crisis_lead')
+  @ApiOperation({ summary: "Release a person's hold: deliveries still ahead are scheduled again, those whose time passed become missed" })
+  @ApiOkResponse({ type: PostView })
+  async unhold(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: HoldPostDto): Promise<PostView> {
+    return view(await this.holds.release(principal, id, dto.reason));
+  }
+
+  @HttpPost(':id/placeholder-values')
+  @HttpCode(200)
+  @Authorize('marketer', 'crisis_lead')
+  @ApiOperation({ summary: 'Give a draft replacement post the placeholder values it misses; once complete it waits for the crisis sign-off' })
+  @ApiOkResponse({ type: PostView })
+  async supplyValues(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: PlaceholderValuesDto): Promise<PostView> {
+    return view(await this.drafts.supplyValues(principal, id, dto.placeholderValues));
   }
 }

@@ -13,6 +13,10 @@ import { queryPrepared } from '../database/prepared';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CrisesRepository } from '../crisis/crises.repository';
+import type { Crisis } from '../crisis/crisis.entity';
+import { resolveValues } from '../templates/placeholders';
+import { fillTemplate } from '../templates/template-content';
+import { TemplatesService } from '../templates/templates.service';
 import { DeliveriesRepository, DISPATCH_CHANNEL, plannedDelivery } from '../dispatch/deliveries.repository';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { Delivery } from '../dispatch/delivery.entity';
@@ -22,6 +26,7 @@ import type { CreatePostDto } from './dto/create-post.dto';
 import type { UpdatePostDto } from './dto/update-post.dto';
 import { isTimeZone } from './instants';
 import { assertPublishable, checkPlatformText, ContentFields, resolveScheduledAt } from './post-content';
+import { PostDraftsService } from './post-drafts.service';
 import { Post } from './post.entity';
 
 export interface PostWithDeliveries {
@@ -44,6 +49,8 @@ export class PostsService {
     private readonly audit: AuditService,
     private readonly crises: CrisesRepository,
     private readonly webhooks: WebhookEvents,
+    private readonly templates: TemplatesService,
+    private readonly drafts: PostDraftsService,
     private readonly clock: Clock,
   ) {}
 
@@ -51,45 +58,60 @@ export class PostsService {
     const now = this.clock.now();
     const scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, now);
     const timeZone = checkTimeZone(dto.timeZone ?? 'UTC');
-    const fields: ContentFields = {
-      text: dto.text,
-      platformText: checkPlatformText(dto.platformText),
-      imageUrls: dto.imageUrls ?? [],
-      link: dto.link ?? null,
-    };
-    const hash = contentHash({ ...fields, channelIds: dto.channelIds });
     const { channels, approvalsRequired } = await this.planningContext(principal.workspaceId, dto.channelIds);
+    const { fields, template } = await this.contentOf(principal.workspaceId, dto, channels);
+    const hash = contentHash({ ...fields, channelIds: dto.channelIds });
     assertPublishable(channels, fields);
-    const needsApproval = approvalsRequired > 0;
-    const planned = plan(
-      {
-        workspaceId: principal.workspaceId,
-        authorId: principal.memberId,
-        lastEditorId: principal.memberId,
-        ...fields,
-        scheduledAt,
-        timeZone,
-        labels: dto.labels ?? [],
-        status: needsApproval ? 'pending_approval' : 'scheduled',
-        contentVersion: 1,
-        contentHash: hash,
-        submittedAt: needsApproval ? now : null,
-        crisisId: null,
-      },
-      channels,
-    );
-    const created = { action: 'post.created', targetType: 'post', targetId: planned.post.id, after: summary(planned.post, planned.deliveries) };
-    const insert = insertPlanned(planned);
-    if (needsApproval) {
+    const planPost = (crisis: Crisis | null): PostWithDeliveries => {
+      // A crisis lead's post during a crisis is one of its statements: it waits for the crisis's sign-off like the
+      // playbook's replacement posts (the author never approves it), and is withdrawn with them if never approved.
+      const needsApproval = approvalsRequired > 0 || crisis !== null;
+      return plan(
+        {
+          workspaceId: principal.workspaceId,
+          authorId: principal.memberId,
+          lastEditorId: principal.memberId,
+          ...fields,
+          scheduledAt,
+          timeZone,
+          labels: dto.labels ?? (crisis ? ['crisis'] : []),
+          status: needsApproval ? 'pending_approval' : 'scheduled',
+          contentVersion: 1,
+          contentHash: hash,
+          submittedAt: needsApproval ? now : null,
+          crisisId: crisis?.id ?? null,
+          draft: null,
+        },
+        channels,
+      );
+    };
+    const createdEvent = (planned: PostWithDeliveries): Parameters<AuditService['record']>[3] => ({
+      action: 'post.created',
+      targetType: 'post',
+      targetId: planned.post.id,
+      after: { ...summary(planned.post, planned.deliveries), ...(template ? { template } : {}), ...(planned.post.crisisId ? { crisisId: planned.post.crisisId } : {}) },
+    });
+    if (approvalsRequired > 0 || principal.roles.includes('crisis_lead')) {
       return this.dataSource.transaction(async (manager) => {
+        // Read under a shared lock: the crisis cannot end between this read and the commit.
+        const crisis = principal.roles.includes('crisis_lead') ? await this.crises.active(manager, principal.workspaceId, 'share') : null;
+        const planned = planPost(crisis);
+        const insert = insertPlanned(planned);
         const [row] = await manager.query<{ created_at: Date }[]>(`WITH ${insert.sql} SELECT (SELECT created_at FROM post) AS created_at`, insert.params);
         const written = stamped(planned, row.created_at);
-        await this.requestApproval(manager, written.post, written.deliveries, approvalsRequired);
+        if (written.post.status === 'pending_approval') {
+          await this.requestApproval(manager, written.post, written.deliveries, crisis ? crisis.approvalsRequired : approvalsRequired);
+        } else {
+          await this.deliveries.wakeIfDue(manager, scheduledAt);
+        }
         // Last: the audit chain's lock is held from here to commit.
-        await this.audit.record(manager, principal.workspaceId, actorOf(principal), created);
+        await this.audit.record(manager, principal.workspaceId, actorOf(principal), createdEvent(written));
         return written;
       });
     }
+    const planned = planPost(null);
+    const created = createdEvent(planned);
+    const insert = insertPlanned(planned);
     // The busiest write there is, in one statement (one implicit transaction): the post, its deliveries,
     // the dispatchers' wake-up when it is due soon, and the audit event. Round trips inside a transaction
     // cost CPU on both sides and, under the audit chain's lock, every other writer of the workspace.
@@ -120,6 +142,46 @@ export class PostsService {
     return stamped(planned, row.created_at);
   }
 
+  /**
+   * The post's content: its text as given, or filled from an approved template version with placeholderValues (the
+   * variants of the targeted platforms become its per-platform text). The version is checked when the post is made.
+   */
+  private async contentOf(
+    workspaceId: string,
+    dto: CreatePostDto,
+    channels: PlannedChannel[],
+  ): Promise<{ fields: ContentFields; template: { id: string; version: number } | null }> {
+    const media = { imageUrls: dto.imageUrls ?? [], link: dto.link ?? null };
+    if (dto.templateId === undefined) {
+      if (dto.templateVersion !== undefined || dto.placeholderValues !== undefined) {
+        throw DomainError.invalid('templateVersion and placeholderValues go with templateId');
+      }
+      if (dto.text === undefined) {
+        throw DomainError.invalid('text is required unless the post is made from a template (templateId and templateVersion)');
+      }
+      return { fields: { text: dto.text, platformText: checkPlatformText(dto.platformText), ...media }, template: null };
+    }
+    if (dto.text !== undefined || dto.platformText !== undefined) {
+      throw DomainError.invalid('give text (and platformText) or templateId, not both: a template post takes its text from the template');
+    }
+    if (dto.templateVersion === undefined) {
+      throw DomainError.invalid('templateVersion is required with templateId: name the approved version to use');
+    }
+    const usability = await this.templates.usableVersion(this.dataSource.manager, workspaceId, dto.templateId, dto.templateVersion);
+    if (!usability.usable) {
+      throw DomainError.invalid(usability.problem);
+    }
+    const filled = fillTemplate(usability.version, resolveValues(usability.version.placeholders, dto.placeholderValues ?? {}, 'placeholderValues'));
+    const platformText: Partial<Record<Platform, string>> = {};
+    for (const channel of channels) {
+      const variant = filled.platformText[channel.platform];
+      if (variant !== undefined) {
+        platformText[channel.platform] = variant;
+      }
+    }
+    return { fields: { text: filled.text, platformText, ...media }, template: { id: dto.templateId, version: dto.templateVersion } };
+  }
+
   async get(principal: Principal, id: string): Promise<PostWithDeliveries> {
     const post = await this.dataSource.getRepository(Post).findOneBy({ id, workspaceId: principal.workspaceId });
     if (!post) {
@@ -134,6 +196,9 @@ export class PostsService {
       const { post, deliveries } = await this.lockPost(manager, principal.workspaceId, id);
       if (post.status === 'cancelled') {
         throw DomainError.conflict(`Post ${id} is cancelled`);
+      }
+      if (post.status === 'draft') {
+        return this.drafts.edit(manager, principal, post, dto);
       }
       const before = summary(post, deliveries);
       const live = deliveries.filter((d) => d.state !== 'cancelled');

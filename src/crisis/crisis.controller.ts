@@ -47,6 +47,9 @@ export class CrisisController {
       inFlight: activation.inFlight,
       ads: activation.ads ? { ...activation.ads, campaigns: { ...activation.ads.campaigns } } : null,
       replacementPostIds: activation.replacementPostIds,
+      drafts: activation.drafts,
+      notStaged: activation.notStaged,
+      warnings: activation.warnings,
     };
   }
 

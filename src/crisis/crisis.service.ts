@@ -7,7 +7,6 @@ import { ApprovalPoliciesService, crisisApprovals } from '../approvals/approval-
 import { actorOf, type AuditActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { contentHash } from '../calendar/content-hash';
-import { assertPublishable } from '../calendar/post-content';
 import { Post } from '../calendar/post.entity';
 import { Channel } from '../channels/channel.entity';
 import { Clock } from '../common/clock';
@@ -17,7 +16,8 @@ import { CampaignControlService, type BulkPauseResult, type BulkResumeResult, ty
 import { HOLD_DUE_DELIVERIES } from '../dispatch/crisis-hold';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { DispatchGate, type InFlightDelivery } from '../dispatch/dispatch-gate';
-import { PlaybooksService, type PlaybookPlan } from '../playbooks/playbooks.service';
+import { PlaybooksService, type StagingPlan, type UnstagedMessage } from '../playbooks/playbooks.service';
+import { valueShapeProblems } from '../templates/placeholders';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { adPlatformsFor } from './ad-scope';
 import { CrisesRepository } from './crises.repository';
@@ -34,11 +34,27 @@ export interface AdsSummary {
   campaigns: { paused: CampaignRef[]; alreadyPaused: CampaignRef[]; pending: CampaignRef[] };
 }
 
+/** A replacement message staged as a draft: it waits for these placeholder values before it can be approved. */
+export interface StagedDraft {
+  postId: string;
+  templateId: string;
+  templateVersion: number;
+  channelIds: string[];
+  missing: Array<{ name: string; description: string }>;
+}
+
 export interface Activation {
   crisis: Crisis;
   inFlight: InFlightSend[];
   ads: AdsSummary | null;
+  /** Replacement posts waiting for the crisis's sign-off. */
   replacementPostIds: string[];
+  /** Replacement posts still missing placeholder values (drafts: not approvable until filled). */
+  drafts: StagedDraft[];
+  /** Playbook messages (or some of their channels) not staged, with the reason: the halt never waits on copy. */
+  notStaged: UnstagedMessage[];
+  /** Answers that were not used (not asked by the playbook). */
+  warnings: string[];
 }
 
 export interface Deactivation {
@@ -84,7 +100,8 @@ export class CrisisService {
           activeCrisis: { id: active.id, level: active.level, reason: active.reason, activatedAt: active.activatedAt, platforms: active.platforms },
         });
       }
-      const plan = dto.playbookId ? await this.playbooks.planFor(manager, principal.workspaceId, dto.playbookId, values) : null;
+      // Never refused for its copy: what cannot be staged as written is a draft, or reported as not staged.
+      const plan = dto.playbookId ? await this.playbooks.stagingPlanFor(manager, principal.workspaceId, dto.playbookId, values) : null;
       const level = dto.level ?? plan?.level;
       if (level === undefined) {
         throw DomainError.invalid('level is required (1 to 3) unless a playbook gives it');
@@ -114,7 +131,15 @@ export class CrisisService {
         outcome: null,
       });
       await manager.save(crisis);
-      const replacementPostIds = plan ? await this.stageReplacements(manager, principal, crisis, plan) : [];
+      const staged = plan ? await this.stageReplacements(manager, principal, crisis, plan) : { replacementPostIds: [], drafts: [] };
+      const { replacementPostIds, drafts } = staged;
+      const notStaged = plan?.notStaged ?? [];
+      const adPlatforms = adPlatformsFor(crisis.platforms);
+      if (crisis.pauseAds && (adPlatforms === undefined || adPlatforms.length > 0)) {
+        // In this transaction: the order exists exactly when the crisis does, and the reconciler enforces it
+        // whatever happens after the commit.
+        await this.campaigns.placeOrder(manager, { workspaceId: crisis.workspaceId, platforms: adPlatforms }, adsReason(crisis), actor);
+      }
       await this.audit.record(manager, principal.workspaceId, actor, {
         action: 'crisis.activated',
         targetType: 'crisis',
@@ -127,6 +152,8 @@ export class CrisisService {
           pauseAds: crisis.pauseAds,
           inFlight: crisis.inFlight.length,
           replacementPosts: replacementPostIds,
+          drafts: drafts.map((d) => ({ postId: d.postId, missing: d.missing.map((m) => m.name) })),
+          notStaged,
         },
         reason: dto.reason,
       });
@@ -140,8 +167,9 @@ export class CrisisService {
         playbook: plan ? { id: plan.playbookId, name: plan.name, category: plan.category } : null,
         contacts: plan?.contacts ?? [],
         replacementPostIds,
+        drafts: drafts.map((d) => ({ postId: d.postId, missing: d.missing.map((m) => m.name) })),
       });
-      const result: Activation = { crisis, inFlight: crisis.inFlight, ads: null, replacementPostIds };
+      const result: Activation = { crisis, inFlight: crisis.inFlight, ads: null, replacementPostIds, drafts, notStaged, warnings: plan?.warnings ?? [] };
       return result;
     });
     if (activation.crisis.pauseAds) {
@@ -175,7 +203,7 @@ export class CrisisService {
           WHERE held_by_crisis_id = $1 AND state = 'held' RETURNING id`,
         [crisis.id],
       );
-      const withdrawn = await manager.find(Post, { where: { crisisId: crisis.id, status: 'pending_approval' } });
+      const withdrawn = await manager.find(Post, { where: { crisisId: crisis.id, status: In(['pending_approval', 'draft']) } });
       for (const post of withdrawn) {
         await this.deliveries.moveAll(manager, post.id, ['pending_approval'], 'cancelled');
         post.status = 'cancelled';
@@ -191,6 +219,9 @@ export class CrisisService {
       crisis.outcome = { resumed: resumed.length, missed, withdrawnPostIds };
       await manager.save(crisis);
       await this.deliveries.wake(manager);
+      // Lifted in this transaction: the campaigns to resume get their target now, and the retry job resumes them
+      // even if nothing runs after the commit.
+      const lifted = crisis.pauseAds ? await this.campaigns.liftOrder(manager, crisis.workspaceId, adsReason(crisis), { resume: resumeCampaigns }, actorOf(principal)) : null;
       await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
         action: 'crisis.deactivated',
         targetType: 'crisis',
@@ -210,16 +241,24 @@ export class CrisisService {
         resumeCampaigns,
       });
       const done: Deactivation = { crisis, resumed, missed, withdrawnPostIds, campaigns: null };
-      return done;
+      return { done, lifted };
     });
-    const { crisis } = result;
-    if (crisis.pauseAds) {
-      const ended = await this.campaigns.endPauseOrder(crisis.workspaceId, adsReason(crisis), { resume: resumeCampaigns }, actorOf(principal));
-      result.campaigns = { resumed: ended.resumed.length, pending: ended.pending.length, keptPaused: ended.keptPaused.length };
+    const { done, lifted } = result;
+    const { crisis } = done;
+    if (lifted) {
+      let ended: BulkResumeResult;
+      try {
+        ended = await this.campaigns.driveLift(lifted);
+      } catch (error) {
+        // The order is lifted and the resumes are asked for (committed): the retry job finishes them.
+        this.logger.error({ err: error, crisisId: crisis.id }, 'Resuming paid campaigns failed after deactivation; retried in the background');
+        return done;
+      }
+      done.campaigns = { resumed: ended.resumed.length, pending: ended.pending.length, keptPaused: ended.keptPaused.length };
       crisis.outcome = { ...crisis.outcome, campaigns: summarizeResume(ended) };
       await this.dataSource.query('UPDATE crises SET outcome = $2 WHERE id = $1', [crisis.id, crisis.outcome]);
     }
-    return result;
+    return done;
   }
 
   current(workspaceId: string): Promise<Crisis | null> {
@@ -265,17 +304,27 @@ export class CrisisService {
     });
   }
 
-  /** The playbook's messages as posts waiting for the crisis's sign-off, at their offsets from activation. */
-  private async stageReplacements(manager: EntityManager, principal: Principal, crisis: Crisis, plan: PlaybookPlan): Promise<string[]> {
-    const ids: string[] = [];
-    for (const message of plan.messages) {
+  /**
+   * The playbook's messages as posts waiting for the crisis's sign-off, at their offsets from activation. A message
+   * missing placeholder values is staged as a draft (no deliveries: nothing to approve or send until it is filled).
+   * The plan already left out the channels a message cannot go to, so nothing here refuses the activation.
+   */
+  private async stageReplacements(
+    manager: EntityManager,
+    principal: Principal,
+    crisis: Crisis,
+    plan: StagingPlan,
+  ): Promise<{ replacementPostIds: string[]; drafts: StagedDraft[] }> {
+    const replacementPostIds: string[] = [];
+    const drafts: StagedDraft[] = [];
+    const staged = [...plan.messages.map((message) => ({ message, draft: null })), ...plan.drafts.map((draft) => ({ message: draft, draft }))];
+    for (const { message, draft } of staged) {
       const channels = await manager.findBy(Channel, { id: In(message.channelIds), workspaceId: principal.workspaceId, deletedAt: IsNull() });
       if (channels.length === 0) {
         this.logger.warn({ crisisId: crisis.id, templateId: message.templateId }, 'A playbook message has no channel left; not staged');
         continue;
       }
       const fields = { text: message.text, platformText: message.platformText, imageUrls: [] as string[], link: null };
-      assertPublishable(channels, fields);
       const post = manager.create(Post, {
         workspaceId: principal.workspaceId,
         authorId: principal.memberId,
@@ -284,13 +333,20 @@ export class CrisisService {
         scheduledAt: new Date(crisis.activatedAt.getTime() + message.offsetMinutes * 60_000),
         timeZone: 'UTC',
         labels: ['crisis'],
-        status: 'pending_approval',
+        status: draft ? 'draft' : 'pending_approval',
         contentVersion: 1,
         contentHash: contentHash({ ...fields, channelIds: channels.map((c) => c.id) }),
-        submittedAt: crisis.activatedAt,
+        submittedAt: draft ? null : crisis.activatedAt,
         crisisId: crisis.id,
+        draft: draft
+          ? { templateId: draft.templateId, templateVersion: draft.templateVersion, channelIds: channels.map((c) => c.id), values: draft.values, missing: draft.missing }
+          : null,
       });
       await manager.save(post);
+      if (draft) {
+        drafts.push({ postId: post.id, templateId: draft.templateId, templateVersion: draft.templateVersion, channelIds: channels.map((c) => c.id), missing: draft.missing });
+        continue;
+      }
       await this.deliveries.createFor(manager, post, channels, 'pending_approval');
       await this.webhooks.emit(manager, principal.workspaceId, 'approval.requested', {
         postId: post.id,
@@ -299,9 +355,9 @@ export class CrisisService {
         scheduledAt: post.scheduledAt.toISOString(),
         channels: channels.map((c) => ({ id: c.id, platform: c.platform, name: c.name })),
       });
-      ids.push(post.id);
+      replacementPostIds.push(post.id);
     }
-    return ids;
+    return { replacementPostIds, drafts };
   }
 
   private async pauseAds(crisis: Crisis, actor: AuditActor): Promise<AdsSummary | null> {
@@ -315,8 +371,9 @@ export class CrisisService {
         deadlineMs: ADS_PAUSE_DEADLINE_MS,
       });
     } catch (error) {
-      // The posts are already held; paid media is retried by the controller's reconciler under the pause order.
-      this.logger.error({ err: error, crisisId: crisis.id }, 'Pausing paid campaigns failed at activation');
+      // The posts are already held and the pause order committed with the crisis: the reconciler pauses and retries.
+      this.logger.error({ err: error, crisisId: crisis.id }, 'Pausing paid campaigns failed at activation; the reconciler enforces the pause order');
+      await this.campaigns.noteAttempt(crisis.workspaceId, adsReason(crisis), error instanceof Error ? error.message : String(error)).catch(() => undefined);
       return null;
     }
     const ads: AdsSummary = {
@@ -344,7 +401,7 @@ function summarizeResume(result: BulkResumeResult): Record<string, unknown> {
   return { resumed: result.resumed.length, pending: result.pending.length, keptPaused: result.keptPaused.length };
 }
 
-function playbookSnapshot(plan: PlaybookPlan): Record<string, unknown> {
+function playbookSnapshot(plan: StagingPlan): Record<string, unknown> {
   return {
     id: plan.playbookId,
     name: plan.name,
@@ -352,16 +409,28 @@ function playbookSnapshot(plan: PlaybookPlan): Record<string, unknown> {
     level: plan.level,
     contacts: plan.contacts,
     messages: plan.messages.map((m) => ({ templateId: m.templateId, templateVersion: m.templateVersion, channelIds: m.channelIds, offsetMinutes: m.offsetMinutes })),
+    drafts: plan.drafts.map((d) => ({ templateId: d.templateId, templateVersion: d.templateVersion, channelIds: d.channelIds, missing: d.missing.map((m) => m.name) })),
+    notStaged: plan.notStaged,
   };
 }
 
+/** The answers as given, checked before anything is touched: malformed input is a 400, never a partial switch. */
 function placeholderValues(raw: Record<string, unknown> | undefined): Record<string, string> {
   const values: Record<string, string> = {};
+  const problems: string[] = [];
   for (const [key, value] of Object.entries(raw ?? {})) {
     if (typeof value !== 'string' || value.length > 2000) {
-      throw DomainError.invalid(`placeholderValues.${key} must be a text of at most 2000 characters`);
+      problems.push(`placeholderValues.${key} must be a text of at most 2000 characters`);
+      continue;
     }
-    values[key] = value;
+    const shape = valueShapeProblems(`placeholderValues.${key}`, value);
+    problems.push(...shape);
+    if (shape.length === 0) {
+      values[key] = value;
+    }
+  }
+  if (problems.length > 0) {
+    throw DomainError.invalid(problems.join('; '), problems);
   }
   return values;
 }

@@ -57,7 +57,10 @@ export class PlaybooksController {
   @ApiOperation({ summary: 'What activating with this playbook would create now, with these answers to its prompts; changes nothing' })
   @ApiOkResponse({ type: PlaybookPlanView })
   rehearse(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: RehearsePlaybookDto): Promise<PlaybookPlanView> {
-    return this.playbooks.rehearse(principal, id, dto.values ?? {});
+    if (dto.placeholderValues !== undefined && dto.values !== undefined) {
+      throw DomainError.invalid('give placeholderValues only: values is its deprecated alias');
+    }
+    return this.playbooks.rehearse(principal, id, dto.placeholderValues ?? dto.values ?? {});
   }
 
   @Delete(':id')

@@ -9,7 +9,7 @@ import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
-import { resolveValues, valueShapeProblems } from '../templates/placeholders';
+import { own, resolveValues, valueShapeProblems, type PlaceholderDeclaration } from '../templates/placeholders';
 import { filledLimitViolations, fillTemplate, FilledTemplate, TemplateContent } from '../templates/template-content';
 import { TemplatesService } from '../templates/templates.service';
 import type { CreatePlaybookDto } from './dto/create-playbook.dto';
@@ -40,6 +40,37 @@ export interface PlaybookPlan {
   contacts: Array<{ name: string; role: string; email: string | null; phone: string | null; chat: string | null }>;
   messages: PlannedMessage[];
 }
+
+/** A message staged without some of its placeholder answers: a draft that says what it misses. */
+export interface DraftMessage extends PlannedMessage {
+  /** The message's position in the playbook. */
+  index: number;
+  /** The values known (decided in advance or answered): the missing ones stay in the text as {{name}}. */
+  values: Record<string, string>;
+  missing: Array<{ name: string; description: string }>;
+}
+
+/** A message (or some of its channels) the switch could not stage, and why. */
+export interface UnstagedMessage {
+  index: number;
+  templateId: string;
+  templateVersion: number;
+  channelIds: string[];
+  reason: string;
+}
+
+/** What the crisis switch stages: the messages ready for sign-off, the drafts, and what it could not stage. */
+export interface StagingPlan extends PlaybookPlan {
+  drafts: DraftMessage[];
+  notStaged: UnstagedMessage[];
+  /** Answers that were not used: not asked by the playbook, or not plain text. */
+  warnings: string[];
+  /** Everything that keeps the plan from running as written (what a strict plan refuses). */
+  problems: string[];
+}
+
+/** The name placeholder answers go by, in rehearsal and activation alike. */
+const ANSWERS = 'placeholderValues';
 
 /** Everything a playbook says, as saved. */
 interface PlaybookFields {
@@ -178,81 +209,36 @@ export class PlaybooksService {
   }
 
   /**
-   * Reads the playbook in the caller's transaction and fills every message from its approved template version with
-   * the stored values plus `values` (answers to prompts, keyed by placeholder name; one answer serves every message
-   * prompting for that name). Throws a 400 DomainError naming the missing prompt, an unknown value, a template version
-   * no longer approved, a channel no longer connected or a filled text over a platform's limit; 404 for another
-   * workspace's playbook. Holds the playbook and its templates with shared locks until the caller commits, so an edit,
-   * an archive or a withdrawn approval cannot slip in between the plan and its use. Call it before the transaction's
-   * first audit.record(): row locks come before the audit chain's lock (see AuditService.record).
+   * The plan, strict: the staging plan when every message can be staged as written, else a 400 DomainError naming every
+   * problem (an unknown or malformed answer, an archived playbook, a missing prompt, a template version no longer
+   * approved, a channel no longer connected, a filled text over a platform's limit). What a rehearsal answers.
    */
   async planFor(manager: EntityManager, workspaceId: string, playbookId: string, values: Record<string, string>): Promise<PlaybookPlan> {
+    const staging = await this.stagingPlanFor(manager, workspaceId, playbookId, values);
+    if (staging.problems.length > 0) {
+      throw DomainError.invalid(staging.problems.join('; '), staging.problems);
+    }
+    const { drafts: _drafts, notStaged: _notStaged, warnings: _warnings, problems: _problems, ...plan } = staging;
+    return plan;
+  }
+
+  /**
+   * What the crisis switch stages, never refused for its copy (the halt must not wait on it): every message is filled
+   * from its approved template version with the stored values plus `values` (answers to prompts, keyed by placeholder
+   * name; one answer serves every message prompting for that name). A message missing a required answer becomes a
+   * draft saying what it misses; a message that cannot run (the playbook archived, its template version no longer
+   * approved, a channel no longer connected, a filled text over a platform's limit) is left out on those channels with
+   * the reason, and staged on the others. Only another workspace's (or no) playbook throws: 404.
+   * Holds the playbook and its templates with shared locks until the caller commits, so an edit, an archive or a
+   * withdrawn approval cannot slip in between the plan and its use. Call it before the transaction's first
+   * audit.record(): row locks come before the audit chain's lock (see AuditService.record).
+   */
+  async stagingPlanFor(manager: EntityManager, workspaceId: string, playbookId: string, values: Record<string, string>): Promise<StagingPlan> {
     const playbook = await manager.findOne(Playbook, { where: { id: playbookId, workspaceId }, lock: { mode: 'pessimistic_read' } });
     if (!playbook) {
       throw DomainError.notFound('Playbook', playbookId);
     }
-    if (playbook.archivedAt) {
-      throw DomainError.invalid(`playbook ${playbookId} (${playbook.name}) is archived`);
-    }
-    const asked = [...new Set(playbook.messages.flatMap((m) => m.prompts))];
-    const problems: string[] = [];
-    for (const [key, value] of Object.entries(values)) {
-      if (!asked.includes(key)) {
-        problems.push(`values.${key} is not asked by playbook ${playbook.name}; it asks for ${asked.length > 0 ? asked.join(', ') : 'nothing'}`);
-      } else {
-        problems.push(...valueShapeProblems(`values.${key}`, value));
-      }
-    }
-    if (problems.length > 0) {
-      throw DomainError.invalid(problems.join('; '), problems);
-    }
-    const channels = await this.channelsOf(manager, workspaceId, playbook.messages);
-    const messages: PlannedMessage[] = [];
-    for (const [i, message] of playbook.messages.entries()) {
-      const field = `messages[${i}]`;
-      const usability = await this.templates.usableVersion(manager, workspaceId, message.templateId, message.templateVersion, true);
-      if (!usability.usable) {
-        problems.push(`${field}: ${usability.problem}`);
-        continue;
-      }
-      const targets = message.channelIds.map((cid) => channels.get(cid));
-      const gone = message.channelIds.filter((_, j) => !targets[j]);
-      if (gone.length > 0) {
-        problems.push(`${field}: channel ${gone.join(', ')} is no longer connected`);
-        continue;
-      }
-      let filled: FilledTemplate;
-      try {
-        filled = fillTemplate(usability.version, resolveValues(usability.version.placeholders, answersFor(message, values), 'values'));
-      } catch (error) {
-        if (error instanceof DomainError) {
-          problems.push(`${field}: ${error.message}`);
-          continue;
-        }
-        throw error;
-      }
-      const live = targets.filter((c): c is Channel => c !== undefined);
-      problems.push(...limitProblems(field, live, filled));
-      const platformText: Partial<Record<Platform, string>> = {};
-      for (const channel of live) {
-        const variant = filled.platformText[channel.platform];
-        if (variant !== undefined) {
-          platformText[channel.platform] = variant;
-        }
-      }
-      messages.push({
-        templateId: message.templateId,
-        templateVersion: message.templateVersion,
-        channelIds: [...message.channelIds],
-        offsetMinutes: message.offsetMinutes,
-        text: filled.text,
-        platformText,
-      });
-    }
-    if (problems.length > 0) {
-      throw DomainError.invalid(problems.join('; '), problems);
-    }
-    return {
+    const plan: StagingPlan = {
       playbookId: playbook.id,
       name: playbook.name,
       category: playbook.category,
@@ -261,8 +247,101 @@ export class PlaybooksService {
       pauseAds: playbook.pauseAds,
       approvalsRequired: playbook.approvalsRequired,
       contacts: playbook.contacts.map((c) => ({ ...c })),
-      messages,
+      messages: [],
+      drafts: [],
+      notStaged: [],
+      warnings: [],
+      problems: [],
     };
+    const asked = [...new Set(playbook.messages.flatMap((m) => m.prompts))];
+    const answers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const field = `${ANSWERS}.${key}`;
+      const shape = asked.includes(key) ? valueShapeProblems(field, value) : [];
+      if (!asked.includes(key)) {
+        plan.warnings.push(`${field} is not asked by playbook ${playbook.name}; it asks for ${asked.length > 0 ? asked.join(', ') : 'nothing'}`);
+      } else if (shape.length > 0) {
+        plan.warnings.push(...shape);
+      } else {
+        answers[key] = value;
+      }
+    }
+    // The switch goes on without the answers it could not use (the messages needing them become drafts).
+    plan.problems.push(...plan.warnings);
+    if (playbook.archivedAt) {
+      const reason = `playbook ${playbookId} (${playbook.name}) is archived`;
+      plan.problems.push(reason);
+      plan.notStaged.push(...playbook.messages.map((m, index) => unstaged(index, m, m.channelIds, reason)));
+      return plan;
+    }
+    const channels = await this.channelsOf(manager, workspaceId, playbook.messages);
+    for (const [index, message] of playbook.messages.entries()) {
+      const field = `messages[${index}]`;
+      const usability = await this.templates.usableVersion(manager, workspaceId, message.templateId, message.templateVersion, true);
+      if (!usability.usable) {
+        plan.problems.push(`${field}: ${usability.problem}`);
+        plan.notStaged.push(unstaged(index, message, message.channelIds, usability.problem));
+        continue;
+      }
+      const version = usability.version;
+      const gone = message.channelIds.filter((cid) => !channels.has(cid));
+      if (gone.length > 0) {
+        plan.problems.push(`${field}: channel ${gone.join(', ')} is no longer connected`);
+        plan.notStaged.push(unstaged(index, message, gone, `channel ${gone.join(', ')} is no longer connected`));
+      }
+      const live = message.channelIds.filter((cid) => channels.has(cid)).map((cid) => channels.get(cid)!);
+      if (live.length === 0) {
+        continue;
+      }
+      const given = answersFor(message, answers);
+      const missing = version.placeholders.filter((p) => p.required && isBlank(own(given, p.name)));
+      const known: Record<string, string> = {};
+      for (const placeholder of version.placeholders) {
+        const value = own(given, placeholder.name);
+        if (typeof value === 'string' && !missing.includes(placeholder)) {
+          known[placeholder.name] = value;
+        }
+      }
+      if (missing.length > 0) {
+        plan.problems.push(...missing.map((p) => `${field}: ${ANSWERS}.${p.name} is required (${p.description})`));
+        const partial = fillTemplate(version, { ...resolveValues(version.placeholders.filter((p) => !missing.includes(p)), known, ANSWERS), ...asPlaceholders(missing) });
+        plan.drafts.push({
+          index,
+          templateId: message.templateId,
+          templateVersion: message.templateVersion,
+          channelIds: live.map((c) => c.id),
+          offsetMinutes: message.offsetMinutes,
+          text: partial.text,
+          platformText: variantsFor(live, partial),
+          values: known,
+          missing: missing.map((p) => ({ name: p.name, description: p.description })),
+        });
+        continue;
+      }
+      const filled = fillTemplate(version, resolveValues(version.placeholders, known, ANSWERS));
+      const fitting: Channel[] = [];
+      for (const channel of live) {
+        const problems = limitProblems(field, [channel], filled);
+        if (problems.length > 0) {
+          plan.problems.push(...problems);
+          plan.notStaged.push(unstaged(index, message, [channel.id], problems.map((p) => p.slice(field.length + 2)).join('; ')));
+        } else {
+          fitting.push(channel);
+        }
+      }
+      if (fitting.length === 0) {
+        continue;
+      }
+      plan.messages.push({
+        templateId: message.templateId,
+        templateVersion: message.templateVersion,
+        channelIds: fitting.map((c) => c.id),
+        offsetMinutes: message.offsetMinutes,
+        text: filled.text,
+        platformText: variantsFor(fitting, filled),
+      });
+    }
+    return plan;
   }
 
   /** Refuses a playbook that could not run as written, naming every problem. */
@@ -339,6 +418,31 @@ function limitProblems(field: string, channels: Channel[], filled: FilledTemplat
       .filter((v) => !ignore.includes(v.rule))
       .map((v) => `${field}: channel ${channel.name} (${channel.id}): ${v.message}`),
   );
+}
+
+function unstaged(index: number, message: PlaybookMessage, channelIds: string[], reason: string): UnstagedMessage {
+  return { index, templateId: message.templateId, templateVersion: message.templateVersion, channelIds: [...channelIds], reason };
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Missing placeholders filled with themselves: the draft's text shows what is still to be given. */
+function asPlaceholders(missing: readonly PlaceholderDeclaration[]): Record<string, string> {
+  return Object.fromEntries(missing.map((p) => [p.name, `{{${p.name}}}`]));
+}
+
+/** The filled variant of each targeted platform that has one: that platform receives it instead of the body. */
+function variantsFor(channels: Channel[], filled: FilledTemplate): Partial<Record<Platform, string>> {
+  const platformText: Partial<Record<Platform, string>> = {};
+  for (const channel of channels) {
+    const variant = filled.platformText[channel.platform];
+    if (variant !== undefined) {
+      platformText[channel.platform] = variant;
+    }
+  }
+  return platformText;
 }
 
 function emptyValues(content: TemplateContent): Record<string, string> {

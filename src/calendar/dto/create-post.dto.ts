@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
@@ -12,16 +13,44 @@ import {
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
 } from 'class-validator';
+
+/** Versions are PostgreSQL integers: a larger number names no version (and must not reach the database). */
+const MAX_VERSION = 2_147_483_647;
 
 const HTTPS_URL = { protocols: ['https', 'http'], require_protocol: true, require_tld: false };
 
 export class CreatePostDto {
-  @ApiProperty({ example: 'Our autumn menu is here 🍂', maxLength: 10000 })
+  @ApiPropertyOptional({ example: 'Our autumn menu is here 🍂', maxLength: 10000, description: 'Required unless the post is made from a template (templateId)' })
+  @IsOptional()
   @IsString()
   @Length(1, 10000)
-  text: string;
+  text?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Make the post from an approved template version instead of text (with templateVersion)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'templateId must be a UUID' })
+  templateId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'The approved version of templateId to use' })
+  @IsOptional()
+  @IsInt({ message: 'templateVersion must be an integer' })
+  @Min(1)
+  @Max(MAX_VERSION, { message: 'templateVersion is not a version number' })
+  templateVersion?: number;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "Values for the template's placeholders, keyed by name (with templateId)",
+    example: { eta: '14:00 CET' },
+  })
+  @IsOptional()
+  @IsObject({ message: 'placeholderValues must be an object keyed by placeholder name' })
+  placeholderValues?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     type: 'object',

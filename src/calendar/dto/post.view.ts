@@ -44,6 +44,18 @@ export class DeliveryView {
   }
 }
 
+export class DraftMissingView {
+  @ApiProperty({ example: 'eta' }) name: string;
+  @ApiProperty({ example: 'When the next update comes' }) description: string;
+}
+
+export class PostDraftView {
+  @ApiProperty({ format: 'uuid' }) templateId: string;
+  @ApiProperty() templateVersion: number;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Where it goes once filled' }) channelIds: string[];
+  @ApiProperty({ type: [DraftMissingView], description: 'The placeholder values it waits for' }) missing: DraftMissingView[];
+}
+
 export class PostView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() text: string;
@@ -59,6 +71,12 @@ export class PostView {
   @ApiProperty({ format: 'uuid' }) lastEditorId: string;
   @ApiProperty({ format: 'date-time', nullable: true }) submittedAt: Date | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: "Set on a crisis's replacement posts" }) crisisId: string | null;
+  @ApiProperty({
+    type: PostDraftView,
+    nullable: true,
+    description: 'Set while the post is a draft: what it misses (give it with POST /api/posts/:id/placeholder-values, or PATCH the text)',
+  })
+  draft: PostDraftView | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
   @ApiProperty({ type: [DeliveryView] }) deliveries: DeliveryView[];
@@ -79,6 +97,10 @@ export class PostView {
       lastEditorId: post.lastEditorId,
       submittedAt: post.submittedAt,
       crisisId: post.crisisId,
+      draft:
+        post.status === 'draft' && post.draft
+          ? { templateId: post.draft.templateId, templateVersion: post.draft.templateVersion, channelIds: post.draft.channelIds, missing: post.draft.missing }
+          : null,
       createdAt: post.createdAt,
       updatedAt: post.updatedAt,
       deliveries: deliveries.map((d) => DeliveryView.of(d)),

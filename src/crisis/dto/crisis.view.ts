@@ -74,6 +74,27 @@ export class ActivationAdsView {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The campaigns in each group' }) campaigns: Record<string, unknown>;
 }
 
+export class MissingValueView {
+  @ApiProperty({ example: 'eta' }) name: string;
+  @ApiProperty({ example: 'When the next update comes' }) description: string;
+}
+
+export class StagedDraftView {
+  @ApiProperty({ format: 'uuid', description: 'The draft post: fill it with POST /api/posts/:id/placeholder-values or PATCH its text' }) postId: string;
+  @ApiProperty({ format: 'uuid' }) templateId: string;
+  @ApiProperty() templateVersion: number;
+  @ApiProperty({ type: [String], format: 'uuid' }) channelIds: string[];
+  @ApiProperty({ type: [MissingValueView], description: 'The placeholder values it waits for' }) missing: MissingValueView[];
+}
+
+export class UnstagedMessageView {
+  @ApiProperty({ description: "The message's position in the playbook" }) index: number;
+  @ApiProperty({ format: 'uuid' }) templateId: string;
+  @ApiProperty() templateVersion: number;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The channels it was not staged for' }) channelIds: string[];
+  @ApiProperty({ example: 'version 1 of template … was rejected; only approved versions can be used' }) reason: string;
+}
+
 export class ActivationView {
   @ApiProperty({ type: CrisisView }) crisis: CrisisView;
   @ApiProperty({ type: [InFlightSendView], description: 'Sends in flight at the switch: finished or stopped before this answer' })
@@ -81,6 +102,11 @@ export class ActivationView {
   @ApiProperty({ type: ActivationAdsView, nullable: true, description: 'null when ads are not paused by this crisis' }) ads: ActivationAdsView | null;
   @ApiProperty({ type: [String], format: 'uuid', description: "The playbook's replacement posts, waiting for crisis sign-off" })
   replacementPostIds: string[];
+  @ApiProperty({ type: [StagedDraftView], description: 'Replacement posts staged as drafts: they miss placeholder values and cannot be approved until filled' })
+  drafts: StagedDraftView[];
+  @ApiProperty({ type: [UnstagedMessageView], description: 'Playbook messages (or some of their channels) not staged, and why; the switch flipped anyway' })
+  notStaged: UnstagedMessageView[];
+  @ApiProperty({ type: [String], description: 'Placeholder answers not used (not asked by the playbook)' }) warnings: string[];
 }
 
 export class DeactivationView {

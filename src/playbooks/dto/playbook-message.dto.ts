@@ -13,6 +13,7 @@ export class PlaybookMessageDto {
   @ApiProperty({ minimum: 1, description: 'An approved version of the template' })
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647, { message: 'templateVersion is not a version number' })
   templateVersion: number;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'Channels of this workspace to send it on' })
