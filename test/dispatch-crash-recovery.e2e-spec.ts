@@ -67,9 +67,9 @@ describe('a dispatching process killed mid-send', () => {
     const waiting = await t.otherWorkspace('Waiting at the gate');
     const xSending = (await sending.post('/api/channels', { platform: 'x', name: 'X', handle: '@sending', credentials: fake.oauth2Credentials() }).expect(201)).body.id;
     const xWaiting = (await waiting.post('/api/channels', { platform: 'x', name: 'X', handle: '@waiting', credentials: fake.oauth2Credentials() }).expect(201)).body.id;
-    // X holds the first eight requests: they are in flight when the victim dies.
+    // X never answers the first eight requests: they are in flight when the victim dies.
     for (let i = 0; i < 8; i++) {
-      fake.failNext('POST /2/tweets', { delayMs: 60_000 });
+      fake.failNext('POST /2/tweets', { hang: true });
     }
     const victim = await spawnInstance();
     await victim.healthy();

@@ -3,7 +3,7 @@
 // deliveries are recovered within seconds at their planned time, and the crisis switch's deadline
 // aborts what still hangs.
 import { DispatchGate, GATE_CLOSING_CHANNEL, type GateClosing } from '../src/dispatch/dispatch-gate';
-import { Dispatcher } from '../src/dispatch/dispatcher';
+import { Dispatcher, DISPATCH_LISTENER } from '../src/dispatch/dispatcher';
 import { FakeMastodonApi } from './fakes/mastodon-api';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
@@ -356,9 +356,9 @@ describe("the crisis switch's deadline for sends in flight", () => {
     await t.sql('SELECT pg_notify($1, $2)', [GATE_CLOSING_CHANNEL, JSON.stringify(notice)]);
   }
 
-  it('aborts a send X holds at the deadline of a closing gate: needs_verification, never retried, the gate pass released', async () => {
+  it('aborts a send X never answers at the deadline of a closing gate: needs_verification, never retried, the gate pass released', async () => {
     const text = 'Held by a hanging X';
-    fake.failNext('POST /2/tweets', { delayMs: 20_000 });
+    fake.failNext('POST /2/tweets', { hang: true });
     const created = await marketer.post('/api/posts', { text, channelIds: [x], publishNow: true }).expect(201);
     await waitFor('the send in flight', () => tweetRequests(fake, text) === 1 || undefined, 10_000, 10);
 
@@ -384,5 +384,40 @@ describe("the crisis switch's deadline for sends in flight", () => {
     expect(Date.now() - closingStarted).toBeLessThan(2000);
     await t.app.get(Dispatcher).idle();
     expect(tweetRequests(fake, text)).toBe(1);
+  });
+
+  it('aborts a send to an idempotent platform (Mastodon) the same way: needs_verification, not sent again', async () => {
+    const mastodon = await FakeMastodonApi.start();
+    try {
+      const channel = await t.admin
+        .post('/api/channels', { platform: 'mastodon', name: 'Mastodon', handle: '@brand@mastodon.example', credentials: mastodon.credentials() })
+        .expect(201);
+      mastodon.failNext('POST /api/v1/statuses', { hang: true });
+      const created = await marketer.post('/api/posts', { text: 'Held by a hanging Mastodon', channelIds: [channel.body.id], publishNow: true }).expect(201);
+      await waitFor('the send in flight', () => mastodon.requestsTo('POST /api/v1/statuses').length === 1 || undefined, 10_000, 10);
+      await notifyClosing({ workspaceId: t.admin.workspaceId, platforms: null, deadlineMs: 500 });
+      const delivery = await deliveryIn(marketer, created.body.id, ['needs_verification', 'published', 'failed', 'scheduled'], 10_000);
+      expect(delivery.state).toBe('needs_verification');
+      expect(delivery.lastError).toContain('the crisis switch aborted the send');
+      await sleep(1500);
+      await t.app.get(Dispatcher).idle();
+      expect(mastodon.requestsTo('POST /api/v1/statuses')).toHaveLength(1);
+    } finally {
+      await mastodon.close();
+    }
+  });
+
+  it('hears closing gates again after its listening connection is lost', async () => {
+    const listeners = (): Promise<{ pid: number }[]> => t.sql(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [DISPATCH_LISTENER]);
+    const [lost] = await listeners();
+    await t.sql('SELECT pg_terminate_backend($1)', [lost.pid]);
+    await waitFor('a new listening connection', async () => (await listeners()).some((row) => row.pid !== lost.pid) || undefined, 10_000);
+    const text = 'Heard after a reconnect';
+    fake.failNext('POST /2/tweets', { hang: true });
+    const created = await marketer.post('/api/posts', { text, channelIds: [x], publishNow: true }).expect(201);
+    await waitFor('the send in flight', () => tweetRequests(fake, text) === 1 || undefined, 10_000, 10);
+    await notifyClosing({ workspaceId: t.admin.workspaceId, platforms: ['x'], deadlineMs: 0 });
+    const delivery = await deliveryIn(marketer, created.body.id, ['needs_verification', 'published', 'failed', 'scheduled'], 10_000);
+    expect(delivery.lastError).toContain('the crisis switch aborted the send');
   });
 });

@@ -54,6 +54,8 @@ const MAX_BATCHES_IN_FLIGHT = 8;
  */
 type Pass = 'full' | 'refill';
 
+/** The application_name of the connection that LISTENs for wake-ups and closing gates (pg_stat_activity). */
+export const DISPATCH_LISTENER = 'holdfast-dispatch-listener';
 /** An instance whose heartbeat is older than this many intervals is dead: its leases are recovered. */
 export const MISSED_HEARTBEATS = 5;
 /** Dead instances' rows are dropped after this long (their leases were recovered long before). */
@@ -646,7 +648,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * to its own timeout instead of the switch's deadline.
    */
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }) });
+    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }), application_name: DISPATCH_LISTENER });
     client.on('notification', (message) => {
       if (message.channel === GATE_CLOSING_CHANNEL) {
         this.closingGates.closing(message.payload);
