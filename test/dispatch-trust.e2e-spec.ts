@@ -88,6 +88,18 @@ describe('a cancel or a rejection means never', () => {
     expect(res.body.inFlight).toEqual([{ deliveryId, channelId: x, platform: 'x', outcome: 'in_flight' }]);
   });
 
+  it('a person cannot resend a delivery of a cancelled post whose outcome is unknown; they can confirm or drop it', async () => {
+    const created = await marketer.post('/api/posts', { text: 'Unknown, then cancelled', channelIds: [x], scheduledAt: inOneHour() }).expect(201);
+    const deliveryId: string = created.body.deliveries[0].id;
+    await t.sql(`UPDATE deliveries SET state = 'needs_verification', attempts = 1 WHERE id = $1`, [deliveryId]);
+    await marketer.delete(`/api/posts/${created.body.id}`).expect(200);
+
+    const refused = await marketer.post(`/api/deliveries/${deliveryId}/resolve`, { outcome: 'resend', note: 'try again' }).expect(409);
+    expect(refused.body.message).toContain('cancelled post');
+    const dropped = await marketer.post(`/api/deliveries/${deliveryId}/resolve`, { outcome: 'drop', note: 'not there' }).expect(200);
+    expect(dropped.body.state).toBe('cancelled');
+  });
+
   it('a post cancelled while its claimed delivery waits at the gate is refused there and never sent', async () => {
     const text = 'Cancelled at the gate';
     const gate = t.app.get(DispatchGate);
