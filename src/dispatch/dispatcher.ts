@@ -46,7 +46,7 @@ interface ClaimedDelivery {
 /** Each batch in flight holds a database connection for its gate pass; keep well under the pool size. */
 const MAX_BATCHES_IN_FLIGHT = 8;
 /**
- * A full pass (the interval, a wake-up, a test) recovers expired leases, holds what fell due under a
+ * A full pass (the interval, a wake-up, a test) recovers what dead senders left, holds what fell due under a
  * crisis and claims for every platform; a refill (a send's slot freed) only claims again for the
  * platforms that had more due than slots. In a burst slots free thousands of times a second: a full
  * pass on each would ask PostgreSQL, again and again, for leases that cannot have expired and for
@@ -176,7 +176,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** One full pass: recover expired leases, hold what a crisis stops, then claim and start as many sends as there are free slots. */
+  /** One full pass: recover what dead or stuck senders left, hold what a crisis stops, then claim and start as many sends as there are free slots. */
   tick(): Promise<void> {
     return this.pass('full');
   }
@@ -200,7 +200,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         const pass: Pass = this.again;
         this.again = null;
         if (pass === 'full') {
-          await this.recoverExpiredLeases();
+          await this.recoverStoppedSenders();
           await this.holdDueDeliveries();
         }
         await this.claimAndSend(pass);
@@ -614,7 +614,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * sent again only where the platform honours our idempotency key (and nobody stopped the post
    * meanwhile); otherwise a person verifies it. The planned time (due_at) is kept either way.
    */
-  private async recoverExpiredLeases(): Promise<void> {
+  private async recoverStoppedSenders(): Promise<void> {
     const idempotent = PLATFORMS.filter((p) => this.publishers.has(p) && this.publishers.get(p).idempotentSends);
     const resend = `d.stop_requested IS NULL AND d.platform = ANY($1)`;
     const recovered = await this.dataSource.query<[{ id: string; state: string }[], number]>(
