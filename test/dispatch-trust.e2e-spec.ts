@@ -148,6 +148,51 @@ describe('a cancel or a rejection means never', () => {
   });
 });
 
+describe('a cancel racing the send', () => {
+  it('of 24 posts cancelled at random moments around their send, none reaches X after its cancel answered unless named in flight, and none is sent twice', async () => {
+    const fake = await FakeXApi.start();
+    const t = await TestApp.start({ env: { X_API_URL: fake.url, DISPATCH_TICK_MS: '50', DISPATCH_SEND_TIMEOUT_MS: '8000' } });
+    try {
+      const marketer = await t.member('marketer');
+      const x = (await t.admin.post('/api/channels', { platform: 'x', name: 'X', handle: '@brand', credentials: fake.oauth2Credentials() }).expect(201)).body.id;
+      // Every send fails retryably after a moment: only a cancel that missed it could let a retry out.
+      fake.latencyMs = 200;
+      for (let i = 0; i < 48; i++) {
+        fake.failNext('POST /2/tweets', { status: 503 });
+      }
+      const outcomes = await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          const text = `Race ${i}`;
+          const created = await marketer.post('/api/posts', { text, channelIds: [x], publishNow: true }).expect(201);
+          await sleep(Math.floor(Math.random() * 300));
+          const res = await marketer.delete(`/api/posts/${created.body.id}`).expect(200);
+          return { text, postId: created.body.id as string, named: ((res.body.inFlight ?? []) as unknown[]).length === 1, answeredAt: Date.now() };
+        }),
+      );
+      await waitFor('every delivery cancelled', async () => {
+        const rows = await t.sql<{ state: string }>(`SELECT state FROM deliveries WHERE post_id = ANY($1)`, [outcomes.map((o) => o.postId)]);
+        return rows.every((r) => r.state === 'cancelled') || undefined;
+      }, 20_000);
+      await sleep(2500); // past a retry's backoff
+      await t.app.get(Dispatcher).idle();
+      for (const { text, named, answeredAt } of outcomes) {
+        const requests = fake.requestsTo('POST /2/tweets').filter((r) => (r.body as { text?: string }).text === text);
+        // Named: its one send was under way. Not named: it was refused at the gate, never claimed, or its send had
+        // already failed (and waited to be retried) before the cancel: nothing of it arrives after the answer.
+        const late = requests.filter((r) => r.receivedAt > answeredAt).length;
+        expect({ text, requests: requests.length, late }).toEqual({ text, requests: named ? 1 : requests.length, late: named ? late : 0 });
+        expect(requests.length).toBeLessThanOrEqual(1);
+      }
+      // The race had both sides: sends caught in flight, and posts cancelled before any send.
+      expect(outcomes.some((o) => o.named)).toBe(true);
+      expect(outcomes.some((o) => !o.named)).toBe(true);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  }, 60_000);
+});
+
 describe('a gate pass outlives every send of its batch', () => {
   let fake: FakeXApi;
   let t: TestApp;
