@@ -238,10 +238,11 @@ describe('a gate pass outlives every send of its batch', () => {
       END $$`);
     await t.sql('CREATE TRIGGER test_fail_one_record BEFORE UPDATE ON deliveries FOR EACH ROW EXECUTE FUNCTION test_fail_one_record()');
     try {
-      // The first answered at once (its record fails), the three others a moment later.
+      // The first answered at once (its record fails), the three others a second later (within the switch's deadline
+      // for sends in flight, CRISIS_INFLIGHT_DEADLINE_MS, 2 s by default, once the switch aborts at it).
       fake.failNext('POST /2/tweets', {});
       for (let i = 0; i < 3; i++) {
-        fake.failNext('POST /2/tweets', { delayMs: 1500 });
+        fake.failNext('POST /2/tweets', { delayMs: 1000 });
       }
       const texts = ['Batch 1', 'Batch 2', 'Batch 3', 'Batch 4'];
       const ids = await dueTogether(texts.map((text) => ({ text, channelId: x })));
