@@ -80,10 +80,10 @@ export class OutcomeRecorder {
     // it scanned the table on every flush (113 µs a row against 41 µs, pg_stat_statements in a burst).
     const [rows] = await runner.query<[{ id: string }[], number]>(
       // A cancel or a rejection that met the send in flight (stop_requested, read on the row as locked) turns a
-      // retry into its own state: the send is never tried again.
+      // retry into its own state, at the planned time: the send is never tried again.
       `UPDATE deliveries d
           SET state = CASE WHEN d.stop_requested IS NOT NULL AND v.state = 'scheduled' THEN d.stop_requested ELSE v.state END,
-              due_at = COALESCE(v.due_at, d.due_at), attempts = v.attempts,
+              due_at = CASE WHEN d.stop_requested IS NOT NULL THEN d.due_at ELSE COALESCE(v.due_at, d.due_at) END, attempts = v.attempts,
               last_error = CASE WHEN d.stop_requested IS NOT NULL AND v.state = 'scheduled'
                 THEN COALESCE(v.last_error, 'the send failed') || CASE WHEN d.stop_requested = 'cancelled' THEN ' (not retried: the post was cancelled while it was being sent)'
                                           ELSE ' (not retried: the post was sent back while it was being sent)' END
