@@ -101,7 +101,7 @@ describe('dispatch to X', () => {
     const res = await marketer.post('/api/posts', { text: 'Sender died', channelIds: [channelId], scheduledAt: new Date(Date.now() + 3600_000).toISOString() }).expect(201);
     const deliveryId = res.body.deliveries[0].id;
     await t.sql(
-      `UPDATE deliveries SET state = 'publishing', lease_owner = 'dead-instance', attempts = 1, lease_expires_at = now() - interval '1 second' WHERE id = $1`,
+      `UPDATE deliveries SET state = 'publishing', lease_owner = 'dead-instance', attempts = 1, send_started_at = now(), lease_expires_at = now() - interval '1 second' WHERE id = $1`,
       [deliveryId],
     );
     const delivery = await settled(res.body.id, ['needs_verification']);

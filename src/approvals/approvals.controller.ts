@@ -10,6 +10,8 @@ import { ApprovalsService, ApprovalState } from './approvals.service';
 import { ApprovalPolicyDto } from './dto/approval-policy.dto';
 import { ApprovalQueueItemView, ApprovalStateView, ApprovalView } from './dto/approval.view';
 import { ApproveDto, RejectDto } from './dto/decision.dto';
+import { RejectionView } from './dto/rejection.view';
+import { SendInFlightView } from '../dispatch/dto/send-in-flight.view';
 
 const view = (state: ApprovalState): ApprovalStateView => ({
   post: PostView.of(state.post, state.deliveries),
@@ -40,9 +42,10 @@ export class ApprovalsController {
   @HttpCode(200)
   @Authorize('approver')
   @ApiOperation({ summary: 'Send a post back to its author with a comment' })
-  @ApiOkResponse({ type: ApprovalStateView })
-  async reject(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: RejectDto): Promise<ApprovalStateView> {
-    return view(await this.approvals.reject(principal, id, dto.comment));
+  @ApiOkResponse({ type: RejectionView })
+  async reject(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: RejectDto): Promise<RejectionView> {
+    const rejection = await this.approvals.reject(principal, id, dto.comment);
+    return { ...view(rejection), inFlight: rejection.inFlight.map((send) => SendInFlightView.of(send)) };
   }
 
   @Get('approvals')

@@ -14,6 +14,7 @@ import type { Crisis } from '../crisis/crisis.entity';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
+import { type SendInFlight, stopDeliveries } from '../dispatch/delivery-stop';
 import { ApprovalPoliciesService } from './approval-policies.service';
 import { Approval } from './approval.entity';
 import type { ApprovalPolicyDto } from './dto/approval-policy.dto';
@@ -26,6 +27,11 @@ export interface ApprovalState {
   given: number;
   /** Set while a crisis needs to sign this post off: the approvals given under it, and how many it needs. */
   crisis: { id: string; required: number; given: number } | null;
+}
+
+/** A decision's state, and the sends of the post in flight when a rejection stopped it (none for an approval). */
+export interface Rejection extends ApprovalState {
+  inFlight: SendInFlight[];
 }
 
 /** Delivery states a sign-off can still move on. */
@@ -46,7 +52,12 @@ export class ApprovalsService {
     return this.decide(principal, postId, 'approved', comment ?? null);
   }
 
-  reject(principal: Principal, postId: string, comment: string): Promise<ApprovalState> {
+  /**
+   * Sends the post back: from the answer on, no send of it starts until an edit is signed off. A send
+   * already in flight finishes (the request may have left) and is named in `inFlight`; unless it
+   * publishes it waits with the rest (pending_approval), never retried by itself.
+   */
+  reject(principal: Principal, postId: string, comment: string): Promise<Rejection> {
     return this.decide(principal, postId, 'rejected', comment);
   }
 
@@ -87,7 +98,7 @@ export class ApprovalsService {
     });
   }
 
-  private decide(principal: Principal, postId: string, decision: 'approved' | 'rejected', comment: string | null): Promise<ApprovalState> {
+  private decide(principal: Principal, postId: string, decision: 'approved' | 'rejected', comment: string | null): Promise<Rejection> {
     return this.dataSource.transaction(async (manager) => {
       const post = await manager.findOne(Post, { where: { id: postId, workspaceId: principal.workspaceId }, lock: { mode: 'pessimistic_write' } });
       if (!post) {
@@ -129,12 +140,11 @@ export class ApprovalsService {
       const now = this.clock.now();
       const dueAt = new Date(Math.max(post.scheduledAt.getTime(), now.getTime()));
       let released: string[] = [];
+      let inFlight: SendInFlight[] = [];
       if (decision === 'rejected') {
         post.status = 'rejected';
-        // Sent back: whatever waited to go out waits for an edit and a new sign-off.
-        for (const delivery of deliveries.filter((d) => d.state === 'scheduled' || d.state === 'held')) {
-          await this.deliveries.move(manager, delivery, 'pending_approval');
-        }
+        // Sent back: whatever waited to go out, or was claimed to go out, waits for an edit and a new sign-off.
+        inFlight = await stopDeliveries(manager, post.id, ['scheduled', 'held', 'publishing'], 'pending_approval');
       } else {
         const waitingIds = new Set(underCrisis.map((d) => d.id));
         if (state.given >= state.required) {
@@ -164,10 +174,11 @@ export class ApprovalsService {
           status: post.status,
           ...(state.crisis ? { crisisId: state.crisis.id, crisisGiven: state.crisis.given, crisisRequired: state.crisis.required } : {}),
           ...(released.length > 0 ? { releasedDeliveries: released } : {}),
+          ...(inFlight.length > 0 ? { inFlight: inFlight.map((d) => d.deliveryId) } : {}),
         },
         reason: comment,
       });
-      return { ...state, post, deliveries: await this.deliveries.ofPost(manager, post.id) };
+      return { ...state, post, deliveries: await this.deliveries.ofPost(manager, post.id), inFlight };
     });
   }
 

@@ -4,7 +4,9 @@ import { ANY_MEMBER, Authorize, CurrentPrincipal } from '../common/decorators';
 import { IdParam } from '../common/id-param';
 import type { Principal } from '../common/principal';
 import { CalendarService } from './calendar.service';
+import { SendInFlightView } from '../dispatch/dto/send-in-flight.view';
 import { CalendarQueryDto } from './dto/calendar-query.dto';
+import { CancelledPostView } from './dto/cancelled-post.view';
 import { CreatePostDto } from './dto/create-post.dto';
 import { HoldPostDto } from './dto/hold-post.dto';
 import { PlaceholderValuesDto } from './dto/placeholder-values.dto';
@@ -68,9 +70,10 @@ export class PostsController {
   @Delete(':id')
   @Authorize('marketer', 'crisis_lead')
   @ApiOperation({ summary: 'Cancel a post: every delivery not yet sent is cancelled' })
-  @ApiOkResponse({ type: PostView })
-  async cancel(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<PostView> {
-    return view(await this.posts.cancel(principal, id));
+  @ApiOkResponse({ type: CancelledPostView, description: 'The post, and the sends of it already under way (never retried)' })
+  async cancel(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<CancelledPostView> {
+    const cancelled = await this.posts.cancel(principal, id);
+    return { ...view(cancelled), inFlight: cancelled.inFlight.map((send) => SendInFlightView.of(send)) };
   }
 
   @Delete(':id/deliveries/:deliveryId')

@@ -21,6 +21,7 @@ import { DeliveriesRepository, DISPATCH_CHANNEL, plannedDelivery } from '../disp
 import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
+import { type SendInFlight, stopDeliveries } from '../dispatch/delivery-stop';
 import { contentHash, editChangesContent } from './content-hash';
 import type { CreatePostDto } from './dto/create-post.dto';
 import type { UpdatePostDto } from './dto/update-post.dto';
@@ -32,6 +33,11 @@ import { Post } from './post.entity';
 export interface PostWithDeliveries {
   post: Post;
   deliveries: Delivery[];
+}
+
+/** A cancelled post, and the sends of it that were in flight when it was cancelled. */
+export interface CancelledPost extends PostWithDeliveries {
+  inFlight: SendInFlight[];
 }
 
 /** What planning a post needs of a channel. */
@@ -263,12 +269,16 @@ export class PostsService {
     });
   }
 
-  /** Cancels every delivery that has not gone out; one being sent right now finishes its send. */
-  cancel(principal: Principal, id: string): Promise<PostWithDeliveries> {
+  /**
+   * Cancels the post: from the answer on, no send of it starts. A send already in flight finishes
+   * (the request may have left) and is named in `inFlight`; unless it publishes it ends cancelled,
+   * never retried.
+   */
+  cancel(principal: Principal, id: string): Promise<CancelledPost> {
     return this.dataSource.transaction(async (manager) => {
       const { post, deliveries } = await this.lockPost(manager, principal.workspaceId, id);
       const before = summary(post, deliveries);
-      await this.deliveries.moveAll(manager, post.id, ['pending_approval', 'scheduled', 'held', 'missed', 'failed'], 'cancelled');
+      const inFlight = await stopDeliveries(manager, post.id, ['pending_approval', 'scheduled', 'held', 'missed', 'failed', 'publishing'], 'cancelled');
       post.status = 'cancelled';
       await manager.save(post);
       const after = await this.deliveries.ofPost(manager, post.id);
@@ -277,9 +287,9 @@ export class PostsService {
         targetType: 'post',
         targetId: post.id,
         before,
-        after: summary(post, after),
+        after: { ...summary(post, after), ...(inFlight.length > 0 ? { inFlight: inFlight.map((d) => d.deliveryId) } : {}) },
       });
-      return { post, deliveries: after };
+      return { post, deliveries: after, inFlight };
     });
   }
 

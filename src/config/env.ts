@@ -101,6 +101,12 @@ export class Env {
   DISPATCH_ENABLED: 'true' | 'false' = 'true';
 
   @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 100 and 60000' })
+  @Min(100, { message: 'must be an integer number of milliseconds between 100 and 60000' })
+  @Max(60_000, { message: 'must be an integer number of milliseconds between 100 and 60000' })
+  DISPATCH_HEARTBEAT_MS: number = 1000;
+
+  @Transform(toInt)
   @IsInt({ message: 'must be an integer between 1 and 1000 (retryable failures in a row that open a breaker)' })
   @Min(1, { message: 'must be an integer between 1 and 1000 (retryable failures in a row that open a breaker)' })
   @Max(1000, { message: 'must be an integer between 1 and 1000 (retryable failures in a row that open a breaker)' })

@@ -37,6 +37,17 @@ export class DeliveriesService {
       if (!RESOLVABLE[dto.outcome].includes(delivery.state)) {
         throw DomainError.conflict(`Delivery ${id} is ${delivery.state}: "${dto.outcome}" applies to ${RESOLVABLE[dto.outcome].join(' or ')} deliveries`);
       }
+      if (dto.outcome === 'resend') {
+        // A cancel or a rejection means never: a person cannot send again what the post no longer wants sent.
+        const [post] = await manager.query<{ status: string }[]>('SELECT status FROM posts WHERE id = $1', [delivery.postId]);
+        if (post?.status === 'cancelled' || post?.status === 'rejected') {
+          throw DomainError.conflict(
+            post.status === 'cancelled'
+              ? `Delivery ${id} belongs to a cancelled post: it is never sent again (resolve it as published or drop it)`
+              : `Delivery ${id} belongs to a post that was sent back: it goes out only after an edit and a new sign-off`,
+          );
+        }
+      }
       const before = { state: delivery.state, lastError: delivery.lastError };
       const now = this.clock.now();
       const changes: Partial<Delivery> =

@@ -10,6 +10,7 @@ import type { DeliveryState } from './delivery-state';
   'CHK_deliveries_state',
   `"state" IN ('pending_approval','scheduled','publishing','published','failed','held','missed','needs_verification','cancelled','failed_over')`,
 )
+@Check('CHK_deliveries_stop_requested', `"stop_requested" IN ('cancelled','pending_approval')`)
 // Partial indexes written in the migration: one live delivery per (post, channel), the claim
 // query's due index and the lease sweep's index.
 @Index('UQ_deliveries_post_channel_live', { synchronize: false })
@@ -66,6 +67,13 @@ export class Delivery {
   /** Set when the send was admitted at its gate (the request may have left); null while only claimed. */
   @Column('timestamptz', { name: 'send_started_at', nullable: true })
   sendStartedAt: Date | null;
+
+  /**
+   * A cancel ('cancelled') or a rejection ('pending_approval') that met the send in flight: unless it
+   * published, the send ends in this state and is never retried. Null otherwise.
+   */
+  @Column('text', { name: 'stop_requested', nullable: true })
+  stopRequested: 'cancelled' | 'pending_approval' | null;
 
   @Column('text', { name: 'platform_post_id', nullable: true })
   platformPostId: string | null;

@@ -144,11 +144,13 @@ export class DispatchGate {
     try {
       await runner.query(`SELECT pg_advisory_lock_shared($1, ${gateKeySql('$2::text', '$3::text')})`, [GATE_LOCK_CLASS, workspaceId, platform]);
       locked = true;
-      // Checked under the lock: whatever happened while we waited (a hold, a lease sweep, a cancel) wins.
+      // Checked under the lock: whatever happened while we waited (a hold, a lease sweep, a cancel) wins. A cancel
+      // or a rejection moves the row (or marks it stop_requested) in place: an UPDATE waiting on its lock re-checks
+      // these conditions on the row's new version, which it would not do for a subquery over another table.
       const [rows] = (await runner.query(
         `UPDATE deliveries d SET send_started_at = now(), lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
           WHERE d.id = ANY($1) AND d.state = 'publishing' AND d.lease_owner = $2 AND d.lease_expires_at > now()
-            AND NOT ${stoppedByCrisis('d')}
+            AND d.stop_requested IS NULL AND NOT ${stoppedByCrisis('d')}
           RETURNING d.id`,
         [deliveryIds, owner, leaseMs],
       )) as [{ id: string }[], number];

@@ -21,10 +21,11 @@ import { BreakerScope, BreakersService, channelScope, platformScope } from './br
 import { healthSignalOf } from './circuit-breaker';
 import { HOLD_DUE_DELIVERIES, stoppedByCrisis } from './crisis-hold';
 import { DISPATCH_CHANNEL } from './deliveries.repository';
-import { DispatchGate } from './dispatch-gate';
+import { DispatchGate, GATE_CLOSING_CHANNEL, type GatePass } from './dispatch-gate';
 import { DispatchMetrics } from './dispatch.metrics';
 import { OutcomeRecorder } from './outcome-recorder';
 import { Outcome, outcomeOfFailure, outcomeOfSuccess } from './send-outcome';
+import { ClosingGates } from './closing-gates';
 
 /** A claimed delivery with everything its send needs, read in the claim itself. */
 interface ClaimedDelivery {
@@ -45,13 +46,23 @@ interface ClaimedDelivery {
 /** Each batch in flight holds a database connection for its gate pass; keep well under the pool size. */
 const MAX_BATCHES_IN_FLIGHT = 8;
 /**
- * A full pass (the interval, a wake-up, a test) recovers expired leases, holds what fell due under a
+ * A full pass (the interval, a wake-up, a test) recovers what dead senders left, holds what fell due under a
  * crisis and claims for every platform; a refill (a send's slot freed) only claims again for the
  * platforms that had more due than slots. In a burst slots free thousands of times a second: a full
  * pass on each would ask PostgreSQL, again and again, for leases that cannot have expired and for
  * platforms that had nothing due a moment ago.
  */
 type Pass = 'full' | 'refill';
+
+/** The application_name of the connection that LISTENs for wake-ups and closing gates (pg_stat_activity). */
+export const DISPATCH_LISTENER = 'holdfast-dispatch-listener';
+/** An instance whose heartbeat is older than this many intervals is dead: its leases are recovered. */
+export const MISSED_HEARTBEATS = 5;
+/** Dead instances' rows are dropped after this long (their leases were recovered long before). */
+const FORGET_INSTANCES_AFTER = '1 day';
+/** A failed write of an outcome is retried after this long, doubling up to the maximum. */
+const RECORD_RETRY_BASE_MS = 50;
+const RECORD_RETRY_MAX_MS = 2000;
 
 /** How often a busy engine marks deliveries that fell due under a crisis as held. */
 const HOLD_SWEEP_EVERY_MS = 500;
@@ -70,6 +81,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly probes = new Map<string, BreakerScope>();
   private readonly recorder: OutcomeRecorder;
   private listener?: Client;
+  private reconnecting?: NodeJS.Timeout;
+  private heartbeats?: NodeJS.Timeout;
+  /** This instance's sends in flight, to abort when the crisis switch closes their gate. */
+  private readonly closingGates = new ClosingGates();
   private stopping = false;
   /** Batches holding a gate pass (each holds one database connection). */
   private batches = 0;
@@ -83,12 +98,14 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   /** A pass at the instant the next delivery falls due, when that comes before the next interval tick. */
   private wakeUp?: NodeJS.Timeout;
   private lastHoldSweep = 0;
+  private beats = 0;
 
   private readonly tickMs: number;
   private readonly concurrency: number;
   private readonly platformConcurrency: number;
   private readonly sendTimeoutMs: number;
   private readonly maxAttempts: number;
+  private readonly heartbeatMs: number;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -108,6 +125,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     this.platformConcurrency = config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true });
     this.sendTimeoutMs = config.get('DISPATCH_SEND_TIMEOUT_MS', { infer: true });
     this.maxAttempts = config.get('DISPATCH_MAX_ATTEMPTS', { infer: true });
+    this.heartbeatMs = config.get('DISPATCH_HEARTBEAT_MS', { infer: true });
   }
 
   /** Longer than any send may take, so only a dead or stuck sender's lease expires. */
@@ -119,9 +137,23 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.config.get('DISPATCH_ENABLED', { infer: true }) !== 'true') {
       return;
     }
+    // Alive before the first claim: another instance recovers the leases of an owner it does not see beating.
+    await this.heartbeat();
+    this.heartbeats = setInterval(() => void this.heartbeat().catch((error: unknown) => this.logger.warn({ err: error }, 'Dispatch heartbeat failed')), this.heartbeatMs);
     this.scheduler.addInterval('dispatch', setInterval(() => void this.tick(), this.tickMs));
     await this.listen();
     void this.tick();
+  }
+
+  /** This instance is alive; now and then, forget instances dead for long. */
+  private async heartbeat(): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO dispatch_instances (owner) VALUES ($1) ON CONFLICT (owner) DO UPDATE SET heartbeat_at = now()`,
+      [this.owner],
+    );
+    if (this.beats++ % 600 === 0) {
+      await this.dataSource.query(`DELETE FROM dispatch_instances WHERE heartbeat_at < now() - interval '${FORGET_INSTANCES_AFTER}'`);
+    }
   }
 
   /** SIGTERM: stop claiming, let every send in flight finish and be recorded, then let the app close. */
@@ -131,14 +163,20 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       this.scheduler.deleteInterval('dispatch');
     }
     clearTimeout(this.wakeUp);
+    clearTimeout(this.reconnecting);
     await this.listener?.end().catch(() => undefined);
     // A claim already sent may still commit: once the pass ends, its sends (if any) are in `running`.
-    const drained = this.passes.then(() => Promise.allSettled([...this.running]));
-    const limit = new Promise((resolve) => setTimeout(resolve, this.sendTimeoutMs + 5000).unref());
-    await Promise.race([drained, limit]);
+    const drained = this.passes.then(() => Promise.allSettled([...this.running])).then(() => true);
+    const limit = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.sendTimeoutMs + 5000).unref());
+    const idle = await Promise.race([drained, limit]);
+    clearInterval(this.heartbeats);
+    if (this.heartbeats && idle) {
+      // Gone for good, and holding nothing: nobody needs to wait for this heartbeat to go stale.
+      await this.dataSource.query('DELETE FROM dispatch_instances WHERE owner = $1', [this.owner]).catch(() => undefined);
+    }
   }
 
-  /** One full pass: recover expired leases, hold what a crisis stops, then claim and start as many sends as there are free slots. */
+  /** One full pass: recover what dead or stuck senders left, hold what a crisis stops, then claim and start as many sends as there are free slots. */
   tick(): Promise<void> {
     return this.pass('full');
   }
@@ -162,7 +200,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         const pass: Pass = this.again;
         this.again = null;
         if (pass === 'full') {
-          await this.recoverExpiredLeases();
+          await this.recoverStoppedSenders();
           await this.holdDueDeliveries();
         }
         await this.claimAndSend(pass);
@@ -381,46 +419,132 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     this.running.add(run);
   }
 
-  /** One workspace's batch: pass the gate once, send each, record each, then leave the gate. */
+  /**
+   * One workspace's batch to one platform: open the channels' credentials, pass the gate once, send
+   * each, record each, then leave the gate. The pass is released only once every send of the batch
+   * has settled and been recorded (or its lease has run out): a crisis closing the gate waits for all
+   * of them, never for some.
+   */
   private async sendBatch(batch: ClaimedDelivery[], settle: (delivery: ClaimedDelivery) => void): Promise<void> {
     const started = this.clock.now().getTime();
     for (const delivery of batch.filter((d) => d.attempts === 1)) {
       this.metrics.lateness.observe({ platform: delivery.platform }, Math.max(0, started - new Date(delivery.due_at).getTime()) / 1000);
     }
-    const pass = await this.gate.enter(batch[0].workspace_id, batch[0].platform, batch.map((d) => d.id), this.owner, this.leaseMs);
+    // Before the gate: a channel whose credentials cannot be opened fails its deliveries without their being admitted.
+    const credentials = new Map<string, Record<string, string>>();
+    const unopenable = new Set<string>();
+    for (const delivery of batch) {
+      if (credentials.has(delivery.channel_id) || unopenable.has(delivery.channel_id)) {
+        continue;
+      }
+      try {
+        credentials.set(delivery.channel_id, this.vault.open(delivery.credentials_sealed, delivery.channel_id));
+      } catch (error) {
+        unopenable.add(delivery.channel_id);
+        this.logger.error({ err: error, channelId: delivery.channel_id }, 'The credentials of a channel cannot be opened; its deliveries fail');
+      }
+    }
+    const broken = batch.filter((d) => unopenable.has(d.channel_id));
+    const sendable = batch.filter((d) => credentials.has(d.channel_id));
+    const failing = Promise.allSettled(broken.map((delivery) => this.failUnopenable(delivery, settle)));
+    if (sendable.length > 0) {
+      await this.sendThroughGate(sendable, credentials, settle);
+    }
+    await failing;
+  }
+
+  private async sendThroughGate(
+    batch: ClaimedDelivery[],
+    credentials: Map<string, Record<string, string>>,
+    settle: (delivery: ClaimedDelivery) => void,
+  ): Promise<void> {
+    let pass: GatePass;
     try {
-      await this.giveBack(batch.filter((d) => !pass.admitted.has(d.id)));
-      const credentials = new Map<string, Record<string, string>>();
-      await Promise.all(
-        batch.map(async (delivery) => {
-          if (!pass.admitted.has(delivery.id)) {
-            await this.releaseProbeOf(delivery);
-            this.logger.warn({ deliveryId: delivery.id }, 'Delivery not admitted at the gate (crisis hold, cancel or lost lease); not sent');
-            return;
-          }
-          if (!credentials.has(delivery.channel_id)) {
-            credentials.set(delivery.channel_id, this.vault.open(delivery.credentials_sealed, delivery.channel_id));
-          }
-          const outcome = await this.publish(delivery, credentials.get(delivery.channel_id)!);
-          this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
-          // The platform slot is free once the request is answered; the gate pass waits for the record.
-          settle(delivery);
-          await this.recorder.record(delivery.id, delivery.channel_id, outcome);
-        }),
-      );
+      pass = await this.gate.enter(batch[0].workspace_id, batch[0].platform, batch.map((d) => d.id), this.owner, this.leaseMs);
+    } catch (error) {
+      this.logger.error({ err: error, deliveryIds: batch.map((d) => d.id) }, 'Could not pass the gate; the batch is handed back unsent');
+      await this.handBack(batch).catch(() => undefined); // if this fails too, the lease sweep reschedules them (never sent)
+      return;
+    }
+    // The lease counts from admission: an outcome not recorded by then is the lease sweep's to decide.
+    const leaseUntil = Date.now() + this.leaseMs;
+    try {
+      const results = await Promise.allSettled([
+        this.handBack(batch.filter((d) => !pass.admitted.has(d.id))),
+        ...batch
+          .filter((d) => pass.admitted.has(d.id))
+          .map(async (delivery) => {
+            const outcome = await this.publish(delivery, credentials.get(delivery.channel_id)!);
+            this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
+            // The platform slot is free once the request is answered; the gate pass waits for the record.
+            settle(delivery);
+            await this.recordOutcome(delivery, outcome, leaseUntil);
+          }),
+      ]);
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          this.logger.error({ err: result.reason as unknown }, 'A send of the batch failed unexpectedly');
+        }
+      }
     } finally {
       await pass.release();
+    }
+  }
+
+  /** Claimed deliveries the gate refused (a crisis hold, a cancel, a lost lease): never sent, handed back. */
+  private async handBack(refused: ClaimedDelivery[]): Promise<void> {
+    if (refused.length === 0) {
+      return;
+    }
+    await Promise.all(refused.map((delivery) => this.releaseProbeOf(delivery)));
+    this.logger.warn({ deliveryIds: refused.map((d) => d.id) }, 'Deliveries not admitted at the gate (crisis hold, cancel or lost lease); not sent');
+    await this.giveBack(refused);
+  }
+
+  /** Nothing was sent: the delivery fails with a reason a person can act on (reconnect the channel). */
+  private async failUnopenable(delivery: ClaimedDelivery, settle: (delivery: ClaimedDelivery) => void): Promise<void> {
+    await this.releaseProbeOf(delivery);
+    settle(delivery);
+    const outcome: Outcome = {
+      state: 'failed',
+      attempts: Math.max(0, delivery.attempts - 1),
+      lastError: "the channel's stored credentials cannot be opened (were they sealed with another HOLDFAST_SECRET_KEY?): reconnect the channel",
+    };
+    this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
+    await this.recordOutcome(delivery, outcome, Date.now() + this.sendTimeoutMs);
+  }
+
+  /**
+   * Records an outcome, retrying a failed write (a connection reset, a deadlock, a statement timeout)
+   * with a short backoff while the lease lasts: the batch keeps its gate pass meanwhile, so the crisis
+   * switch still waits for it. Never throws.
+   */
+  private async recordOutcome(delivery: ClaimedDelivery, outcome: Outcome, leaseUntil: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.recorder.record(delivery.id, delivery.channel_id, outcome);
+        return;
+      } catch (error) {
+        if (Date.now() >= leaseUntil) {
+          this.logger.error({ err: error, deliveryId: delivery.id, outcome: outcome.state }, 'Could not record the outcome while the lease lasted; the lease sweep decides');
+          return;
+        }
+        this.logger.warn({ err: error, deliveryId: delivery.id, attempt }, 'Recording the outcome failed; retrying');
+        const wait = Math.min(RECORD_RETRY_MAX_MS, RECORD_RETRY_BASE_MS * 2 ** (attempt - 1), Math.max(0, leaseUntil - Date.now()));
+        await new Promise((resolve) => setTimeout(resolve, wait / 2 + (Math.random() * wait) / 2));
+      }
     }
   }
 
   private async publish(delivery: ClaimedDelivery, credentials: Record<string, string>): Promise<Outcome> {
     const publisher = this.publishers.get(delivery.platform);
     const context = { attempts: delivery.attempts, maxAttempts: this.maxAttempts, now: this.clock.now(), idempotent: publisher.idempotentSends };
-    const fields = { text: delivery.text, platformText: delivery.platform_text, imageUrls: delivery.image_urls, link: delivery.link };
-    const content = contentFor(delivery.platform, fields);
     const abort = new AbortController();
     const timeout = setTimeout(() => abort.abort(new Error(`send timed out after ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
+    const inFlight = this.closingGates.track(delivery.workspace_id, delivery.platform, abort);
     try {
+      const fields = { text: delivery.text, platformText: delivery.platform_text, imageUrls: delivery.image_urls, link: delivery.link };
+      const content = contentFor(delivery.platform, fields);
       const result = await publisher.publish({
         deliveryId: delivery.id,
         channel: { id: delivery.channel_id, platform: delivery.platform, handle: delivery.handle },
@@ -434,6 +558,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       this.observeHealth(delivery, 'published', null);
       return outcomeOfSuccess(result, { ...context, now: this.clock.now() });
     } catch (error) {
+      const stoppedBySwitch = inFlight.abortedBySwitch();
+      if (stoppedBySwitch) {
+        // Not the platform's failure: no breaker hears of it. Whatever the platform's idempotency, a person checks.
+        await this.releaseProbeOf(delivery);
+        return { state: 'needs_verification', attempts: delivery.attempts, lastError: `${stoppedBySwitch}; the request may have reached the platform: check it` };
+      }
       // An error no adapter classified may have struck after the request left: its outcome is unknown.
       const failure: PublishFailure =
         error instanceof PublishError ? error.failure : { kind: 'unknown', reason: error instanceof Error ? error.message : String(error) };
@@ -441,6 +571,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       return outcomeOfFailure(failure, { ...context, now: this.clock.now() });
     } finally {
       clearTimeout(timeout);
+      inFlight.done();
     }
   }
 
@@ -476,36 +607,93 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /**
-   * A lease that expired means its sender died or hung mid-send: the outcome is unknown. Sent again
-   * only where the platform honours our idempotency key; otherwise a person verifies it.
+   * Recovers the deliveries of a sender that died or hung: its lease expired, or its instance stopped
+   * heartbeating (dead for MISSED_HEARTBEATS intervals, or gone), which after a crash is seconds, not
+   * a lease. One never admitted at its gate (send_started_at null) was never sent: it goes back to
+   * scheduled at its planned time, attempt uncounted. One whose send started has an unknown outcome:
+   * sent again only where the platform honours our idempotency key (and nobody stopped the post
+   * meanwhile); otherwise a person verifies it. The planned time (due_at) is kept either way.
    */
-  private async recoverExpiredLeases(): Promise<void> {
+  private async recoverStoppedSenders(): Promise<void> {
     const idempotent = PLATFORMS.filter((p) => this.publishers.has(p) && this.publishers.get(p).idempotentSends);
+    const resend = `d.stop_requested IS NULL AND d.platform = ANY($1)`;
     const recovered = await this.dataSource.query<[{ id: string; state: string }[], number]>(
-      `UPDATE deliveries
-          SET state = CASE WHEN platform = ANY($1) THEN 'scheduled' ELSE 'needs_verification' END,
-              due_at = now(), lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, updated_at = now(),
-              last_error = CASE WHEN platform = ANY($1)
-                THEN 'its sender stopped mid-send; sent again with the same idempotency key'
-                ELSE 'its sender stopped mid-send, so whether it was published is unknown: check the platform' END
-        WHERE state = 'publishing' AND lease_expires_at < now()
-        RETURNING id, state`,
-      [idempotent],
+      `UPDATE deliveries d
+          SET state = CASE WHEN d.send_started_at IS NULL OR ${resend} THEN 'scheduled' ELSE 'needs_verification' END,
+              attempts = CASE WHEN d.send_started_at IS NULL THEN GREATEST(d.attempts - 1, 0) ELSE d.attempts END,
+              last_error = CASE
+                WHEN d.send_started_at IS NULL THEN d.last_error
+                WHEN ${resend} THEN 'its sender stopped mid-send; sent again with the same idempotency key'
+                WHEN d.stop_requested IS NOT NULL THEN 'its sender stopped mid-send after the post was '
+                  || CASE WHEN d.stop_requested = 'cancelled' THEN 'cancelled' ELSE 'sent back' END
+                  || ', so whether it was published is unknown: check the platform (it is not sent again)'
+                ELSE 'its sender stopped mid-send, so whether it was published is unknown: check the platform' END,
+              lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, stop_requested = NULL, updated_at = now()
+        WHERE d.state = 'publishing'
+          AND (d.lease_expires_at < now()
+               OR (d.lease_owner IS NOT NULL AND NOT EXISTS (
+                     SELECT 1 FROM dispatch_instances i
+                      WHERE i.owner = d.lease_owner AND i.heartbeat_at > now() - make_interval(secs => $2::float8 / 1000))))
+        RETURNING d.id, d.state`,
+      [idempotent, this.heartbeatMs * MISSED_HEARTBEATS],
     );
     for (const row of recovered[0]) {
-      this.logger.warn({ deliveryId: row.id, state: row.state }, 'Recovered a delivery whose lease expired');
+      this.logger.warn({ deliveryId: row.id, state: row.state }, 'Recovered a delivery from a sender that stopped');
     }
   }
 
+  /**
+   * One connection LISTENs for wake-ups and for gates closing (the crisis switch), and comes back when
+   * it is lost: without it a wake-up waits for the next tick, and a send in a closing gate would run
+   * to its own timeout instead of the switch's deadline.
+   */
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }) });
-    client.on('notification', () => void this.tick());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'Dispatch wake-up connection lost; ticks continue');
-      this.listener = undefined;
+    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }), application_name: DISPATCH_LISTENER });
+    client.on('notification', (message) => {
+      if (message.channel === GATE_CLOSING_CHANNEL) {
+        this.closingGates.closing(message.payload);
+      } else {
+        void this.tick();
+      }
     });
-    await client.connect();
-    await client.query(`LISTEN ${DISPATCH_CHANNEL}`);
+    let lost = false;
+    const onLost = (error?: Error): void => {
+      if (lost) {
+        return;
+      }
+      lost = true;
+      if (this.listener === client) {
+        this.listener = undefined;
+      }
+      void client.end().catch(() => undefined);
+      if (!this.stopping) {
+        this.logger.warn({ err: error }, 'Dispatch wake-up connection lost; ticks continue, reconnecting');
+        this.reconnectListener();
+      }
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${DISPATCH_CHANNEL}; LISTEN ${GATE_CLOSING_CHANNEL}`);
+    } catch (error) {
+      lost = true;
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
+  }
+
+  private reconnectListener(): void {
+    if (this.stopping || this.reconnecting) {
+      return;
+    }
+    this.reconnecting = setTimeout(() => {
+      this.reconnecting = undefined;
+      this.listen()
+        .then(() => void this.tick()) // a wake-up may have been missed meanwhile
+        .catch(() => this.reconnectListener());
+    }, 1000);
+    this.reconnecting.unref();
   }
 }

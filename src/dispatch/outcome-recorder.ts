@@ -79,11 +79,18 @@ export class OutcomeRecorder {
     // `d.id = ANY($1)` beside the join lets PostgreSQL find the rows by primary key: joined to unnest() alone
     // it scanned the table on every flush (113 µs a row against 41 µs, pg_stat_statements in a burst).
     const [rows] = await runner.query<[{ id: string }[], number]>(
+      // A cancel or a rejection that met the send in flight (stop_requested, read on the row as locked) turns a
+      // retry into its own state, at the planned time: the send is never tried again.
       `UPDATE deliveries d
-          SET state = v.state, due_at = COALESCE(v.due_at, d.due_at), attempts = v.attempts, last_error = v.last_error,
+          SET state = CASE WHEN d.stop_requested IS NOT NULL AND v.state = 'scheduled' THEN d.stop_requested ELSE v.state END,
+              due_at = CASE WHEN d.stop_requested IS NOT NULL THEN d.due_at ELSE COALESCE(v.due_at, d.due_at) END, attempts = v.attempts,
+              last_error = CASE WHEN d.stop_requested IS NOT NULL AND v.state = 'scheduled'
+                THEN COALESCE(v.last_error, 'the send failed') || CASE WHEN d.stop_requested = 'cancelled' THEN ' (not retried: the post was cancelled while it was being sent)'
+                                          ELSE ' (not retried: the post was sent back while it was being sent)' END
+                ELSE v.last_error END,
               platform_post_id = COALESCE(v.platform_post_id, d.platform_post_id), url = COALESCE(v.url, d.url),
               published_at = CASE WHEN v.state = 'published' THEN now() ELSE d.published_at END,
-              lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, updated_at = now()
+              lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, stop_requested = NULL, updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[])
               AS v(id, state, due_at, attempts, last_error, platform_post_id, url)
         WHERE d.id = v.id AND d.id = ANY($1::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $8
@@ -102,7 +109,19 @@ export class OutcomeRecorder {
     return new Set(rows.map((row) => row.id));
   }
 
+  /**
+   * What follows a committed write. Its failures are logged, never thrown: the outcomes are recorded,
+   * and a retry of the write would find them no longer this dispatcher's.
+   */
   private async afterWrite(batch: Pending[], written: Set<string>): Promise<void> {
+    try {
+      await this.noteLostLeasesAndWaits(batch, written);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Recorded the outcomes, but not their notes (lost leases, rate-limit waits)');
+    }
+  }
+
+  private async noteLostLeasesAndWaits(batch: Pending[], written: Set<string>): Promise<void> {
     for (const { deliveryId, channelId, outcome } of batch) {
       if (!written.has(deliveryId)) {
         this.logger.error({ deliveryId, outcome: outcome.state }, 'Lease lost before the outcome was recorded');
