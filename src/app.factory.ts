@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { jsonBody } from './common/json-body';
+import { validationGroups } from './common/network-policy';
 import { assignRequestId } from './common/logging';
 import type { Env } from './config/env';
 import { Metrics } from './metrics/metrics';
@@ -33,6 +34,9 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
       forbidUnknownValues: true,
       transform: true,
       stopAtFirstError: false,
+      // The public-address checks of user-given URLs form a group, left out when ALLOW_PRIVATE_NETWORK=true.
+      groups: validationGroups(env.ALLOW_PRIVATE_NETWORK === 'true'),
+      always: true,
     }),
   );
   const document = SwaggerModule.createDocument(

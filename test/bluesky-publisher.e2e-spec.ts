@@ -1,5 +1,6 @@
 // The Bluesky adapter through its real client code (@atproto/api sessions, XRPC) against a local PDS, and through the dispatch engine.
 import { Clock } from '../src/common/clock';
+import { NetworkPolicy } from '../src/common/network-policy';
 import { BlueskyPublisher, type BlueskyPublishRequest } from '../src/publishers/bluesky/bluesky.publisher';
 import { PublishError, type PublishFailure } from '../src/publishers/publisher.port';
 import { FakeBlueskyPds } from './fakes/bluesky-pds';
@@ -23,7 +24,7 @@ describe('the Bluesky publisher', () => {
 
   beforeEach(async () => {
     fake = await FakeBlueskyPds.start();
-    publisher = new BlueskyPublisher(new Clock());
+    publisher = new BlueskyPublisher(new Clock(), new NetworkPolicy({ allowPrivate: true }));
   });
   afterEach(async () => {
     await fake.close();

@@ -166,8 +166,13 @@ export class Env {
   @Max(3_600_000, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
   WEBHOOK_RETRY_BASE_MS: number = 30_000;
 
+  /** The older name of ALLOW_PRIVATE_NETWORK (webhooks only then); `true` here sets ALLOW_PRIVATE_NETWORK. */
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true' | 'false' = 'false';
+
+  /** Lets user-given URLs (images, instances, webhooks) reach loopback and private addresses: development and tests only. */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  ALLOW_PRIVATE_NETWORK: 'true' | 'false' = 'false';
 
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 1000 and 86400000' })
@@ -237,6 +242,9 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
     throw new InvalidEnvError(errors.map((error) => describe(error, known)));
+  }
+  if (env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true') {
+    env.ALLOW_PRIVATE_NETWORK = 'true';
   }
   for (const key of Object.keys(env) as (keyof Env)[]) {
     if (typeof env[key] === 'string' && key.endsWith('_URL') && key !== 'DATABASE_URL') {

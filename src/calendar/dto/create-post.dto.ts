@@ -14,6 +14,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsPublicUrl } from '../../common/network-policy';
 
 const HTTPS_URL = { protocols: ['https', 'http'], require_protocol: true, require_tld: false };
 
@@ -38,6 +39,7 @@ export class CreatePostDto {
   @IsArray()
   @ArrayMaxSize(10)
   @IsUrl(HTTPS_URL, { each: true, message: 'each of imageUrls must be an http(s) URL' })
+  @IsPublicUrl({ each: true })
   @MaxLength(2000, { each: true })
   imageUrls?: string[];
 
