@@ -148,6 +148,10 @@ const CREDENTIALS: Record<Platform, new () => object> = {
  * instance URL (Mastodon, Bluesky) must not name a loopback or private address (what an admin gives).
  */
 export function validateCredentials(platform: Platform, raw: Record<string, unknown>, options: { publicUrlsOnly?: boolean } = {}): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    // @IsOptional lets null through the DTO's validation.
+    throw DomainError.invalid(`Invalid ${platform} credentials: credentials must be an object`, ['credentials must be an object']);
+  }
   const credentials = plainToInstance(CREDENTIALS[platform], raw);
   const errors = validateSync(credentials, { whitelist: true, forbidNonWhitelisted: true, groups: validationGroups(!options.publicUrlsOnly), always: true });
   if (errors.length > 0) {
