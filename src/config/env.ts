@@ -174,6 +174,20 @@ export class Env {
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   ALLOW_PRIVATE_NETWORK: 'true' | 'false' = 'false';
 
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,256}$/, { message: 'must be 16 to 256 printable characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** When set, /metrics is served on this port only (not on PORT). */
+  @Transform(({ value }) => toInt({ value: emptyToUndefined({ value }) }))
+  @IsOptional()
+  @IsInt({ message: 'must be an integer port between 1 and 65535' })
+  @Min(1, { message: 'must be an integer port between 1 and 65535' })
+  @Max(65535, { message: 'must be an integer port between 1 and 65535' })
+  METRICS_PORT?: number;
+
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 1000 and 86400000' })
   @Min(1000, { message: 'must be an integer number of milliseconds between 1000 and 86400000' })
@@ -227,7 +241,7 @@ export class InvalidEnvError extends Error {
   }
 }
 
-const ENV_KEYS = Object.keys(new Env()).concat(['DATABASE_URL', 'HOLDFAST_SECRET_KEY', 'HOLDFAST_ADMIN_KEY']);
+const ENV_KEYS = Object.keys(new Env()).concat(['DATABASE_URL', 'HOLDFAST_SECRET_KEY', 'HOLDFAST_ADMIN_KEY', 'METRICS_TOKEN', 'METRICS_PORT']);
 
 /** Validates the environment and returns the typed configuration; throws naming every bad variable. */
 export function validateEnv(raw: Record<string, string | undefined>): Env {
@@ -256,7 +270,7 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
 
 function describe(error: ValidationError, raw: Record<string, string>): string {
   const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
-  const secret = error.property.includes('KEY') || error.property === 'DATABASE_URL';
+  const secret = error.property.includes('KEY') || error.property.includes('TOKEN') || error.property === 'DATABASE_URL';
   const got = secret ? '' : ` (got ${JSON.stringify(raw[error.property])})`;
   return `${error.property} ${message}${got}`;
 }
