@@ -2,6 +2,7 @@
 // or link-local addresses, whether the URL names them, a DNS answer does, or a redirect does. Every fake
 // listens on loopback; private answers come from a stubbed lookup, and a tripwire proves no connection to a
 // non-loopback address is even attempted.
+import axios from 'axios';
 import { createServer, type Server } from 'node:http';
 import { Socket, type AddressInfo } from 'node:net';
 import { NetworkPolicy } from '../src/common/network-policy';
@@ -233,6 +234,17 @@ describe('image redirects are checked hop by hop', () => {
   it('follows redirects between public addresses', async () => {
     const image = await downloadImage(policy, `${cdnUrl}/hop`, limits);
     expect(image).toEqual({ bytes: Buffer.from('png'), mediaType: 'image/png' });
+  });
+
+  it('connects to a name whose every address is public, through fetch and through the node agents', async () => {
+    policy.resolve = (hostname) => Promise.resolve(hostname === 'cdn.example.test' ? [{ address: '127.0.0.1', family: 4 }] : []);
+    const named = cdnUrl.replace('127.0.0.1', 'cdn.example.test');
+    expect(await downloadImage(policy, `${named}/hop`, limits)).toEqual({ bytes: Buffer.from('png'), mediaType: 'image/png' });
+    const { httpAgent } = policy.nodeAgents();
+    const answer = await axios.get<string>(`${named}/final.png`, { httpAgent, proxy: false, responseType: 'text' });
+    expect(answer.data).toBe('png');
+    policy.resolve = (hostname) => Promise.resolve(hostname === 'cdn.example.test' ? [{ address: '127.0.0.2', family: 4 }] : []);
+    await expect(axios.get(`${named}/final.png`, { httpAgent, proxy: false })).rejects.toThrow('refused: the address is private');
   });
 
   it('refuses a redirect to a private address, literal or resolved, or to another scheme, without reaching it', async () => {
