@@ -7,6 +7,7 @@ import { Logger, run as runGraphileWorker } from 'graphile-worker';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Clock } from '../src/common/clock';
+import { NetworkPolicy } from '../src/common/network-policy';
 import { XPublisher } from '../src/publishers/x/x.publisher';
 import { cpuMeterFrom, describeCpu, processTree, type CpuGroup, type CpuSplit } from './cpu-meter';
 import { profileWhile } from './profile';
@@ -81,7 +82,7 @@ async function sendStraight(publisher: XPublisher, prefix: string, count: number
 
 /** An XPublisher of its own (its own agent, no connection open yet), so each run starts as cold as holdfast's did. */
 function coldPublisher(app: NestExpressApplication): XPublisher {
-  return new XPublisher(app.get(ConfigService), app.get(Clock));
+  return new XPublisher(app.get(ConfigService), app.get(Clock), app.get(NetworkPolicy));
 }
 
 export async function main(): Promise<void> {

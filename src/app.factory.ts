@@ -9,6 +9,7 @@ import { jsonBody } from './common/json-body';
 import { AppLogger } from './common/app-logger';
 import { assignRequestId, httpLoggerOptions } from './common/logging';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
+import { validationGroups } from './common/network-policy';
 import type { Env } from './config/env';
 import { Metrics } from './metrics/metrics';
 
@@ -35,6 +36,9 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
       forbidUnknownValues: true,
       transform: true,
       stopAtFirstError: false,
+      // The public-address checks of user-given URLs form a group, left out when ALLOW_PRIVATE_NETWORK=true.
+      groups: validationGroups(env.ALLOW_PRIVATE_NETWORK === 'true'),
+      always: true,
     }),
   );
   const document = SwaggerModule.createDocument(

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { crc32, deflateSync } from 'node:zlib';
 import { Clock } from '../src/common/clock';
 import { validateEnv } from '../src/config/env';
+import { NetworkPolicy } from '../src/common/network-policy';
 import { BlueskyPublisher, type BlueskyPublishRequest } from '../src/publishers/bluesky/bluesky.publisher';
 import { PublishError, type PublishFailure } from '../src/publishers/publisher.port';
 import { FakeBlueskyPds } from './fakes/bluesky-pds';
@@ -49,7 +50,7 @@ describe('the Bluesky publisher', () => {
 
   beforeEach(async () => {
     fake = await FakeBlueskyPds.start();
-    publisher = new BlueskyPublisher(new Clock(), new ConfigService(validateEnv({})));
+    publisher = new BlueskyPublisher(new Clock(), new NetworkPolicy({ allowPrivate: true }), new ConfigService(validateEnv({})));
   });
   afterEach(async () => {
     await fake.close();
@@ -124,9 +125,9 @@ describe('the Bluesky publisher', () => {
 
     it("labels the record with the post's languages when given, else BLUESKY_LANGS", async () => {
       await publisher.publish(send({ languages: ['es', 'ca'] }));
-      const configured = new BlueskyPublisher(new Clock(), new ConfigService(validateEnv({ BLUESKY_LANGS: 'pt-BR' })));
+      const configured = new BlueskyPublisher(new Clock(), new NetworkPolicy({ allowPrivate: true }), new ConfigService(validateEnv({ BLUESKY_LANGS: 'pt-BR' })));
       await configured.publish(send());
-      const unlabelled = new BlueskyPublisher(new Clock(), new ConfigService(validateEnv({ BLUESKY_LANGS: '' })));
+      const unlabelled = new BlueskyPublisher(new Clock(), new NetworkPolicy({ allowPrivate: true }), new ConfigService(validateEnv({ BLUESKY_LANGS: '' })));
       await unlabelled.publish(send());
 
       expect(fake.records.map((created) => created.record.langs)).toEqual([['es', 'ca'], ['pt-BR'], undefined]);

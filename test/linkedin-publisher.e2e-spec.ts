@@ -1,6 +1,7 @@
 // The LinkedIn adapter (Posts API, Images API, little text, token refresh) against the local fake LinkedIn, and through the dispatch engine.
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../src/common/clock';
+import { NetworkPolicy } from '../src/common/network-policy';
 import { validateEnv } from '../src/config/env';
 import { LINKEDIN_VERSION } from '../src/publishers/linkedin/linkedin-api';
 import { LinkedInPublisher } from '../src/publishers/linkedin/linkedin.publisher';
@@ -47,7 +48,7 @@ const routes = (): string[] => fake.requests.filter((r) => !r.path.startsWith('/
 describe('the LinkedIn adapter', () => {
   beforeEach(async () => {
     fake = await FakeLinkedInApi.start();
-    publisher = new LinkedInPublisher(new ConfigService(validateEnv({ LINKEDIN_API_URL: fake.url })), new Clock());
+    publisher = new LinkedInPublisher(new ConfigService(validateEnv({ LINKEDIN_API_URL: fake.url })), new Clock(), new NetworkPolicy({ allowPrivate: true }));
     member = fake.addMember();
   });
 

@@ -1,5 +1,6 @@
 // The Mastodon adapter through its real client code (axios, multipart, Idempotency-Key) against a local Mastodon instance, and through the dispatch engine.
 import { Clock } from '../src/common/clock';
+import { NetworkPolicy } from '../src/common/network-policy';
 import { MastodonPublisher, type MastodonPublishRequest } from '../src/publishers/mastodon/mastodon.publisher';
 import { PublishError, type PublishFailure } from '../src/publishers/publisher.port';
 import { FakeMastodonApi } from './fakes/mastodon-api';
@@ -23,7 +24,7 @@ describe('the Mastodon publisher', () => {
 
   beforeEach(async () => {
     fake = await FakeMastodonApi.start();
-    publisher = new MastodonPublisher(new Clock());
+    publisher = new MastodonPublisher(new Clock(), new NetworkPolicy({ allowPrivate: true }));
   });
   afterEach(async () => {
     await fake.close();

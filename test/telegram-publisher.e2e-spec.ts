@@ -1,6 +1,7 @@
 // The Telegram adapter through its real client code (axios, JSON and multipart) against a local Bot API, and through the dispatch engine.
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../src/common/clock';
+import { NetworkPolicy } from '../src/common/network-policy';
 import { validateEnv } from '../src/config/env';
 import { PublishError, type PublishFailure } from '../src/publishers/publisher.port';
 import { TelegramPublisher, type TelegramPublishRequest } from '../src/publishers/telegram/telegram.publisher';
@@ -26,7 +27,7 @@ describe('the Telegram publisher', () => {
 
   beforeEach(async () => {
     fake = await FakeTelegramApi.start();
-    publisher = new TelegramPublisher(new ConfigService(validateEnv({ TELEGRAM_API_URL: fake.url })), new Clock());
+    publisher = new TelegramPublisher(new ConfigService(validateEnv({ TELEGRAM_API_URL: fake.url })), new Clock(), new NetworkPolicy({ allowPrivate: true }));
   });
   afterEach(async () => {
     await fake.close();

@@ -282,7 +282,7 @@ describe('webhooks', () => {
   });
 
   it('refuses loopback and private URLs unless WEBHOOK_ALLOW_PRIVATE_URLS is set', async () => {
-    const strict = await TestApp.start({ sameDatabaseAs: t, env: { DISPATCH_ENABLED: 'false' } });
+    const strict = await TestApp.start({ sameDatabaseAs: t, env: { DISPATCH_ENABLED: 'false', ALLOW_PRIVATE_NETWORK: 'false' } });
     try {
       for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://10.0.0.5/x']) {
         const res = await strict.admin.post('/api/webhooks', { url, eventTypes: ['crisis.activated'] }).expect(400);

@@ -2,6 +2,7 @@
 import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../src/common/clock';
+import { NetworkPolicy } from '../src/common/network-policy';
 import { validateEnv } from '../src/config/env';
 import { PublishError, type PublishFailure, type PublishRequest } from '../src/publishers/publisher.port';
 import { XPublisher } from '../src/publishers/x/x.publisher';
@@ -15,7 +16,7 @@ let sends = 0;
 
 beforeEach(async () => {
   fake = await FakeXApi.start();
-  publisher = new XPublisher(new ConfigService(validateEnv({ X_API_URL: fake.url })), new Clock());
+  publisher = new XPublisher(new ConfigService(validateEnv({ X_API_URL: fake.url })), new Clock(), new NetworkPolicy({ allowPrivate: true }));
 });
 
 afterEach(async () => {

@@ -7,6 +7,7 @@ import { actorOf, SYSTEM_ACTOR } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { NetworkPolicy } from '../common/network-policy';
 import type { Principal } from '../common/principal';
 import { Metrics } from '../metrics/metrics';
 import { type CredentialRenewal, PublishError, type PublishFailure } from '../publishers/publisher.port';
@@ -39,13 +40,14 @@ export class ChannelsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly publishers: PublisherRegistry,
+    private readonly network: NetworkPolicy,
     metrics: Metrics,
   ) {
     metrics.registry.registerMetric(channelsNeedingReauth);
   }
 
   create(principal: Principal, dto: CreateChannelDto): Promise<Channel> {
-    const credentials = validateCredentials(dto.platform, dto.credentials);
+    const credentials = validateCredentials(dto.platform, dto.credentials, { publicUrlsOnly: !this.network.allowPrivate });
     const id = randomUUID();
     return this.dataSource.transaction(async (manager) => {
       const fallbackChannelIds = await this.checkFallbacks(manager, principal.workspaceId, id, dto.fallbackChannelIds ?? []);
@@ -102,7 +104,7 @@ export class ChannelsService {
         changes.handle = dto.handle;
       }
       if (dto.credentials !== undefined) {
-        const credentials = validateCredentials(channel.platform, dto.credentials);
+        const credentials = validateCredentials(channel.platform, dto.credentials, { publicUrlsOnly: !this.network.allowPrivate });
         changes.credentialsSealed = this.vault.seal(credentials, id);
         changes.credentialFields = Object.keys(credentials).sort();
         // New credentials are the reconnection: the channel's due deliveries may go out again.

@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { DomainError } from '../common/domain-error';
+import { IsPublicUrl, validationGroups } from '../common/network-policy';
 import type { Platform } from './platform';
 
 const TOKEN_MAX = 4096;
@@ -98,6 +99,7 @@ const INSTANCE_URL = { require_protocol: true, protocols: ['https', 'http'], req
 
 class MastodonCredentials {
   @IsUrl(INSTANCE_URL, { message: 'instanceUrl must be the https URL of the Mastodon instance' })
+  @IsPublicUrl()
   @MaxLength(300)
   instanceUrl: string;
 
@@ -115,6 +117,7 @@ class BlueskyCredentials {
 
   @IsOptional()
   @IsUrl(INSTANCE_URL, { message: 'serviceUrl must be the https URL of the PDS, e.g. https://bsky.social' })
+  @IsPublicUrl()
   @MaxLength(300)
   serviceUrl?: string;
 }
@@ -141,11 +144,16 @@ const CREDENTIALS: Record<Platform, new () => object> = {
 
 /**
  * Checks a platform's credential object; returns it with only the known fields, or throws a 400 whose
- * messages name each field (`credentials.pageId …`) and never repeat a value.
+ * messages name each field (`credentials.pageId …`) and never repeat a value. `publicUrlsOnly`: an
+ * instance URL (Mastodon, Bluesky) must not name a loopback or private address (what an admin gives).
  */
-export function validateCredentials(platform: Platform, raw: Record<string, unknown>): Record<string, string> {
+export function validateCredentials(platform: Platform, raw: Record<string, unknown>, options: { publicUrlsOnly?: boolean } = {}): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    // @IsOptional lets null through the DTO's validation.
+    throw DomainError.invalid(`Invalid ${platform} credentials: credentials must be an object`, ['credentials must be an object']);
+  }
   const credentials = plainToInstance(CREDENTIALS[platform], raw);
-  const errors = validateSync(credentials, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = validateSync(credentials, { whitelist: true, forbidNonWhitelisted: true, groups: validationGroups(!options.publicUrlsOnly), always: true });
   if (errors.length > 0) {
     const details = errors.flatMap((error) => messagesOf(error, platform));
     throw DomainError.invalid(`Invalid ${platform} credentials: ${details.join('; ')}`, details);

@@ -19,6 +19,13 @@ describe('configuration', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('keeps user-given URLs off private networks unless ALLOW_PRIVATE_NETWORK (or its older name) says otherwise', () => {
+    expect(validateEnv({}).ALLOW_PRIVATE_NETWORK).toBe('false');
+    expect(validateEnv({ ALLOW_PRIVATE_NETWORK: 'true' }).ALLOW_PRIVATE_NETWORK).toBe('true');
+    expect(validateEnv({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }).ALLOW_PRIVATE_NETWORK).toBe('true');
+    expect(problems({ ALLOW_PRIVATE_NETWORK: 'yes' })).toEqual(['ALLOW_PRIVATE_NETWORK must be true or false (got "yes")']);
+  });
+
   it('reads typed values and trims base URLs', () => {
     const env = validateEnv({ PORT: '8080', X_API_URL: 'http://127.0.0.1:4010/', DATABASE_URL: 'postgres://u:p@db:5432/holdfast' });
     expect(env.PORT).toBe(8080);

@@ -172,8 +172,27 @@ export class Env {
   @Max(3_600_000, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
   WEBHOOK_RETRY_BASE_MS: number = 30_000;
 
+  /** The older name of ALLOW_PRIVATE_NETWORK (webhooks only then); `true` here sets ALLOW_PRIVATE_NETWORK. */
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true' | 'false' = 'false';
+
+  /** Lets user-given URLs (images, instances, webhooks) reach loopback and private addresses: development and tests only. */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  ALLOW_PRIVATE_NETWORK: 'true' | 'false' = 'false';
+
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,256}$/, { message: 'must be 16 to 256 printable characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** When set, /metrics is served on this port only (not on PORT). */
+  @Transform(({ value }) => toInt({ value: emptyToUndefined({ value }) }))
+  @IsOptional()
+  @IsInt({ message: 'must be an integer port between 1 and 65535' })
+  @Min(1, { message: 'must be an integer port between 1 and 65535' })
+  @Max(65535, { message: 'must be an integer port between 1 and 65535' })
+  METRICS_PORT?: number;
 
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 1000 and 86400000' })
@@ -234,7 +253,7 @@ export class InvalidEnvError extends Error {
   }
 }
 
-const ENV_KEYS = Object.keys(new Env()).concat(['DATABASE_URL', 'HOLDFAST_SECRET_KEY', 'HOLDFAST_ADMIN_KEY']);
+const ENV_KEYS = Object.keys(new Env()).concat(['DATABASE_URL', 'HOLDFAST_SECRET_KEY', 'HOLDFAST_ADMIN_KEY', 'METRICS_TOKEN', 'METRICS_PORT']);
 
 /** Validates the environment and returns the typed configuration; throws naming every bad variable. */
 export function validateEnv(raw: Record<string, string | undefined>): Env {
@@ -250,6 +269,9 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   if (errors.length > 0) {
     throw new InvalidEnvError(errors.map((error) => describe(error, known)));
   }
+  if (env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true') {
+    env.ALLOW_PRIVATE_NETWORK = 'true';
+  }
   for (const key of Object.keys(env) as (keyof Env)[]) {
     if (typeof env[key] === 'string' && key.endsWith('_URL') && key !== 'DATABASE_URL') {
       (env as unknown as Record<string, string>)[key] = (env[key]).replace(/\/+$/, '');
@@ -260,7 +282,7 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
 
 function describe(error: ValidationError, raw: Record<string, string>): string {
   const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
-  const secret = error.property.includes('KEY') || error.property === 'DATABASE_URL';
+  const secret = error.property.includes('KEY') || error.property.includes('TOKEN') || error.property === 'DATABASE_URL';
   const got = secret ? '' : ` (got ${JSON.stringify(raw[error.property])})`;
   return `${error.property} ${message}${got}`;
 }

@@ -85,6 +85,10 @@ export class MembersService {
         throw DomainError.conflict(`Member ${id} is disabled`);
       }
       const before = summary(member);
+      if (dto.email === null) {
+        // @IsOptional lets null through validation; it is no e-mail address.
+        throw DomainError.invalid('email must be an e-mail address (leave it out to keep the current one)');
+      }
       if (dto.email !== undefined && dto.email.toLowerCase() !== member.email?.toLowerCase()) {
         await this.assertEmailFree(manager, principal.workspaceId, dto.email);
       }

@@ -1,5 +1,9 @@
 // Fetches a post's image from its URL for platforms that take uploads rather than links, refusing what they would refuse.
+import { isPrivateAddressRefusal, type NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../common/network-policy';
 import { PublishError } from './publisher.port';
+
+/** Hops followed after the first request; each one is checked like the first. */
+const MAX_REDIRECTS = 5;
 
 export interface DownloadedImage {
   bytes: Buffer;
@@ -15,10 +19,11 @@ export interface ImageLimits {
 
 /**
  * Downloads one image, or throws PublishError: permanent when the URL cannot give an acceptable image
- * (not http(s), 4xx, wrong type, too large), retryable when the image server may do better later.
- * An abort of `signal` is rethrown as is, so the caller can tell it from a failure.
+ * (not http(s), 4xx, wrong type, too large, or an address the network policy refuses), retryable when
+ * the image server may do better later. An abort of `signal` is rethrown as is, so the caller can tell
+ * it from a failure. Every hop goes through the policy's fetch, which checks the address it connects to.
  */
-export async function downloadImage(url: string, limits: ImageLimits, signal?: AbortSignal): Promise<DownloadedImage> {
+export async function downloadImage(network: NetworkPolicy, url: string, limits: ImageLimits, signal?: AbortSignal): Promise<DownloadedImage> {
   const shown = describe(url);
   if (shown === undefined) {
     throw new PublishError({ kind: 'permanent', reason: 'An image URL is not an http(s) URL' });
@@ -26,7 +31,7 @@ export async function downloadImage(url: string, limits: ImageLimits, signal?: A
   const deadline = AbortSignal.timeout(limits.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
   try {
-    const response = await fetch(url, { signal: combined, redirect: 'follow' });
+    const response = await fetchFollowing(network, url, shown, combined);
     if (!response.ok) {
       await response.body?.cancel();
       const transient = response.status >= 500 || response.status === 408 || response.status === 429;
@@ -43,8 +48,33 @@ export async function downloadImage(url: string, limits: ImageLimits, signal?: A
     if (error instanceof PublishError || signal?.aborted) {
       throw error;
     }
+    if (isPrivateAddressRefusal(error)) {
+      // Nothing about the address or what answers there: the same words for every refusal.
+      throw new PublishError({ kind: 'permanent', reason: `Image ${shown} ${PRIVATE_ADDRESS_REFUSED}` });
+    }
     const why = deadline.aborted ? `took longer than ${limits.timeoutMs} ms` : `could not be fetched (${causeOf(error)})`;
     throw new PublishError({ kind: 'retryable', reason: `Image ${shown} ${why}` });
+  }
+}
+
+/** Follows redirects by hand so each Location is checked as a URL (scheme, literal address) before the policy's connect-time check. */
+async function fetchFollowing(network: NetworkPolicy, url: string, shown: string, signal: AbortSignal): Promise<Response> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const response = await network.fetch(current, { signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || location === null) {
+      return response;
+    }
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) {
+      throw new PublishError({ kind: 'permanent', reason: `Image ${shown} redirected more than ${MAX_REDIRECTS} times` });
+    }
+    const next = URL.canParse(location, current) ? new URL(location, current).href : '';
+    if (network.urlProblem(next) !== null) {
+      throw new PublishError({ kind: 'permanent', reason: `Image ${shown} redirected to a URL that is refused (${next.startsWith('http') ? PRIVATE_ADDRESS_REFUSED : 'not an http(s) URL'})` });
+    }
+    current = next;
   }
 }
 

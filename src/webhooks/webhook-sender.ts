@@ -5,9 +5,6 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import axios, { AxiosError } from 'axios';
 import { randomBytes } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -15,6 +12,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../common/network-policy';
 import type { Env } from '../config/env';
 import { CredentialVault } from '../secrets/credential-vault';
 import { AttemptOutcome, outcomeOfAttempt } from './attempt-outcome';
@@ -22,7 +20,7 @@ import { WebhookAttempt } from './webhook-attempt.entity';
 import type { WebhookEventType } from './webhook-event-types';
 import { WEBHOOK_CHANNEL } from './webhook-outbox';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './webhook-signature';
-import { isPrivateAddress, webhookUrlProblem } from './webhook-url';
+import { webhookUrlProblem } from './webhook-url';
 import { WebhookMetrics } from './webhook.metrics';
 
 /** A claimed delivery with everything its request needs, read in the claim itself. */
@@ -67,9 +65,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
   private passes: Promise<void> = Promise.resolve();
   private again = false;
   private sweptAt = 0;
-  /** Connections to receivers are reused between events. */
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: CONCURRENCY });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: CONCURRENCY });
+  /** Connections to receivers are reused between events; each new one obeys the network policy (a DNS answer cannot steer us inside). */
+  private readonly agents: ReturnType<NetworkPolicy['nodeAgents']>;
 
   private readonly tickMs: number;
   private readonly timeoutMs: number;
@@ -85,12 +82,14 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     private readonly audit: AuditService,
     private readonly metrics: WebhookMetrics,
     private readonly clock: Clock,
+    network: NetworkPolicy,
   ) {
     this.tickMs = config.get('WEBHOOK_TICK_MS', { infer: true });
     this.timeoutMs = config.get('WEBHOOK_TIMEOUT_MS', { infer: true });
     this.maxAttempts = config.get('WEBHOOK_MAX_ATTEMPTS', { infer: true });
     this.retryBaseMs = config.get('WEBHOOK_RETRY_BASE_MS', { infer: true });
-    this.allowPrivate = config.get('WEBHOOK_ALLOW_PRIVATE_URLS', { infer: true }) === 'true';
+    this.allowPrivate = network.allowPrivate;
+    this.agents = network.nodeAgents({ keepAlive: true, maxSockets: CONCURRENCY });
   }
 
   /** Longer than any request may take (the timeout is a hard limit), so only a dead sender's lease expires. */
@@ -119,8 +118,8 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     const drained = this.passes.then(() => Promise.allSettled([...this.running]));
     const limit = new Promise((resolve) => setTimeout(resolve, this.timeoutMs + 5000).unref());
     await Promise.race([drained, limit]);
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.agents.httpAgent.destroy();
+    this.agents.httpsAgent.destroy();
   }
 
   /** One pass: recover expired leases, then claim and start as many sends as there are free slots. */
@@ -281,9 +280,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
         responseType: 'text',
         transformResponse: (raw: unknown) => raw,
         validateStatus: () => true,
-        lookup: this.allowPrivate ? undefined : publicOnlyLookup,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
+        ...this.agents,
       });
       return {
         startedAt,
@@ -299,6 +296,9 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Why no answer came, without the request's configuration (it carries the signature and the URL). */
   private describe(error: unknown): string {
+    if (isPrivateAddressRefusal(error)) {
+      return `not sent: ${PRIVATE_ADDRESS_REFUSED}`;
+    }
     if (axios.isCancel(error) || (error instanceof AxiosError && error.code === AxiosError.ECONNABORTED) || (error instanceof Error && error.name === 'TimeoutError')) {
       return `no answer within ${this.timeoutMs} ms`;
     }
@@ -398,16 +398,6 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     await client.query(`LISTEN ${WEBHOOK_CHANNEL}`);
     this.listener = client;
   }
-}
-
-/** Resolves a receiver's name and refuses it if any address is private: a DNS answer cannot steer us inside. */
-async function publicOnlyLookup(name: string): Promise<{ address: string; family: number }[]> {
-  const addresses = await dnsLookup(name, { all: true });
-  const inside = addresses.find((entry) => isPrivateAddress(entry.address));
-  if (inside) {
-    throw new Error(`refused: ${name} resolves to the non-public address ${inside.address}`);
-  }
-  return addresses;
 }
 
 function truncate(text: string | null): string | null {

@@ -46,7 +46,7 @@ export class WebhooksService {
     private readonly clock: Clock,
     config: ConfigService<Env, true>,
   ) {
-    this.allowPrivate = config.get('WEBHOOK_ALLOW_PRIVATE_URLS', { infer: true }) === 'true';
+    this.allowPrivate = config.get('ALLOW_PRIVATE_NETWORK', { infer: true }) === 'true';
   }
 
   /** Creates a webhook; the answer's secret is the only time it leaves the service. */

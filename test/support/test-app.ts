@@ -93,6 +93,8 @@ export class TestApp {
       HOLDFAST_ADMIN_KEY: adminKey,
       LOG_LEVEL: options.captureLogs ? 'debug' : 'silent',
       THROTTLE_PER_MINUTE: '100000',
+      // The fakes listen on loopback; the network policy's own tests set it to false.
+      ALLOW_PRIVATE_NETWORK: 'true',
       ...options.env,
     });
     const logs: string[] = [];

@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsPublicUrl } from '../../common/network-policy';
 
 /** Versions are PostgreSQL integers: a larger number names no version (and must not reach the database). */
 const MAX_VERSION = 2_147_483_647;
@@ -67,6 +68,7 @@ export class CreatePostDto {
   @IsArray()
   @ArrayMaxSize(10)
   @IsUrl(HTTPS_URL, { each: true, message: 'each of imageUrls must be an http(s) URL' })
+  @IsPublicUrl({ each: true })
   @MaxLength(2000, { each: true })
   imageUrls?: string[];
 

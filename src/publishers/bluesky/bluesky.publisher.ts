@@ -6,6 +6,7 @@ import { imageSize } from 'image-size';
 import { createHash } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import type { Env } from '../../config/env';
+import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../../common/network-policy';
 import { downloadImage, type DownloadedImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { withoutSecrets } from '../x/x-errors';
@@ -54,6 +55,8 @@ export class BlueskyPublisher implements Publisher {
 
   constructor(
     private readonly clock: Clock,
+    /** The PDS is the channel's (serviceUrl, or the one its DID document names): every request obeys the network policy. */
+    private readonly network: NetworkPolicy,
     config: ConfigService<Env, true>,
   ) {
     this.defaultLanguages = config.get('BLUESKY_LANGS', { infer: true }).split(',').filter(Boolean);
@@ -71,7 +74,7 @@ export class BlueskyPublisher implements Publisher {
       }
       const images: DownloadedImage[] = [];
       for (const url of request.imageUrls) {
-        images.push(await downloadImage(url, IMAGE_LIMITS, request.signal));
+        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
       }
       const created = await this.withSession(request, send, (agent) => this.createPost(agent, send, images));
       const rkey = created.uri.split('/').pop() ?? '';
@@ -90,7 +93,7 @@ export class BlueskyPublisher implements Publisher {
       const { data } = await agent.com.atproto.server.getSession(undefined, { signal: request.signal });
       return { accountId: data.did, handle: `@${data.handle}`, displayName: null, url: `https://bsky.app/profile/${data.handle}` };
     } catch (error) {
-      const failure = error instanceof PublishError ? error.failure : classifyBlueskyFailure(error, this.clock.now());
+      const failure = error instanceof PublishError ? error.failure : this.classify(error);
       throw new PublishError(withoutSecrets(failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure, secrets));
     }
   }
@@ -186,7 +189,7 @@ export class BlueskyPublisher implements Publisher {
       const deadline = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
       return signal ? AbortSignal.any([signal, deadline]) : deadline;
     };
-    const fetchWithSignal: typeof fetch = (input, init) => fetch(input, { ...init, signal: limited() });
+    const fetchWithSignal: typeof fetch = (input, init) => this.network.fetch(input, { ...init, signal: limited() });
     const channelKey = sessionKey(credentials);
     const session = new CredentialSession(new URL(credentials.serviceUrl || DEFAULT_SERVICE), fetchWithSignal, (event, data) => {
       // Refreshed tokens are kept for the next send; an ended session is forgotten.
@@ -214,6 +217,11 @@ export class BlueskyPublisher implements Publisher {
     }
   }
 
+  /** A refused PDS address fails at once and names nothing about what lives there. */
+  private classify(error: unknown): PublishFailure {
+    return isPrivateAddressRefusal(error) ? { kind: 'permanent', reason: `Bluesky PDS ${PRIVATE_ADDRESS_REFUSED}` } : classifyBlueskyFailure(error, this.clock.now());
+  }
+
   private failureOf(error: unknown, send: Send): PublishFailure {
     const { signal } = send.request;
     const failure: PublishFailure =
@@ -221,7 +229,7 @@ export class BlueskyPublisher implements Publisher {
         ? error.failure
         : signal?.aborted
           ? { kind: 'unknown', reason: `Aborted ${send.postRequested ? 'while Bluesky was creating the post' : 'before the post was sent to Bluesky'}` }
-          : classifyBlueskyFailure(error, this.clock.now());
+          : this.classify(error);
     // Only createRecord publishes: a lost answer to a login, a lookup or an upload leaves nothing visible.
     return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }

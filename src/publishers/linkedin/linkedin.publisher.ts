@@ -2,6 +2,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock';
+import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
 import { downloadImage, type DownloadedImage } from '../image-download';
 import { abortReason, withoutSecrets } from '../meta-graph/graph-api';
@@ -49,6 +50,7 @@ export class LinkedInPublisher implements Publisher {
   constructor(
     config: ConfigService<Env, true>,
     private readonly clock: Clock,
+    private readonly network: NetworkPolicy,
   ) {
     this.api = new LinkedInApi(config.get('LINKEDIN_API_URL', { infer: true }));
   }
@@ -63,7 +65,7 @@ export class LinkedInPublisher implements Publisher {
       }
       const images: DownloadedImage[] = [];
       for (const url of request.imageUrls) {
-        images.push(await downloadImage(url, IMAGE_LIMITS, request.signal));
+        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
       }
       const urn = await this.asAuthor(send, credentials, (token) => this.createPost(send, credentials.authorUrn, token, images));
       return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${urn}/` };

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../../common/clock';
+import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../../common/network-policy';
 import { downloadImage, type DownloadedImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { withoutSecrets } from '../x/x-errors';
@@ -62,7 +63,15 @@ export class MastodonPublisher implements Publisher {
   /** POST /api/v1/statuses honours Idempotency-Key for an hour: a repeated send returns the first status. */
   readonly idempotentSends = true;
 
-  constructor(private readonly clock: Clock) {}
+  /** The instance URL is the channel's, given by a workspace admin: its connections obey the network policy. */
+  private readonly agents: ReturnType<NetworkPolicy['nodeAgents']>;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly network: NetworkPolicy,
+  ) {
+    this.agents = network.nodeAgents({ keepAlive: true });
+  }
 
   async publish(request: MastodonPublishRequest): Promise<PublishResult> {
     const send: Send = { request, secrets: [request.credentials.accessToken].filter(Boolean), postRequested: false };
@@ -74,7 +83,7 @@ export class MastodonPublisher implements Publisher {
       const api = this.client(request.credentials, request.signal);
       const images: DownloadedImage[] = [];
       for (const url of request.imageUrls) {
-        images.push(await downloadImage(url, IMAGE_LIMITS, request.signal));
+        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
       }
       const mediaIds: string[] = [];
       for (const [index, image] of images.entries()) {
@@ -109,7 +118,7 @@ export class MastodonPublisher implements Publisher {
       const handle = data.acct.includes('@') ? `@${data.acct}` : `@${data.acct}@${host}`;
       return { accountId: data.id, handle, displayName: data.display_name || null, url: data.url ?? null };
     } catch (error) {
-      const failure = error instanceof PublishError ? error.failure : classifyMastodonFailure(error, this.clock.now());
+      const failure = error instanceof PublishError ? error.failure : this.classify(error);
       // Reading who we are changes nothing: an unknown outcome is simply worth asking again.
       throw new PublishError(withoutSecrets(failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure, secrets));
     }
@@ -127,6 +136,8 @@ export class MastodonPublisher implements Publisher {
       signal,
       // Redirects would resend the token elsewhere; an instance's API does not redirect.
       maxRedirects: 0,
+      proxy: false,
+      ...this.agents,
     });
   }
 
@@ -153,6 +164,11 @@ export class MastodonPublisher implements Publisher {
     return media.id;
   }
 
+  /** A refused instance address fails at once and names nothing about what lives there. */
+  private classify(error: unknown): PublishFailure {
+    return isPrivateAddressRefusal(error) ? { kind: 'permanent', reason: `Mastodon instance ${PRIVATE_ADDRESS_REFUSED}` } : classifyMastodonFailure(error, this.clock.now());
+  }
+
   private failureOf(error: unknown, send: Send): PublishFailure {
     const { signal } = send.request;
     const failure: PublishFailure =
@@ -160,7 +176,7 @@ export class MastodonPublisher implements Publisher {
         ? error.failure
         : signal?.aborted
           ? { kind: 'unknown', reason: `Aborted (${reasonOf(signal)}) ${send.postRequested ? 'while Mastodon was creating the status' : 'before the status was sent to Mastodon'}` }
-          : classifyMastodonFailure(error, this.clock.now());
+          : this.classify(error);
     // Only the status request publishes: a lost answer to a download or an upload leaves nothing visible.
     return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }

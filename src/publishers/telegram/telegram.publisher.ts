@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import axios, { type AxiosInstance } from 'axios';
 import { Clock } from '../../common/clock';
+import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
 import { downloadImage, type DownloadedImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
@@ -62,6 +63,7 @@ export class TelegramPublisher implements Publisher {
   constructor(
     config: ConfigService<Env, true>,
     private readonly clock: Clock,
+    private readonly network: NetworkPolicy,
   ) {
     this.baseUrl = config.get('TELEGRAM_API_URL', { infer: true }).replace(/\/+$/, '');
   }
@@ -79,7 +81,7 @@ export class TelegramPublisher implements Publisher {
       }
       const images: DownloadedImage[] = [];
       for (const url of request.imageUrls) {
-        images.push(await downloadImage(url, IMAGE_LIMITS, request.signal));
+        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
       }
       const api = this.client(botToken, request.signal);
       let message: Message;

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IParsedOAuth2TokenResult, SendTweetV2Params, TwitterApi } from 'twitter-api-v2';
 import { Clock } from '../../common/clock';
+import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
 import { downloadImage, type DownloadedImage } from '../image-download';
 import {
@@ -69,6 +70,7 @@ export class XPublisher implements Publisher {
   constructor(
     config: ConfigService<Env, true>,
     private readonly clock: Clock,
+    private readonly network: NetworkPolicy,
   ) {
     this.clients = new XClients(config.get('X_API_URL', { infer: true }), config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true }));
   }
@@ -82,7 +84,7 @@ export class XPublisher implements Publisher {
       }
       const images: DownloadedImage[] = [];
       for (const url of request.imageUrls) {
-        images.push(await downloadImage(url, IMAGE_LIMITS, request.signal));
+        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
       }
       const id = await this.clients.withSignal(request.signal, () => this.asUser(send, (client) => this.createPost(client, send, images)));
       return { platformPostId: id, url: `https://x.com/${request.channel.handle.replace(/^@/, '')}/status/${id}` };

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, Min } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
 import { Platform, PLATFORMS } from '../../channels/platform';
 
 export class PreviewTemplateDto {
@@ -7,6 +7,7 @@ export class PreviewTemplateDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647) // the column's integer range: beyond it PostgreSQL refuses the query
   version?: number;
 
   @ApiPropertyOptional({
