@@ -10,5 +10,6 @@ import { AddBreakersAndFailover1795560000000 } from './1795560000000-AddBreakers
 import { AddAuditChainHead1795570000000 } from './1795570000000-AddAuditChainHead';
 import { AddAuditAppend1795580000000 } from './1795580000000-AddAuditAppend';
 import { AddSendStarted1795590000000 } from './1795590000000-AddSendStarted';
+import { AddDeliveriesHeldByScope1795610000000 } from './1795610000000-AddDeliveriesHeldByScope';
 
-export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateAds1795500000000, CreateWebhooks1795510000000, CreateTemplatesAndPlaybooks1795520000000, CreateCrisis1795530000000, AddChannelStatus1795540000000, AddBreakersAndFailover1795560000000, AddAuditChainHead1795570000000, AddAuditAppend1795580000000, AddSendStarted1795590000000];
+export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateAds1795500000000, CreateWebhooks1795510000000, CreateTemplatesAndPlaybooks1795520000000, CreateCrisis1795530000000, AddChannelStatus1795540000000, AddBreakersAndFailover1795560000000, AddAuditChainHead1795570000000, AddAuditAppend1795580000000, AddSendStarted1795590000000, AddDeliveriesHeldByScope1795610000000];

@@ -17,8 +17,8 @@ const TRANSITIONS: Record<DeliveryState, readonly DeliveryState[]> = {
   pending_approval: ['scheduled', 'cancelled', 'held'],
   // failed_over: its platform was degraded and the post went to the channel's fallbacks instead.
   scheduled: ['publishing', 'pending_approval', 'cancelled', 'held', 'failed_over'],
-  // Back to scheduled is a retry after a retryable failure.
-  publishing: ['published', 'scheduled', 'failed', 'needs_verification'],
+  // Back to scheduled is a retry after a retryable failure; held: claimed, never admitted, when the crisis switch closed its gate.
+  publishing: ['published', 'scheduled', 'failed', 'needs_verification', 'held'],
   held: ['scheduled', 'missed', 'cancelled', 'pending_approval'],
   missed: ['scheduled', 'pending_approval', 'cancelled'],
   // A person checked the platform: it was published, or it was not and may be sent again or dropped.

@@ -11,7 +11,7 @@ import type { DeliveryState } from './delivery-state';
   `"state" IN ('pending_approval','scheduled','publishing','published','failed','held','missed','needs_verification','cancelled','failed_over')`,
 )
 // Partial indexes written in the migration: one live delivery per (post, channel), the claim
-// query's due index and the lease sweep's index.
+// query's due index, the lease sweep's index, and a workspace's scheduled deliveries by platform (crisis counts).
 @Index('UQ_deliveries_post_channel_live', { synchronize: false })
 @Index('IDX_deliveries_post', ['postId'])
 @Index('IDX_deliveries_due', { synchronize: false })
@@ -19,6 +19,7 @@ import type { DeliveryState } from './delivery-state';
 @Index('IDX_deliveries_held_by_crisis', { synchronize: false })
 @Index('IDX_deliveries_released_by_crisis', { synchronize: false })
 @Index('IDX_deliveries_failover_of', { synchronize: false })
+@Index('IDX_deliveries_scheduled_workspace', { synchronize: false })
 export class Delivery {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_deliveries' })
   id: string;
