@@ -1,6 +1,6 @@
 // The crisis switch says exactly what it stopped: sends in flight as they ended, what it held, and the end decides all that passed.
 import { Client } from 'pg';
-import { GATE_LOCK_CLASS } from '../src/dispatch/dispatch-gate';
+import { GATE_CLOSING_CHANNEL, GATE_LOCK_CLASS } from '../src/dispatch/dispatch-gate';
 import { FakeTelegramApi } from './fakes/telegram-api';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';
@@ -101,6 +101,38 @@ describe('the switch’s answer about sends in flight', () => {
       expect(telegram.messages.filter((m) => m.text === 'Telegram waits at its gate')).toHaveLength(1);
     } finally {
       await holder.end();
+    }
+  }, 60_000);
+
+  it('tells every dispatcher which gates close and their deadline while it still waits for the sends in flight', async () => {
+    const listener = await connect(t);
+    const sender = await connect(t);
+    const notices: unknown[] = [];
+    listener.on('notification', (message) => {
+      if (message.channel === GATE_CLOSING_CHANNEL) {
+        notices.push(JSON.parse(message.payload ?? 'null'));
+      }
+    });
+    try {
+      await listener.query(`LISTEN ${GATE_CLOSING_CHANNEL}`);
+      // A send in flight behind the X gate (its shared lock, as a dispatcher holds it): the close must wait for it.
+      await sender.query(`SELECT pg_advisory_lock_shared($1, hashtext($2 || ':' || 'x'))`, [GATE_LOCK_CLASS, t.admin.workspaceId]);
+      let answered = false;
+      const activating = lead
+        .post('/api/crisis/activate', { reason: 'X hangs', level: 1, platforms: ['x'], pauseAds: false })
+        .then((res) => res)
+        .finally(() => {
+          answered = true;
+        });
+      const notice = await waitFor('the gate-closing notice', () => notices[0], 10_000, 5);
+      expect(notice).toEqual({ workspaceId: t.admin.workspaceId, platforms: ['x'], deadlineMs: 30_000 });
+      expect(answered).toBe(false);
+      await sender.query(`SELECT pg_advisory_unlock_shared($1, hashtext($2 || ':' || 'x'))`, [GATE_LOCK_CLASS, t.admin.workspaceId]);
+      expect((await activating).status).toBe(201);
+      expect(notices).toHaveLength(1);
+    } finally {
+      await listener.end();
+      await sender.end();
     }
   }, 60_000);
 
