@@ -254,7 +254,7 @@ describe('what the switch stopped, in every view', () => {
 
     const activation = await lead.post('/api/crisis/activate', { reason: 'Tragedy', level: 1, platforms: ['x'], pauseAds: false }).expect(201);
     const crisisId = activation.body.crisis.id as string;
-    expect(activation.body.held).toEqual({ deliveries: 3, byPlatform: { x: 3 }, dueWithinHour: 1, dueWithinDay: 2 });
+    expect(activation.body.held).toEqual({ deliveries: 3, byPlatform: { x: 3 }, dueWithinHour: 1, dueWithinDay: 2, estimated: false });
 
     // GET /api/posts/:id
     for (const id of ids) {

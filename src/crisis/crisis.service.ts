@@ -13,7 +13,6 @@ import { Post } from '../calendar/post.entity';
 import { Channel } from '../channels/channel.entity';
 import { Clock } from '../common/clock';
 import type { Env } from '../config/env';
-import type { Platform } from '../channels/platform';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CampaignControlService, type BulkPauseResult, type BulkResumeResult, type CampaignRef } from '../ads/campaign-control.service';
@@ -26,6 +25,7 @@ import { adPlatformsFor } from './ad-scope';
 import { CrisesRepository } from './crises.repository';
 import type { ActivateCrisisDto, DeactivateCrisisDto } from './dto/activate-crisis.dto';
 import { Crisis, type InFlightSend } from './crisis.entity';
+import { heldSummary, type HeldSummary } from './held-summary';
 import { inFlightReport, type InFlightRow } from './in-flight-report';
 
 /** How long activation waits for the ad platforms to confirm pauses before answering with what is pending. */
@@ -36,15 +36,6 @@ export interface AdsSummary {
   alreadyPaused: number;
   pending: number;
   campaigns: { paused: CampaignRef[]; alreadyPaused: CampaignRef[]; pending: CampaignRef[] };
-}
-
-/** The deliveries a crisis holds: stopped by it, whether already marked held or still reading scheduled in the table. */
-export interface HeldSummary {
-  deliveries: number;
-  byPlatform: Partial<Record<Platform, number>>;
-  /** Of those, due within the next hour (or overdue) and within the next day. */
-  dueWithinHour: number;
-  dueWithinDay: number;
 }
 
 export interface Activation {
@@ -131,7 +122,7 @@ export class CrisisService {
       await manager.save(crisis);
       crisis.inFlight = await this.settleInFlight(manager, crisis, inFlight);
       await manager.query('UPDATE crises SET in_flight = $2 WHERE id = $1', [crisis.id, JSON.stringify(crisis.inFlight)]);
-      const held = await this.heldBy(manager, crisis);
+      const held = await heldSummary(manager, crisis);
       const replacementPostIds = plan ? await this.stageReplacements(manager, principal, crisis, plan) : [];
       await this.audit.record(manager, principal.workspaceId, actor, {
         action: 'crisis.activated',
@@ -252,33 +243,8 @@ export class CrisisService {
               (SELECT count(*) FROM posts WHERE crisis_id = $1 AND status = 'pending_approval') AS waiting`,
       [crisis.id],
     );
-    const held = await this.heldBy(this.dataSource.manager, crisis);
+    const held = await heldSummary(this.dataSource.manager, crisis);
     return { held: held.deliveries, released: Number(row.released), replacementPostsWaiting: Number(row.waiting) };
-  }
-
-  /**
-   * What the crisis holds: the deliveries in its scope it stops, marked held or still scheduled in the
-   * table (shown held all the same). One aggregate over two index-only reads: no row is written.
-   */
-  private async heldBy(manager: EntityManager, crisis: Crisis): Promise<HeldSummary> {
-    const rows = await manager.query<{ platform: Platform; deliveries: number; hour: number; day: number }[]>(
-      `SELECT s.platform, count(*)::int AS deliveries,
-              (count(*) FILTER (WHERE s.due_at <= now() + interval '1 hour'))::int AS hour,
-              (count(*) FILTER (WHERE s.due_at <= now() + interval '1 day'))::int AS day
-         FROM (SELECT d.platform, d.due_at FROM deliveries d
-                WHERE d.workspace_id = $1 AND d.state = 'scheduled' AND d.platform = ANY($2::text[])
-                  AND d.released_by_crisis_id IS DISTINCT FROM $3
-               UNION ALL
-               SELECT d.platform, d.due_at FROM deliveries d WHERE d.held_by_crisis_id = $3 AND d.state = 'held') AS s
-        GROUP BY s.platform ORDER BY s.platform`,
-      [crisis.workspaceId, gatePlatforms(crisis.platforms), crisis.id],
-    );
-    return {
-      deliveries: rows.reduce((sum, r) => sum + r.deliveries, 0),
-      byPlatform: Object.fromEntries(rows.map((r) => [r.platform, r.deliveries])),
-      dueWithinHour: rows.reduce((sum, r) => sum + r.hour, 0),
-      dueWithinDay: rows.reduce((sum, r) => sum + r.day, 0),
-    };
   }
 
   async list(workspaceId: string, limit: number): Promise<Crisis[]> {

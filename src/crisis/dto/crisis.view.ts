@@ -27,6 +27,7 @@ export class HeldSummaryView {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { x: 12, mastodon: 3 } }) byPlatform: Partial<Record<Platform, number>>;
   @ApiProperty({ description: 'Of those, due within the next hour (or already due)' }) dueWithinHour: number;
   @ApiProperty({ description: 'Of those, due within the next day (or already due)' }) dueWithinDay: number;
+  @ApiProperty({ description: 'True when a count passed 10,000 deliveries (per platform and window) and is the database planner estimate' }) estimated: boolean;
 }
 
 export class CrisisView {
