@@ -46,6 +46,7 @@ interface InFlightSend {
 interface ActivationBody {
   crisis: { id: string };
   inFlight: InFlightSend[];
+  held: { deliveries: number; byPlatform: Record<string, number>; dueWithinHour: number; dueWithinDay: number; estimated: boolean };
 }
 
 interface CapturedQuery {
@@ -234,6 +235,7 @@ async function activationWithScheduled(): Promise<void> {
 
     const activations: number[] = [];
     const deactivations: number[] = [];
+    let held: ActivationBody['held'] | undefined;
     for (let i = 0; i < WARMUPS + RUNS; i++) {
       const activated = await call<ActivationBody>(lead.key, '/api/crisis/activate', ACTIVATE);
       if (activated.status !== 201 || activated.body.inFlight.length !== 0) {
@@ -243,6 +245,7 @@ async function activationWithScheduled(): Promise<void> {
       if (deactivated.body.resumed.length !== 0 || deactivated.body.missed.length !== 0) {
         throw new Error(`Deactivation ${i} resumed ${deactivated.body.resumed.length} and missed ${deactivated.body.missed.length}; expected nothing held`);
       }
+      held = activated.body.held;
       if (i >= WARMUPS) {
         activations.push(activated.elapsed);
         deactivations.push(deactivated.elapsed);
@@ -252,7 +255,8 @@ async function activationWithScheduled(): Promise<void> {
     process.stdout.write(
       `\nPOST /api/crisis/activate (level 1, pauseAds false) then POST /api/crisis/deactivate, sequential over HTTP, ${RUNS} pairs timed after ${WARMUPS} warm-ups\n` +
         `  activation    n=${activations.length}  ${summary(activations)}\n` +
-        `  deactivation  n=${deactivations.length}  ${summary(deactivations)}\n`,
+        `  deactivation  n=${deactivations.length}  ${summary(deactivations)}\n` +
+        `  what the last answer says it holds: ${JSON.stringify(held)} (exact up to 10,000 per platform and window, else estimated)\n`,
     );
 
     // Where each call spends its time in the database: the statements it sent, each EXPLAIN ANALYZEd.
