@@ -1,5 +1,6 @@
 // The crisis switch: activation answer time with 1,000,000 scheduled deliveries in the workspace (and
-// deactivation's), then activation in the middle of a 10,000-delivery burst with 200 sends in flight.
+// deactivation's), then activation in the middle of a 10,000-delivery burst with 200 sends in flight,
+// then activation while X holds every request 20 s (the switch's deadline for sends in flight).
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,10 @@ const WATCH_AFTER_MS = 5000;
 /** How far ahead the burst is planned, so the engine is idle and ready when it falls due. */
 const LEAD_MS = 3000;
 const ACTIVATE = { reason: 'Benchmark: the switch', level: 1, pauseAds: false };
+const HANG_MS = 20_000;
+const HANG_RUNS = Number(process.env.BENCH_CRISIS_HANG_RUNS ?? 10);
+const HANG_IN_FLIGHT = 5;
+const HANG_TARGET_P99_MS = 2500;
 
 interface Answer<T> {
   status: number;
@@ -35,11 +40,13 @@ interface InFlightSend {
   channelId: string;
   platform: string;
   outcome: string;
+  state: string;
 }
 
 interface ActivationBody {
   crisis: { id: string };
   inFlight: InFlightSend[];
+  held: { deliveries: number; byPlatform: Record<string, number>; dueWithinHour: number; dueWithinDay: number; estimated: boolean };
 }
 
 interface CapturedQuery {
@@ -228,6 +235,7 @@ async function activationWithScheduled(): Promise<void> {
 
     const activations: number[] = [];
     const deactivations: number[] = [];
+    let held: ActivationBody['held'] | undefined;
     for (let i = 0; i < WARMUPS + RUNS; i++) {
       const activated = await call<ActivationBody>(lead.key, '/api/crisis/activate', ACTIVATE);
       if (activated.status !== 201 || activated.body.inFlight.length !== 0) {
@@ -237,6 +245,7 @@ async function activationWithScheduled(): Promise<void> {
       if (deactivated.body.resumed.length !== 0 || deactivated.body.missed.length !== 0) {
         throw new Error(`Deactivation ${i} resumed ${deactivated.body.resumed.length} and missed ${deactivated.body.missed.length}; expected nothing held`);
       }
+      held = activated.body.held;
       if (i >= WARMUPS) {
         activations.push(activated.elapsed);
         deactivations.push(deactivated.elapsed);
@@ -246,7 +255,8 @@ async function activationWithScheduled(): Promise<void> {
     process.stdout.write(
       `\nPOST /api/crisis/activate (level 1, pauseAds false) then POST /api/crisis/deactivate, sequential over HTTP, ${RUNS} pairs timed after ${WARMUPS} warm-ups\n` +
         `  activation    n=${activations.length}  ${summary(activations)}\n` +
-        `  deactivation  n=${deactivations.length}  ${summary(deactivations)}\n`,
+        `  deactivation  n=${deactivations.length}  ${summary(deactivations)}\n` +
+        `  what the last answer says it holds: ${JSON.stringify(held)} (exact up to 10,000 per platform and window, else estimated)\n`,
     );
 
     // Where each call spends its time in the database: the statements it sent, each EXPLAIN ANALYZEd.
@@ -387,7 +397,7 @@ async function activationDuringBurst(): Promise<void> {
 
     const outcomes = new Map<string, number>();
     for (const send of activated.body.inFlight) {
-      outcomes.set(send.outcome, (outcomes.get(send.outcome) ?? 0) + 1);
+      outcomes.set(`${send.outcome} ${send.state}`, (outcomes.get(`${send.outcome} ${send.state}`) ?? 0) + 1);
     }
     const states = await pool.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM deliveries GROUP BY state ORDER BY state`);
     const published = Number(states.rows.find((r) => r.state === 'published')?.n ?? 0);
@@ -408,16 +418,133 @@ async function activationDuringBurst(): Promise<void> {
   }
 }
 
+// --- 3. Activation while the platform hangs ---------------------------------------------------------
+
+/** Just enough of X: every POST /2/tweets held HANG_MS before its 201 (or until the client gives up). */
+class HangingX {
+  readonly arrivals: number[] = [];
+  open = 0;
+  private nextId = 1_000_000_000_000_000_000n;
+  private server?: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        this.arrivals.push(Date.now());
+        this.open++;
+        let answered = false;
+        const settle = (): void => {
+          if (!answered) {
+            answered = true;
+            this.open--;
+          }
+        };
+        res.on('close', settle);
+        const id = String(this.nextId++);
+        setTimeout(() => {
+          settle();
+          if (!res.destroyed) {
+            res.writeHead(201, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ data: { id, text: 'held', edit_history_tweet_ids: [id] } }));
+          }
+        }, HANG_MS).unref();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    this.server!.closeAllConnections();
+    return new Promise((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+async function activationWhilePlatformHangs(): Promise<void> {
+  const platform = new HangingX();
+  const platformUrl = await platform.start();
+  const database = await benchDatabase();
+  // The send timeout stays at its default (60 s): only the switch's deadline (CRISIS_INFLIGHT_DEADLINE_MS, default 2 s) ends the sends early.
+  const app = await benchApp(database.url, { X_API_URL: platformUrl, DISPATCH_TICK_MS: '100' });
+  await app.listen(0);
+  const api = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const pool = new Pool({ connectionString: database.url, max: 2 });
+  try {
+    const call = client(api);
+    const lead = await crisisLead(call);
+    const channel = await call<{ id: string }>(BENCH_ADMIN_KEY, '/api/channels', {
+      platform: 'x',
+      name: 'Hanging',
+      handle: '@hanging',
+      credentials: { authType: 'oauth2', accessToken: 'bench-access-token' },
+    });
+    process.stdout.write(
+      `\nX holds every POST /2/tweets ${HANG_MS / 1000} s; each run: ${HANG_IN_FLIGHT} deliveries fall due, the switch is flipped (HTTP, level 1, pauseAds false) ` +
+        `once X holds all ${HANG_IN_FLIGHT} requests, then the crisis is ended; ${HANG_RUNS} runs\n`,
+    );
+    const latencies: number[] = [];
+    const outcomes = new Map<string, number>();
+    let afterAnswer = 0;
+    for (let run = 0; run < HANG_RUNS; run++) {
+      const before = platform.arrivals.length;
+      await pool.query(
+        `WITH planned AS (
+           INSERT INTO posts (workspace_id, author_id, last_editor_id, text, scheduled_at, time_zone, status, content_hash)
+           SELECT $1, $2, $2, 'Hang ' || $4 || '.' || g, now(), 'UTC', 'scheduled', md5('Hang ' || $4 || '.' || g) FROM generate_series(1, $3) AS g
+           RETURNING id, scheduled_at)
+         INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at)
+         SELECT $1, id, $5, 'x', 'scheduled', scheduled_at FROM planned`,
+        [lead.workspaceId, lead.authorId, HANG_IN_FLIGHT, run, channel.body.id],
+      );
+      await pool.query(`NOTIFY holdfast_dispatch`);
+      const waitUntil = Date.now() + 30_000;
+      while (platform.arrivals.length - before < HANG_IN_FLIGHT) {
+        if (Date.now() > waitUntil) {
+          throw new Error(`Run ${run}: X never held ${HANG_IN_FLIGHT} requests (${platform.arrivals.length - before})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const activated = await call<ActivationBody>(lead.key, '/api/crisis/activate', ACTIVATE);
+      const answeredArrivals = platform.arrivals.length;
+      latencies.push(activated.elapsed);
+      for (const send of activated.body.inFlight) {
+        outcomes.set(`${send.outcome} ${send.state}`, (outcomes.get(`${send.outcome} ${send.state}`) ?? 0) + 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      afterAnswer += platform.arrivals.length - answeredArrivals;
+      await call(lead.key, '/api/crisis/deactivate', { note: 'Benchmark: over', resumeCampaigns: false });
+    }
+    const states = await pool.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM deliveries GROUP BY state ORDER BY state`);
+    const p99 = quantile(latencies, 0.99);
+    process.stdout.write(
+      `  activation  n=${latencies.length}  ${summary(latencies)}\n` +
+        `  sends in flight listed: ${[...outcomes].map(([outcome, n]) => `${outcome} ${n}`).join(', ') || 'none'}\n` +
+        `  requests X received within 500 ms after an answer: ${afterAnswer}\n` +
+        `  deliveries by state: ${states.rows.map((r) => `${r.state} ${r.n}`).join(', ')}\n` +
+        `  target activation p99 ≤ ${HANG_TARGET_P99_MS} ms with X hanging: ${p99 <= HANG_TARGET_P99_MS ? 'PASS' : 'FAIL'} (p99 ${ms(p99)})\n`,
+    );
+  } finally {
+    await pool.end();
+    await app.close();
+    await database.stop();
+    await platform.stop();
+  }
+}
+
 export async function main(): Promise<void> {
   const only = process.env.BENCH_CRISIS_ONLY;
-  if (only !== 'burst') {
+  if (only === undefined || only === 'scheduled') {
     await activationWithScheduled();
   }
-  if (only !== 'scheduled') {
+  if (only === undefined || only === 'burst') {
     await activationDuringBurst();
+  }
+  if (only === undefined || only === 'hang') {
+    await activationWhilePlatformHangs();
   }
   process.stdout.write(
     `\n${reproduce('crisis')}  (BENCH_CRISIS_SCHEDULED, BENCH_CRISIS_RUNS, BENCH_CRISIS_BURST, BENCH_CRISIS_IN_FLIGHT to vary; ` +
-      `BENCH_CRISIS_ONLY=scheduled|burst for one part; DATABASE_URL to use your own server)\n`,
+      `BENCH_CRISIS_HANG_RUNS; BENCH_CRISIS_ONLY=scheduled|burst|hang for one part; DATABASE_URL to use your own server)\n`,
   );
 }

@@ -17,6 +17,7 @@ interface InFlightBody {
   channelId: string;
   platform: string;
   outcome: string;
+  state: string;
 }
 
 describe('the crisis switch under a burst on two instances', () => {
@@ -58,10 +59,10 @@ describe('the crisis switch under a burst on two instances', () => {
       }
       for (const send of sends.filter((r) => r.receivedAt >= flipped)) {
         const deliveryId = deliveryOf.get(postOfText.get((send.body as { text: string }).text)!)!;
-        expect(listed.get(deliveryId)).toMatchObject({ deliveryId, channelId: channel.body.id, platform: 'x', outcome: 'published' });
+        expect(listed.get(deliveryId)).toMatchObject({ deliveryId, channelId: channel.body.id, platform: 'x', outcome: 'in_flight', state: 'published' });
       }
       for (const send of inFlight) {
-        expect(['published', 'stopped_before_send']).toContain(send.outcome);
+        expect([`in_flight published`, 'stopped_before_send held']).toContain(`${send.outcome} ${send.state}`);
       }
       // Exactly once: the platform has one tweet per published delivery, and the rest wait, held.
       const states = await a.sql<{ state: string; n: string }>('SELECT state, count(*) AS n FROM deliveries GROUP BY state');
@@ -200,9 +201,12 @@ describe('crisis mode', () => {
       await approver1.post(`/api/posts/${postId}/approve`, {}).expect(200);
       expect((await deliveryOf(postId)).state).toBe('scheduled');
       await lead.post('/api/crisis/activate', { reason: 'Complaints', level: 1, pauseAds: false }).expect(201);
-      await stateBecomes(postId, 'held');
-      const queued = await approver2.get('/api/approvals').expect(200);
-      const item = queued.body.find((i: { post: { id: string } }) => i.post.id === postId);
+      // Shown held from the switch on; in front of the approvers once it falls due.
+      expect((await deliveryOf(postId)).state).toBe('held');
+      const item = await waitFor('the held post in the approvals queue', async () => {
+        const queued = await approver2.get('/api/approvals').expect(200);
+        return queued.body.find((i: { post: { id: string } }) => i.post.id === postId) as object | undefined;
+      });
       expect(item).toMatchObject({ crisis: { given: 0, required: 1 }, canApprove: true });
 
       // An edit voids the crisis approval: the new version needs its own.

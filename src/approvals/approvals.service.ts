@@ -12,6 +12,7 @@ import type { Principal } from '../common/principal';
 import { CrisesRepository, needsCrisisSignOff } from '../crisis/crises.repository';
 import type { Crisis } from '../crisis/crisis.entity';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { gatePlatforms } from '../dispatch/dispatch-gate';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
 import { type SendInFlight, stopDeliveries } from '../dispatch/delivery-stop';
@@ -77,8 +78,12 @@ export class ApprovalsService {
         .andWhere(
           `p.id IN (SELECT w.id FROM posts w WHERE w.workspace_id = :ws AND w.status = 'pending_approval'
                     UNION SELECT d.post_id FROM deliveries d
-                     WHERE d.held_by_crisis_id = :crisisId AND d.state = 'held' AND d.released_by_crisis_id IS DISTINCT FROM :crisisId)`,
-          { crisisId: crisis.id },
+                     WHERE d.held_by_crisis_id = :crisisId AND d.state = 'held' AND d.released_by_crisis_id IS DISTINCT FROM :crisisId
+                    UNION SELECT d.post_id FROM deliveries d
+                     WHERE d.workspace_id = :ws AND d.state = 'scheduled' AND d.platform = ANY(:scope) AND d.due_at <= now()
+                       AND d.released_by_crisis_id IS DISTINCT FROM :crisisId)`,
+          // The last: fell due and shown held, not yet marked by the sweep.
+          { crisisId: crisis.id, scope: gatePlatforms(crisis.platforms) },
         )
         .andWhere(`p.status <> 'cancelled'`)
         .orderBy('(p.crisis_id IS NOT DISTINCT FROM :crisisId)', 'DESC')

@@ -4,7 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
+import { shownStateIs } from '../dispatch/crisis-hold';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import type { DeliveryState } from '../dispatch/delivery-state';
 import type { CalendarQueryDto } from './dto/calendar-query.dto';
 import { isTimeZone, localDay, parseInstant } from './instants';
 import { Post } from './post.entity';
@@ -62,7 +64,8 @@ export class CalendarService {
         conditions.push('d.platform = :platform');
       }
       if (query.status) {
-        conditions.push('d.state = :status');
+        // As shown: held includes the scheduled deliveries the active crisis stops.
+        conditions.push(shownStateIs('d', query.status as DeliveryState, ':status'));
       }
       qb.andWhere(`EXISTS (SELECT 1 FROM deliveries d WHERE ${conditions.join(' AND ')})`, {
         channelId: query.channelId,

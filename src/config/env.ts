@@ -97,6 +97,13 @@ export class Env {
   @Max(20, { message: 'must be an integer between 1 and 20' })
   DISPATCH_MAX_ATTEMPTS: number = 6;
 
+  /** How long the crisis switch lets sends in flight in scope finish before they are aborted (outcome unknown). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 100 and 60000' })
+  @Min(100, { message: 'must be an integer number of milliseconds between 100 and 60000' })
+  @Max(60_000, { message: 'must be an integer number of milliseconds between 100 and 60000' })
+  CRISIS_INFLIGHT_DEADLINE_MS: number = 2_000;
+
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   DISPATCH_ENABLED: 'true' | 'false' = 'true';
 

@@ -17,7 +17,9 @@ const report: CrisisReport = {
   },
   summary: { inFlightAtActivation: 1, held: 1, released: 1, published: 1, missed: 1, campaignsPaused: 1, campaignsResumed: 1 },
   firstStatement: { deliveryId: 'd-2', postId: 'p-2', platform: 'x', publishedAt: '2026-11-23T10:12:00.000Z', minutesAfterActivation: 12 },
-  inFlightAtActivation: [{ deliveryId: 'd-0', channelId: 'ch-x', platform: 'x', outcome: 'published' }],
+  inFlightAtActivation: [
+    { deliveryId: 'd-0', channelId: 'ch-x', platform: 'x', outcome: 'in_flight', state: 'published', platformPostId: '19', url: 'https://x.com/i/status/19', lastError: null },
+  ],
   deliveries: {
     held: [{ deliveryId: 'd-1', postId: 'p-1', platform: 'facebook', channel: 'Brand | FB', dueAt: '2026-11-23T11:00:00.000Z', state: 'missed', publishedAt: null, replacement: false }],
     released: [{ deliveryId: 'd-2', postId: 'p-2', platform: 'x', channel: 'Brand on X', dueAt: '2026-11-23T10:00:00.000Z', state: 'published', publishedAt: '2026-11-23T10:12:00.000Z', replacement: true }],
@@ -81,9 +83,9 @@ describe('renderCrisisReport', () => {
 
 ## Sends in flight at activation
 
-| delivery | channel | platform | outcome |
-|---|---|---|---|
-| d-0 | ch-x | x | published |
+| delivery | channel | platform | outcome | state at the answer | url |
+|---|---|---|---|---|---|
+| d-0 | ch-x | x | in_flight | published | https://x.com/i/status/19 |
 
 ## Held
 

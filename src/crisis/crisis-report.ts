@@ -172,9 +172,12 @@ export function renderCrisisReport(report: CrisisReport): string {
     '## Sends in flight at activation',
     '',
     ...table(
-      ['delivery', 'channel', 'platform', 'outcome'],
-      report.inFlightAtActivation.map((s) => [s.deliveryId, s.channelId, s.platform, s.outcome]),
+      ['delivery', 'channel', 'platform', 'outcome', 'state at the answer', 'url'],
+      report.inFlightAtActivation.map((s) => [s.deliveryId, s.channelId, s.platform, s.outcome, s.state ?? null, s.url ?? null]),
     ),
+    ...(report.inFlightAtActivation.some((s) => s.outcome === 'unknown')
+      ? ['', 'unknown: the send may have reached the platform (its sender stopped, or the switch aborted it at its deadline); check the platform (it waits as needs_verification, never re-sent by itself).']
+      : []),
     '',
     '## Held',
     '',

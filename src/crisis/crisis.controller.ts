@@ -45,6 +45,7 @@ export class CrisisController {
     return {
       crisis: CrisisView.of(activation.crisis),
       inFlight: activation.inFlight,
+      held: activation.held,
       ads: activation.ads ? { ...activation.ads, campaigns: { ...activation.ads.campaigns } } : null,
       replacementPostIds: activation.replacementPostIds,
       drafts: activation.drafts,

@@ -2,13 +2,22 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import type { Platform } from '../channels/platform';
 import { Workspace } from '../workspaces/workspace.entity';
 
-/** A send that was in flight when the switch was flipped, and how it ended before the switch answered. */
+/** A send that was in flight when the switch was flipped, and what the switch knows of it when it answered. */
 export interface InFlightSend {
   deliveryId: string;
   channelId: string;
   platform: Platform;
-  /** published/failed/scheduled (a retry)/needs_verification: it finished; held: claimed but stopped before sending. */
-  outcome: string;
+  /**
+   * stopped_before_send: claimed, never sent, held by the switch itself; in_flight: the send finished
+   * before the answer (see state); unknown: it may have reached the platform (a dead or stuck sender, or
+   * aborted at the deadline): it ends needs_verification, never retried by itself.
+   */
+  outcome: 'stopped_before_send' | 'in_flight' | 'unknown';
+  /** The delivery's state when the switch answered: published, failed, scheduled (a retry, held now), needs_verification, held, publishing. */
+  state: string;
+  platformPostId: string | null;
+  url: string | null;
+  lastError: string | null;
 }
 
 /** One activation of crisis mode in a workspace, from the switch to its end. */

@@ -1,6 +1,7 @@
 // The crisis switch: activate (hold everything in scope, pause paid media, stage the playbook's
 // replacement messages), deactivate (resume what is still ahead, mark what passed as missed).
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { ApprovalPoliciesService, crisisApprovals } from '../approvals/approval-policies.service';
@@ -10,12 +11,13 @@ import { contentHash } from '../calendar/content-hash';
 import { Post } from '../calendar/post.entity';
 import { Channel } from '../channels/channel.entity';
 import { Clock } from '../common/clock';
+import type { Env } from '../config/env';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CampaignControlService, type BulkPauseResult, type BulkResumeResult, type CampaignRef } from '../ads/campaign-control.service';
-import { HOLD_DUE_DELIVERIES } from '../dispatch/crisis-hold';
+import { HOLD_CLAIMED_NEVER_SENT, HOLD_DUE_AT_DEACTIVATION } from '../dispatch/crisis-hold';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
-import { DispatchGate, type InFlightDelivery } from '../dispatch/dispatch-gate';
+import { DispatchGate, gatePlatforms, type InFlightDelivery } from '../dispatch/dispatch-gate';
 import { PlaybooksService, type StagingPlan, type UnstagedMessage } from '../playbooks/playbooks.service';
 import { valueShapeProblems } from '../templates/placeholders';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
@@ -23,6 +25,8 @@ import { adPlatformsFor } from './ad-scope';
 import { CrisesRepository } from './crises.repository';
 import type { ActivateCrisisDto, DeactivateCrisisDto } from './dto/activate-crisis.dto';
 import { Crisis, type InFlightSend } from './crisis.entity';
+import { heldSummary, type HeldSummary } from './held-summary';
+import { inFlightReport, type InFlightRow } from './in-flight-report';
 
 /** How long activation waits for the ad platforms to confirm pauses before answering with what is pending. */
 const ADS_PAUSE_DEADLINE_MS = 8_000;
@@ -46,6 +50,7 @@ export interface StagedDraft {
 export interface Activation {
   crisis: Crisis;
   inFlight: InFlightSend[];
+  held: HeldSummary;
   ads: AdsSummary | null;
   /** Replacement posts waiting for the crisis's sign-off. */
   replacementPostIds: string[];
@@ -80,6 +85,7 @@ export class CrisisService {
     private readonly webhooks: WebhookEvents,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly config: ConfigService<Env, true>,
   ) {}
 
   /**
@@ -122,7 +128,7 @@ export class CrisisService {
         pauseAds: dto.pauseAds ?? plan?.pauseAds ?? true,
         activatedBy: principal.memberId,
         activatedAt: this.clock.now(),
-        inFlight: await this.outcomesOf(manager, inFlight),
+        inFlight: [],
         ads: null,
         deactivatedBy: null,
         deactivatedAt: null,
@@ -131,6 +137,9 @@ export class CrisisService {
         outcome: null,
       });
       await manager.save(crisis);
+      crisis.inFlight = await this.settleInFlight(manager, crisis, inFlight);
+      await manager.query('UPDATE crises SET in_flight = $2 WHERE id = $1', [crisis.id, JSON.stringify(crisis.inFlight)]);
+      const held = await heldSummary(manager, crisis);
       const staged = plan ? await this.stageReplacements(manager, principal, crisis, plan) : { replacementPostIds: [], drafts: [] };
       const { replacementPostIds, drafts } = staged;
       const notStaged = plan?.notStaged ?? [];
@@ -169,9 +178,9 @@ export class CrisisService {
         replacementPostIds,
         drafts: drafts.map((d) => ({ postId: d.postId, missing: d.missing.map((m) => m.name) })),
       });
-      const result: Activation = { crisis, inFlight: crisis.inFlight, ads: null, replacementPostIds, drafts, notStaged, warnings: plan?.warnings ?? [] };
+      const result: Activation = { crisis, inFlight: crisis.inFlight, held, ads: null, replacementPostIds, drafts, notStaged, warnings: plan?.warnings ?? [] };
       return result;
-    });
+    }, { deadlineMs: this.config.get('CRISIS_INFLIGHT_DEADLINE_MS', { infer: true }) });
     if (activation.crisis.pauseAds) {
       activation.ads = await this.pauseAds(activation.crisis, actor);
     }
@@ -190,8 +199,9 @@ export class CrisisService {
       if (!crisis) {
         throw DomainError.conflict('No crisis is active in this workspace');
       }
-      // What fell due and was not yet marked: held now, so it is decided below with the rest.
-      await manager.query(HOLD_DUE_DELIVERIES, [1_000_000, principal.workspaceId]);
+      // Whatever fell due and was not yet marked, held now (waiting for rows another transaction holds), so it
+      // is decided below with the rest: nothing whose time passed during the crisis goes out by itself.
+      await manager.query(HOLD_DUE_AT_DEACTIVATION, [crisis.id, principal.workspaceId, crisis.platforms]);
       const [resumedRows] = await manager.query<[{ id: string }[], number]>(
         `UPDATE deliveries SET state = 'scheduled', updated_at = now()
           WHERE held_by_crisis_id = $1 AND state = 'held' AND due_at > now() RETURNING id`,
@@ -267,13 +277,13 @@ export class CrisisService {
 
   /** Counts for the state view: what the crisis holds now, what it released, what waits for its sign-off. */
   async counts(crisis: Crisis): Promise<{ held: number; released: number; replacementPostsWaiting: number }> {
-    const [row] = await this.dataSource.query<{ held: string; released: string; waiting: string }[]>(
-      `SELECT (SELECT count(*) FROM deliveries WHERE held_by_crisis_id = $1 AND state = 'held') AS held,
-              (SELECT count(*) FROM deliveries WHERE released_by_crisis_id = $1) AS released,
+    const [row] = await this.dataSource.query<{ released: string; waiting: string }[]>(
+      `SELECT (SELECT count(*) FROM deliveries WHERE released_by_crisis_id = $1) AS released,
               (SELECT count(*) FROM posts WHERE crisis_id = $1 AND status = 'pending_approval') AS waiting`,
       [crisis.id],
     );
-    return { held: Number(row.held), released: Number(row.released), replacementPostsWaiting: Number(row.waiting) };
+    const held = await heldSummary(this.dataSource.manager, crisis);
+    return { held: held.deliveries, released: Number(row.released), replacementPostsWaiting: Number(row.waiting) };
   }
 
   async list(workspaceId: string, limit: number): Promise<Crisis[]> {
@@ -288,20 +298,25 @@ export class CrisisService {
     return crisis;
   }
 
-  /** How each send in flight when the gate closed ended; those still claimed were never sent. */
-  private async outcomesOf(manager: EntityManager, inFlight: InFlightDelivery[]): Promise<InFlightSend[]> {
-    if (inFlight.length === 0) {
-      return [];
-    }
-    const rows = await manager.query<{ id: string; state: string }[]>('SELECT id, state FROM deliveries WHERE id = ANY($1)', [
-      inFlight.map((d) => d.id),
-    ]);
-    const states = new Map(rows.map((r) => [r.id, r.state]));
-    return inFlight.map((d) => {
-      const state = states.get(d.id) ?? 'unknown';
-      // Still publishing under the closed gate: claimed but never admitted, so never sent; its dispatcher hands it back.
-      return { deliveryId: d.id, channelId: d.channelId, platform: d.platform, outcome: state === 'publishing' ? 'stopped_before_send' : state };
-    });
+  /**
+   * Under the closed gates: holds what was claimed in scope but never sent (the only sends called
+   * stopped_before_send), then reads how every other candidate ended. Rows still publishing in scope
+   * with their send started are read too, candidates or not: a dead or stuck sender left them.
+   */
+  private async settleInFlight(manager: EntityManager, crisis: Crisis, candidates: InFlightDelivery[]): Promise<InFlightSend[]> {
+    const scope = gatePlatforms(crisis.platforms);
+    const [stopped] = await manager.query<[{ id: string }[], number]>(HOLD_CLAIMED_NEVER_SENT, [crisis.id, crisis.workspaceId, scope]);
+    const stoppedIds = new Set(stopped.map((r) => r.id));
+    const rows = await manager.query<InFlightRow[]>(
+      `SELECT d.id, d.channel_id, d.platform, d.state, d.send_started_at, d.platform_post_id, d.url, d.last_error
+         FROM deliveries d WHERE d.id = ANY($1::uuid[])
+       UNION
+       SELECT d.id, d.channel_id, d.platform, d.state, d.send_started_at, d.platform_post_id, d.url, d.last_error
+         FROM deliveries d
+        WHERE d.state = 'publishing' AND d.send_started_at IS NOT NULL AND d.workspace_id = $2 AND d.platform = ANY($3::text[])`,
+      [[...new Set([...candidates.map((c) => c.id), ...stoppedIds])], crisis.workspaceId, scope],
+    );
+    return inFlightReport(rows, stoppedIds);
   }
 
   /**

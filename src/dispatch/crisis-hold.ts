@@ -1,4 +1,5 @@
 // The crisis switch as the dispatch engine sees it: one predicate, used in the claim and again under the gate.
+import type { DeliveryState } from './delivery-state';
 
 /**
  * SQL that is true when the delivery aliased `d` is stopped by its workspace's active crisis: the
@@ -26,5 +27,63 @@ export const HOLD_DUE_DELIVERIES = `
              AND x.released_by_crisis_id IS DISTINCT FROM a.id
            ORDER BY x.due_at LIMIT $1 FOR UPDATE OF x SKIP LOCKED)
   UPDATE deliveries d SET state = 'held', held_by_crisis_id = due.crisis_id, updated_at = now()
+    FROM due WHERE d.id = due.id
+  RETURNING d.id`;
+
+/**
+ * SQL: the id of the workspace's active crisis that stops the delivery aliased `d` (see
+ * {@link stoppedByCrisis}), or NULL. A scheduled delivery it stops is shown as held by it from the
+ * moment the switch answered, in every view, though the row itself is marked only once it falls due:
+ * derived at read time, so activation stays one insert whatever the number of scheduled deliveries.
+ */
+export function stoppingCrisisId(d: string): string {
+  return `(SELECT cr.id FROM crises cr
+            WHERE cr.workspace_id = ${d}.workspace_id AND cr.deactivated_at IS NULL
+              AND (cr.platforms IS NULL OR ${d}.platform = ANY(cr.platforms))
+              AND ${d}.released_by_crisis_id IS DISTINCT FROM cr.id
+            LIMIT 1)`;
+}
+
+/**
+ * SQL: true when the delivery aliased `d` is shown in `state`, whose value is bound as `param`: a
+ * scheduled delivery the active crisis stops is shown held (see {@link stoppingCrisisId}), so a filter
+ * on held includes it and one on scheduled leaves it out.
+ */
+export function shownStateIs(d: string, state: DeliveryState, param: string): string {
+  if (state === 'held') {
+    return `(${d}.state = ${param} OR (${d}.state = 'scheduled' AND ${stoppedByCrisis(d)}))`;
+  }
+  if (state === 'scheduled') {
+    return `(${d}.state = ${param} AND NOT ${stoppedByCrisis(d)})`;
+  }
+  return `${d}.state = ${param}`;
+}
+
+/**
+ * At activation, under the closed gates: the deliveries in scope claimed but never admitted
+ * (publishing, send_started_at null: no request left) are held by the crisis ($1), lease cleared and
+ * attempt uncounted. Their dispatchers, refused at the gate, find them no longer theirs.
+ * $2 the workspace, $3 the platforms in scope.
+ */
+export const HOLD_CLAIMED_NEVER_SENT = `
+  UPDATE deliveries d SET state = 'held', held_by_crisis_id = $1, lease_owner = NULL, lease_expires_at = NULL,
+         attempts = GREATEST(d.attempts - 1, 0), updated_at = now()
+   WHERE d.workspace_id = $2 AND d.state = 'publishing' AND d.send_started_at IS NULL AND d.platform = ANY($3::text[])
+  RETURNING d.id`;
+
+/**
+ * At deactivation: every scheduled delivery in the crisis's scope ($1, of workspace $2, platforms $3 or
+ * all when null) whose time came during the crisis and was not released by it is held by it now, so
+ * that it is decided (missed) with the rest and never goes out by itself. Unlike the periodic sweep it
+ * waits for rows another transaction holds (no SKIP LOCKED), locking them in one order (post, then
+ * its deliveries as ofPost reads them) so that it cannot deadlock with an edit of one post.
+ */
+export const HOLD_DUE_AT_DEACTIVATION = `
+  WITH due AS (SELECT x.id FROM deliveries x
+                WHERE x.workspace_id = $2 AND x.state = 'scheduled' AND x.due_at <= now()
+                  AND ($3::text[] IS NULL OR x.platform = ANY($3::text[])) AND x.released_by_crisis_id IS DISTINCT FROM $1
+                ORDER BY x.post_id, x.created_at, x.id
+                FOR UPDATE OF x)
+  UPDATE deliveries d SET state = 'held', held_by_crisis_id = $1, updated_at = now()
     FROM due WHERE d.id = due.id
   RETURNING d.id`;

@@ -1,10 +1,11 @@
 // Queries on deliveries; every change of state is checked against the state machine first.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Channel } from '../channels/channel.entity';
 import type { Post } from '../calendar/post.entity';
 import { Clock } from '../common/clock';
+import { shownStateIs, stoppingCrisisId } from './crisis-hold';
 import { assertTransition, DeliveryState } from './delivery-state';
 import { Delivery } from './delivery.entity';
 
@@ -20,12 +21,13 @@ export class DeliveriesRepository {
     private readonly clock: Clock,
   ) {}
 
+  /** The workspace's deliveries as shown (see {@link shown}), by shown state: held includes those the active crisis stops. */
   ofWorkspace(workspaceId: string, state: DeliveryState | undefined, limit: number): Promise<Delivery[]> {
-    return this.dataSource.getRepository(Delivery).find({
-      where: { workspaceId, ...(state ? { state } : {}) },
-      order: { updatedAt: 'DESC', id: 'ASC' },
-      take: limit,
-    });
+    const query = this.dataSource.getRepository(Delivery).createQueryBuilder('d').where('d.workspace_id = :workspaceId', { workspaceId });
+    if (state) {
+      query.andWhere(shownStateIs('d', state, ':state'), { state });
+    }
+    return shown(query.orderBy('d.updated_at', 'DESC').addOrderBy('d.id', 'ASC').limit(limit));
   }
 
   async createFor(manager: EntityManager, post: Post, channels: Channel[], state: DeliveryState): Promise<Delivery[]> {
@@ -37,25 +39,25 @@ export class DeliveriesRepository {
     return deliveries;
   }
 
+  /**
+   * A post's deliveries. Locked (to decide a change of state), as stored; otherwise as shown to people
+   * (see {@link shown}).
+   */
   ofPost(manager: EntityManager, postId: string, options: { lock?: boolean } = {}): Promise<Delivery[]> {
-    return manager.find(Delivery, {
-      where: { postId },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      lock: options.lock ? { mode: 'pessimistic_write' } : undefined,
-    });
+    if (options.lock) {
+      return manager.find(Delivery, { where: { postId }, order: { createdAt: 'ASC', id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    }
+    return shown(manager.getRepository(Delivery).createQueryBuilder('d').where('d.post_id = :postId', { postId }).orderBy('d.created_at', 'ASC').addOrderBy('d.id', 'ASC'));
   }
 
+  /** The deliveries of several posts, as shown to people (see {@link shown}). */
   ofPosts(manager: EntityManager, postIds: string[]): Promise<Delivery[]> {
     if (postIds.length === 0) {
       return Promise.resolve([]);
     }
-    return manager
-      .getRepository(Delivery)
-      .createQueryBuilder('d')
-      .where('d.post_id = ANY(:postIds)', { postIds })
-      .orderBy('d.created_at', 'ASC')
-      .addOrderBy('d.id', 'ASC')
-      .getMany();
+    return shown(
+      manager.getRepository(Delivery).createQueryBuilder('d').where('d.post_id = ANY(:postIds)', { postIds }).orderBy('d.created_at', 'ASC').addOrderBy('d.id', 'ASC'),
+    );
   }
 
   async move(manager: EntityManager, delivery: Delivery, to: DeliveryState, changes: Partial<Delivery> = {}): Promise<void> {
@@ -114,6 +116,22 @@ export class DeliveriesRepository {
   isDueSoon(dueAt: Date): boolean {
     return dueAt.getTime() <= this.clock.now().getTime() + WAKE_WINDOW_MS;
   }
+}
+
+/**
+ * Deliveries as people see them: a scheduled delivery the workspace's active crisis stops reads held
+ * by that crisis from the moment the switch answered, though its row is marked only when it falls due
+ * (activation writes no delivery). Read in the same statement as the rows.
+ */
+async function shown(query: SelectQueryBuilder<Delivery>): Promise<Delivery[]> {
+  const alias = query.alias;
+  const { entities, raw } = await query
+    .addSelect(`CASE WHEN ${alias}.state = 'scheduled' THEN ${stoppingCrisisId(alias)} END`, 'holding_crisis_id')
+    .getRawAndEntities<{ holding_crisis_id: string | null }>();
+  return entities.map((delivery, i) => {
+    const crisisId = raw[i]?.holding_crisis_id ?? null;
+    return crisisId === null ? delivery : Object.assign(delivery, { state: 'held' as const, heldByCrisisId: crisisId });
+  });
 }
 
 /** A new delivery of a post on a channel, as it is written: not yet tried, nothing from the platform. */

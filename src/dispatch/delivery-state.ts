@@ -19,7 +19,8 @@ const TRANSITIONS: Record<DeliveryState, readonly DeliveryState[]> = {
   scheduled: ['publishing', 'pending_approval', 'cancelled', 'held', 'failed_over'],
   // Back to scheduled is a retry after a retryable failure. Cancelled or pending_approval: a cancel or a
   // rejection stopped it (before its send started, or its send in flight ended without publishing).
-  publishing: ['published', 'scheduled', 'failed', 'needs_verification', 'cancelled', 'pending_approval'],
+  // Held: claimed, never admitted, when the crisis switch closed its gate.
+  publishing: ['published', 'scheduled', 'failed', 'needs_verification', 'cancelled', 'pending_approval', 'held'],
   held: ['scheduled', 'missed', 'cancelled', 'pending_approval'],
   missed: ['scheduled', 'pending_approval', 'cancelled'],
   // A person checked the platform: it was published, or it was not and may be sent again or dropped.

@@ -12,7 +12,7 @@ import type { DeliveryState } from './delivery-state';
 )
 @Check('CHK_deliveries_stop_requested', `"stop_requested" IN ('cancelled','pending_approval')`)
 // Partial indexes written in the migration: one live delivery per (post, channel), the claim
-// query's due index and the lease sweep's index.
+// query's due index, the lease sweep's index, and a workspace's scheduled deliveries by platform (crisis counts).
 @Index('UQ_deliveries_post_channel_live', { synchronize: false })
 @Index('IDX_deliveries_post', ['postId'])
 @Index('IDX_deliveries_due', { synchronize: false })
@@ -22,6 +22,7 @@ import type { DeliveryState } from './delivery-state';
 @Index('IDX_deliveries_failover_of', { synchronize: false })
 // GET /api/deliveries?state= and the failover candidates (AddOperatorReadIndexes).
 @Index('IDX_deliveries_workspace_state_updated', { synchronize: false })
+@Index('IDX_deliveries_scheduled_workspace', { synchronize: false })
 export class Delivery {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_deliveries' })
   id: string;

@@ -28,7 +28,11 @@ export interface GateClosing {
   workspaceId: string;
   /** The platforms whose gates close; every platform when null. */
   platforms: Platform[] | null;
-  /** Sends in flight in scope still unanswered after this long are aborted (their outcome is unknown). */
+  /**
+   * Sends in flight behind these gates (of this workspace, to these platforms) still unanswered this long
+   * after the notice arrived are aborted: their outcome is unknown (the request may have landed), so
+   * they end needs_verification and are never retried by themselves.
+   */
   deadlineMs: number;
 }
 
@@ -74,24 +78,40 @@ export class DispatchGate {
    * one transaction: it starts only after every admitted batch behind those gates has finished and
    * recorded its sends, and no batch is admitted behind them until the transaction ends. What `work`
    * commits (e.g. the crisis row) is what every later batch sees when it is checked under the gate.
-   * `inFlight` are the workspace's deliveries in scope in state publishing once the close was queued.
+   *
+   * `inFlight` are the candidates for the sends in flight: the workspace's deliveries in scope seen in
+   * state publishing from the moment the first gate's close was queued until the last one was granted
+   * (read again each time another gate's close is queued, since the gates close one after the other:
+   * a batch admitted behind a later gate while an earlier one was awaited is in flight too). Inside
+   * `work` every gate is closed, so each candidate's state is final, except those still publishing:
+   * claimed and never admitted (send_started_at null), or left by a dead or stuck sender.
+   *
+   * With `deadlineMs`, every dispatcher is told (GATE_CLOSING_CHANNEL, before the close waits) to abort
+   * the sends in flight behind these gates still unanswered after that long, so the close waits for no
+   * hanging platform.
    */
   whileClosed<T>(
     workspaceId: string,
     platforms: readonly Platform[] | null,
     work: (manager: EntityManager, inFlight: InFlightDelivery[]) => Promise<T>,
+    options: { deadlineMs?: number } = {},
   ): Promise<T> {
     const scope = gatePlatforms(platforms);
     return this.dataSource.transaction(async (manager) => {
       const [{ pid }] = await manager.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
       // One statement locks the gates in PLATFORMS order, so two closers never deadlock.
-      const closing = manager.query(
-        `SELECT pg_advisory_xact_lock($1, ${gateKeySql('$2::text', 'p')}) FROM unnest($3::text[]) WITH ORDINALITY AS g(p, i) ORDER BY i`,
-        [GATE_LOCK_CLASS, workspaceId, scope],
-      );
+      let closed = false;
+      const closing = manager
+        .query(
+          `SELECT pg_advisory_xact_lock($1, ${gateKeySql('$2::text', 'p')}) FROM unnest($3::text[]) WITH ORDINALITY AS g(p, i) ORDER BY i`,
+          [GATE_LOCK_CLASS, workspaceId, scope],
+        )
+        .finally(() => {
+          closed = true;
+        });
       let inFlight: InFlightDelivery[];
       try {
-        inFlight = await this.inFlightOnceQueued(pid, workspaceId, scope);
+        inFlight = await this.inFlightWhileClosing(pid, workspaceId, scope, () => closed, () => this.announce(workspaceId, platforms, options.deadlineMs));
       } finally {
         await closing;
       }
@@ -99,27 +119,63 @@ export class DispatchGate {
     });
   }
 
+  /** Tells every dispatcher which gates close, on a connection outside the transaction (a NOTIFY in it would wait for the commit). */
+  private async announce(workspaceId: string, platforms: readonly Platform[] | null, deadlineMs: number | undefined): Promise<void> {
+    if (deadlineMs === undefined) {
+      return;
+    }
+    const notice: GateClosing = { workspaceId, platforms: platforms === null ? null : [...platforms], deadlineMs };
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [GATE_CLOSING_CHANNEL, JSON.stringify(notice)]);
+  }
+
   /**
-   * From the moment the first exclusive request is queued, PostgreSQL admits no new shared holder
-   * behind it, so the workspace's deliveries in scope in state publishing at that moment are the
-   * sends in flight (or claimed and waiting at the gate): read on another connection while the close waits.
+   * From the moment a gate's exclusive request is queued, PostgreSQL admits no new shared holder
+   * behind it, so the deliveries in scope in state publishing then are the sends in flight behind it
+   * (or claimed and waiting at the gate). The gates are queued one after the other by one statement:
+   * each time pg_locks shows another of its requests, the candidates are read again (on another
+   * connection, while the close waits) and added, until every gate is granted. The notice of the
+   * close goes out once the first request is queued, so every send it must abort was admitted before.
    */
-  private async inFlightOnceQueued(pid: number, workspaceId: string, scope: Platform[]): Promise<InFlightDelivery[]> {
+  private async inFlightWhileClosing(
+    pid: number,
+    workspaceId: string,
+    scope: Platform[],
+    isClosed: () => boolean,
+    announce: () => Promise<void>,
+  ): Promise<InFlightDelivery[]> {
+    const candidates = new Map<string, InFlightDelivery>();
+    const read = async (): Promise<void> => {
+      const rows = await this.dataSource.query<InFlightDelivery[]>(
+        `SELECT id, channel_id AS "channelId", platform FROM deliveries
+          WHERE state = 'publishing' AND lease_expires_at IS NOT NULL AND workspace_id = $1 AND platform = ANY($2::text[])`,
+        [workspaceId, scope],
+      );
+      for (const row of rows) {
+        candidates.set(row.id, row);
+      }
+    };
+    let seen = 0;
+    let announced: Promise<void> | undefined;
     for (let polls = 0; ; polls++) {
-      const rows = await this.dataSource.query<{ granted: boolean }[]>(
+      const closedBefore = isClosed();
+      const locks = await this.dataSource.query<{ granted: boolean }[]>(
         `SELECT granted FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 AND classid = $2`,
         [pid, GATE_LOCK_CLASS],
       );
-      if (rows.length > 0 || polls > 2000) {
+      if (locks.length > seen) {
+        seen = locks.length;
+        announced ??= announce();
+        await read();
+      }
+      // Every gate granted (or the statement ended): nothing behind them can change any more.
+      if (closedBefore || locks.filter((lock) => lock.granted).length >= scope.length) {
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      // Quick at first (a gate queued late is read soon after), slower while a long send holds one.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1 + Math.floor(polls / 50), 10)));
     }
-    return this.dataSource.query<InFlightDelivery[]>(
-      `SELECT id, channel_id AS "channelId", platform FROM deliveries
-        WHERE state = 'publishing' AND lease_expires_at IS NOT NULL AND workspace_id = $1 AND platform = ANY($2::text[])`,
-      [workspaceId, scope],
-    );
+    await (announced ?? announce());
+    return [...candidates.values()];
   }
 
   /**

@@ -8,10 +8,26 @@ export class InFlightSendView {
   @ApiProperty({ format: 'uuid' }) channelId: string;
   @ApiProperty({ enum: PLATFORMS }) platform: Platform;
   @ApiProperty({
-    example: 'published',
-    description: 'How the send ended before the switch answered: published, failed, scheduled (will retry under the crisis rules), needs_verification, or stopped_before_send',
+    enum: ['in_flight', 'stopped_before_send', 'unknown'],
+    example: 'in_flight',
+    description:
+      'in_flight: the send finished before the switch answered (see state); stopped_before_send: claimed but never sent, held by the switch; ' +
+      'unknown: it may have reached the platform (its sender stopped, or it was aborted at CRISIS_INFLIGHT_DEADLINE_MS): it waits as needs_verification, never re-sent by itself',
   })
-  outcome: string;
+  outcome: 'in_flight' | 'stopped_before_send' | 'unknown';
+  @ApiProperty({ example: 'published', description: 'The delivery state when the switch answered: published, failed, scheduled (a retry, now held), needs_verification, held, publishing' })
+  state: string;
+  @ApiProperty({ nullable: true, type: String }) platformPostId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The published post on the platform' }) url: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+}
+
+export class HeldSummaryView {
+  @ApiProperty({ description: 'Deliveries in scope the crisis holds: none of them goes out without crisis sign-off' }) deliveries: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { x: 12, mastodon: 3 } }) byPlatform: Partial<Record<Platform, number>>;
+  @ApiProperty({ description: 'Of those, due within the next hour (or already due)' }) dueWithinHour: number;
+  @ApiProperty({ description: 'Of those, due within the next day (or already due)' }) dueWithinDay: number;
+  @ApiProperty({ description: 'True when a count passed 10,000 deliveries (per platform and window) and is the database planner estimate' }) estimated: boolean;
 }
 
 export class CrisisView {
@@ -62,7 +78,7 @@ export class CrisisView {
 export class CrisisStateView {
   @ApiProperty({ description: 'Whether crisis mode is on in this workspace' }) active: boolean;
   @ApiProperty({ type: CrisisView, nullable: true }) crisis: CrisisView | null;
-  @ApiProperty({ description: 'Deliveries that fell due and are held now' }) held: number;
+  @ApiProperty({ description: 'Deliveries in scope the crisis holds (every one reads held, due or not)' }) held: number;
   @ApiProperty({ description: 'Deliveries approved under the crisis policy to go out' }) released: number;
   @ApiProperty({ description: 'Replacement posts waiting for crisis sign-off' }) replacementPostsWaiting: number;
 }
@@ -99,6 +115,7 @@ export class ActivationView {
   @ApiProperty({ type: CrisisView }) crisis: CrisisView;
   @ApiProperty({ type: [InFlightSendView], description: 'Sends in flight at the switch: finished or stopped before this answer' })
   inFlight: InFlightSendView[];
+  @ApiProperty({ type: HeldSummaryView, description: 'What the switch stopped: every delivery in scope now reads held' }) held: HeldSummaryView;
   @ApiProperty({ type: ActivationAdsView, nullable: true, description: 'null when ads are not paused by this crisis' }) ads: ActivationAdsView | null;
   @ApiProperty({ type: [String], format: 'uuid', description: "The playbook's replacement posts, waiting for crisis sign-off" })
   replacementPostIds: string[];
