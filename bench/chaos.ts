@@ -64,7 +64,7 @@ async function runScenario(scenario: Scenario, dir: string, databases: ChaosData
       return { x, url: await x.start() };
     },
     pool: (url) => {
-      const pool = new Pool({ connectionString: url, max: 2 });
+      const pool = new Pool({ connectionString: url, max: 2, application_name: 'chaos' });
       // A scenario may kill the server under it; the next query says so, an idle client's error must not end the run.
       pool.on('error', () => undefined);
       pools.push(pool);
