@@ -16,6 +16,7 @@ interface Activation {
   crisis?: { id: string };
   inFlight?: InFlightSend[];
   replacementPostIds?: string[];
+  drafts?: { postId: string; missing?: { name: string }[] }[];
   message?: unknown;
 }
 
@@ -207,7 +208,10 @@ export const PROMPT: Scenario = {
     ctx.say(`playbook on X with one message prompting for "eta"; ${PROMPT_POSTS} posts scheduled on X in an hour; activated with no answer to the prompt`);
     ctx.say(
       `activation answered ${activation.status} in ${activation.elapsed} ms` +
-        (halted ? `; replacement posts in the answer: ${activation.body.replacementPostIds?.length ?? 0}` : `: ${JSON.stringify(activation.body.message ?? activation.body)}`),
+        (halted
+          ? `; replacement posts in the answer: ${activation.body.replacementPostIds?.length ?? 0}, drafts waiting for values: ` +
+            `${(activation.body.drafts ?? []).map((d) => `${d.postId} (missing ${(d.missing ?? []).map((m) => m.name).join(', ')})`).join('; ') || 'none'}`
+          : `: ${JSON.stringify(activation.body.message ?? activation.body)}`),
     );
     ctx.say(`GET /api/crisis: active ${crisis.active}; GET /api/deliveries right after the answer: ${countBy(mine.map((d) => d.state))}`);
     return [
