@@ -468,15 +468,15 @@ describe("the crisis switch's deadline for sends in flight", () => {
 
   it('hears closing gates again after its listening connection is lost', async () => {
     const listeners = (): Promise<{ pid: number }[]> => t.sql(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [DISPATCH_LISTENER]);
-    const [lost] = await listeners();
+    const lost = await waitFor('the listening connection', async () => (await listeners())[0], 30_000);
     await t.sql('SELECT pg_terminate_backend($1)', [lost.pid]);
-    await waitFor('a new listening connection', async () => (await listeners()).some((row) => row.pid !== lost.pid) || undefined, 10_000);
+    await waitFor('a new listening connection', async () => (await listeners()).some((row) => row.pid !== lost.pid) || undefined, 30_000);
     const text = 'Heard after a reconnect';
     fake.failNext('POST /2/tweets', { hang: true });
     const created = await marketer.post('/api/posts', { text, channelIds: [x], publishNow: true }).expect(201);
-    await waitFor('the send in flight', () => tweetRequests(fake, text) === 1 || undefined, 10_000, 10);
+    await waitFor('the send in flight', () => tweetRequests(fake, text) === 1 || undefined, 30_000, 10);
     await notifyClosing({ workspaceId: t.admin.workspaceId, platforms: ['x'], deadlineMs: 0 });
-    const delivery = await deliveryIn(marketer, created.body.id, ['needs_verification', 'published', 'failed', 'scheduled'], 10_000);
+    const delivery = await deliveryIn(marketer, created.body.id, ['needs_verification', 'published', 'failed', 'scheduled'], 30_000);
     expect(delivery.lastError).toContain('the crisis switch aborted the send');
   });
 });
