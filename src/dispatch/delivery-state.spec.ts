@@ -43,6 +43,7 @@ describe('delivery state machine', () => {
   });
 
   it('lets the crisis hold only what has not started sending', () => {
-    expect(DELIVERY_STATES.filter((from) => canTransition(from, 'held')).sort()).toEqual(['pending_approval', 'scheduled']);
+    // publishing -> held: claimed but never admitted when the switch closed its gate (send_started_at null).
+    expect(DELIVERY_STATES.filter((from) => canTransition(from, 'held')).sort()).toEqual(['pending_approval', 'publishing', 'scheduled']);
   });
 });
