@@ -2,7 +2,7 @@
 // and a playbook whose prompt nobody answered. Once the activation has answered, nothing in scope reaches X.
 import { randomUUID } from 'node:crypto';
 import { ChaosX, type XRequest } from './chaos-x';
-import { ApiClient, check, describeStates, pause, prepareWorkspace, seedDueAtOnce, statesOf, until, type Check, type Scenario } from './chaos-support';
+import { check, describeStates, pause, seedDueAtOnce, startWithWorkspace, statesOf, until, type Check, type Scenario } from './chaos-support';
 
 /** How long X is watched once everything it held has been answered or dropped: several retry delays, so a late send shows. */
 const WATCH_MS = 3000;
@@ -63,14 +63,8 @@ export const RECORDER: Scenario = {
   async run(ctx): Promise<Check[]> {
     const { x, url } = await ctx.x();
     x.behaviour = (text) => (text.startsWith('Recorder fast ') ? { holdMs: 50, status: 201 } : { holdMs: SLOW_HOLD_MS, status: 201 });
-    const databaseUrl = await ctx.databases.fresh(ctx.name);
     // One claim takes the whole burst, so the fast and the slow sends are one batch behind one gate pass.
-    const env = ctx.env({ DATABASE_URL: databaseUrl, X_API_URL: url, DISPATCH_CONCURRENCY: '64', DISPATCH_PLATFORM_CONCURRENCY: '64' });
-    const service = await ctx.service(env);
-    await service.healthy(120_000);
-    const api = new ApiClient(service.api);
-    const ws = await prepareWorkspace(api);
-    const pool = ctx.pool(databaseUrl);
+    const { api, ws, pool } = await startWithWorkspace(ctx, url, { DISPATCH_CONCURRENCY: '64', DISPATCH_PLATFORM_CONCURRENCY: '64' });
     await pool.query(FAIL_RECORDER_ONCE);
     const dueAt = new Date(Date.now() + 3000);
     await seedDueAtOnce(pool, ws, 'Recorder fast ', FAST, dueAt);
@@ -121,13 +115,7 @@ export const HANG: Scenario = {
   async run(ctx): Promise<Check[]> {
     const { x, url } = await ctx.x();
     x.behaviour = () => ({ holdMs: HANG_MS, status: 201 });
-    const databaseUrl = await ctx.databases.fresh(ctx.name);
-    const env = ctx.env({ DATABASE_URL: databaseUrl, X_API_URL: url, CRISIS_INFLIGHT_DEADLINE_MS: '2000' });
-    const service = await ctx.service(env);
-    await service.healthy(120_000);
-    const api = new ApiClient(service.api);
-    const ws = await prepareWorkspace(api);
-    const pool = ctx.pool(databaseUrl);
+    const { api, ws, pool } = await startWithWorkspace(ctx, url, { CRISIS_INFLIGHT_DEADLINE_MS: '2000' });
     for (let i = 1; i <= HANG_POSTS; i++) {
       await api.ok('POST', '/api/posts', ws.marketer, { text: `Hang ${i}`, channelIds: [ws.xChannelId], publishNow: true });
     }
@@ -163,12 +151,7 @@ export const PROMPT: Scenario = {
   title: "An activation whose playbook's prompt was not answered",
   async run(ctx): Promise<Check[]> {
     const { url } = await ctx.x();
-    const databaseUrl = await ctx.databases.fresh(ctx.name);
-    const env = ctx.env({ DATABASE_URL: databaseUrl, X_API_URL: url });
-    const service = await ctx.service(env);
-    await service.healthy(120_000);
-    const api = new ApiClient(service.api);
-    const ws = await prepareWorkspace(api);
+    const { api, ws } = await startWithWorkspace(ctx, url);
     const template = await api.ok<{ id: string }>('POST', '/api/templates', ws.marketer, {
       name: 'Outage holding statement',
       body: '{{service}} is down. Next update by {{eta}}.',

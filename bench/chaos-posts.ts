@@ -2,7 +2,7 @@
 // with the same Idempotency-Key. Cancel means never; a retried create is one post.
 import { randomUUID } from 'node:crypto';
 import { ChaosX } from './chaos-x';
-import { ApiClient, check, describeStates, prepareWorkspace, statesOf, until, within, type Check, type Scenario } from './chaos-support';
+import { check, describeStates, startWithWorkspace, statesOf, until, within, type Check, type Scenario } from './chaos-support';
 
 // --- 3. Cancel during a 503'd send ------------------------------------------------------------------
 
@@ -25,13 +25,7 @@ export const CANCEL: Scenario = {
   async run(ctx): Promise<Check[]> {
     const { x, url } = await ctx.x();
     x.behaviour = (_text, _request, index) => (index === 0 ? { holdMs: HOLD_503_MS, status: 503 } : { holdMs: 0, status: 201 });
-    const databaseUrl = await ctx.databases.fresh(ctx.name);
-    const env = ctx.env({ DATABASE_URL: databaseUrl, X_API_URL: url });
-    const service = await ctx.service(env);
-    await service.healthy(120_000);
-    const api = new ApiClient(service.api);
-    const ws = await prepareWorkspace(api);
-    const pool = ctx.pool(databaseUrl);
+    const { api, ws, pool } = await startWithWorkspace(ctx, url);
     const text = `Cancel me ${randomUUID().slice(0, 8)}`;
     const post = await api.ok<PostAnswer>('POST', '/api/posts', ws.marketer, { text, channelIds: [ws.xChannelId], publishNow: true });
     const [sending] = await until('the send to reach X', () => (x.requestsFor(text).length > 0 ? x.requestsFor(text) : undefined), 60_000, 10);
@@ -69,13 +63,7 @@ export const IDEMPOTENCY: Scenario = {
   title: `The same create sent ${TIMES} times at once with one Idempotency-Key`,
   async run(ctx): Promise<Check[]> {
     const { x, url } = await ctx.x();
-    const databaseUrl = await ctx.databases.fresh(ctx.name);
-    const env = ctx.env({ DATABASE_URL: databaseUrl, X_API_URL: url });
-    const service = await ctx.service(env);
-    await service.healthy(120_000);
-    const api = new ApiClient(service.api);
-    const ws = await prepareWorkspace(api);
-    const pool = ctx.pool(databaseUrl);
+    const { api, ws, pool } = await startWithWorkspace(ctx, url);
     const text = `Idempotent ${randomUUID().slice(0, 8)}`;
     const body = { text, channelIds: [ws.xChannelId], publishNow: true };
     const key = `chaos-${randomUUID()}`;

@@ -10,6 +10,7 @@ import { EmbeddedDatabase } from '../src/database/embedded-database';
 import { freePort } from '../src/database/free-port';
 import { quoteIdent } from '../src/database/sql';
 import { DISPATCH_CHANNEL } from '../src/dispatch/deliveries.repository';
+import { waitFor } from '../test/support/wait';
 import type { ChaosX } from './chaos-x';
 
 /** The compiled service: `npm run chaos` builds src/ into dist-bench/ beside the script, as `npm run bench` does. */
@@ -18,20 +19,8 @@ export const CHAOS_ADMIN_KEY = `hf_chaos_${randomBytes(16).toString('hex')}`;
 /** Service settings shown in each scenario's "how to reproduce" line; secrets and paths are left out. */
 const SHOWN_ENV = /^(DISPATCH_|CRISIS_|X_API_URL|THROTTLE_|LOG_LEVEL)/;
 
-/** Polls until `check` returns something other than undefined/false, or throws after `timeoutMs` naming `what`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+/** Polls until `check` answers (test/support's waitFor, which the benchmarks share with the tests). */
+export const until = waitFor;
 
 /** Like `until`, but answers undefined at the deadline instead of throwing: for a target that may be missed. */
 export async function within<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 50): Promise<T | undefined> {
@@ -339,6 +328,20 @@ export interface ScenarioContext {
   x(): Promise<{ x: ChaosX; url: string }>;
   /** A small pool to the scenario's database (errors of a killed server are ignored); ended after the scenario. */
   pool(url: string): Pool;
+}
+
+/** A service of its own on a fresh database, healthy, with a workspace ready to post: how most scenarios begin. */
+export async function startWithWorkspace(
+  ctx: ScenarioContext,
+  xUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ databaseUrl: string; service: ServiceProcess; api: ApiClient; ws: Workspace; pool: Pool }> {
+  const databaseUrl = await ctx.databases.fresh(ctx.name);
+  const service = await ctx.service(ctx.env({ DATABASE_URL: databaseUrl, X_API_URL: xUrl, ...extraEnv }));
+  await service.healthy(120_000);
+  const api = new ApiClient(service.api);
+  const ws = await prepareWorkspace(api);
+  return { databaseUrl, service, api, ws, pool: ctx.pool(databaseUrl) };
 }
 
 export interface Scenario {
