@@ -138,7 +138,9 @@ describe('the switch’s answer about sends in flight', () => {
 
   it('reports a send a dead instance left publishing as unknown, never as stopped before send, and the report says so', async () => {
     const { deliveryId } = await scheduledPost('Sent by an instance that died', xChannel);
-    // Its sender was admitted at the gate (the request may have left) and then died: its lease still runs.
+    // Its sender was admitted at the gate (the request may have left) and then died a moment ago: its lease
+    // still runs and its last heartbeat is fresh, so no instance has recovered it yet when the switch flips.
+    await t.sql(`INSERT INTO dispatch_instances (owner, heartbeat_at) VALUES ('dead-instance', now())`);
     await t.sql(
       `UPDATE deliveries SET state = 'publishing', lease_owner = 'dead-instance', lease_expires_at = now() + interval '3 seconds',
               send_started_at = now() - interval '1 second', attempts = 1, due_at = now() - interval '2 seconds' WHERE id = $1`,
