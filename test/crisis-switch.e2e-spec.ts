@@ -337,7 +337,7 @@ describe('deactivation and a delivery locked at that instant', () => {
         if (answered) {
           return true;
         }
-        const waiting = await t.sql(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%deliveries%'`);
+        const waiting = await t.sql(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%deliveries%'`);
         return waiting.length > 0;
       });
       await holder.query('ROLLBACK');

@@ -467,7 +467,7 @@ describe("the crisis switch's deadline for sends in flight", () => {
   });
 
   it('hears closing gates again after its listening connection is lost', async () => {
-    const listeners = (): Promise<{ pid: number }[]> => t.sql(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [DISPATCH_LISTENER]);
+    const listeners = (): Promise<{ pid: number }[]> => t.sql(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [DISPATCH_LISTENER]);
     const lost = await waitFor('the listening connection', async () => (await listeners())[0], 30_000);
     await t.sql('SELECT pg_terminate_backend($1)', [lost.pid]);
     await waitFor('a new listening connection', async () => (await listeners()).some((row) => row.pid !== lost.pid) || undefined, 30_000);

@@ -338,7 +338,7 @@ describe('playbooks', () => {
         const withdrawal = approver.post(`/api/templates/${own}/reject`, { version: 1, comment: 'Too late' }).then((res) => res);
         await waitFor('the withdrawal to wait on the lock', async () => {
           const waiting = await t.sql<{ n: string }>(
-            `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%FROM "templates"%FOR UPDATE%'`,
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FROM "templates"%FOR UPDATE%'`,
           );
           return Number(waiting[0].n) > 0;
         });
