@@ -66,6 +66,7 @@ export class ApiKeysService {
       workspaceId: row.workspace_id,
       roles: row.roles,
       apiKeyId: row.key_id,
+      sessionId: null,
       operator: row.is_operator,
       requestId,
     };

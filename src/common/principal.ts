@@ -1,4 +1,4 @@
-// Who is calling: resolved from the API key by the access guard, attached to the request.
+// Who is calling: resolved by the access guard from an API key or a console session, attached to the request.
 import type { Request } from 'express';
 import type { Role } from './roles';
 
@@ -7,7 +7,10 @@ export interface Principal {
   memberName: string;
   workspaceId: string;
   roles: Role[];
-  apiKeyId: string;
+  /** Set when the caller sent `Authorization: Bearer <api key>`. */
+  apiKeyId: string | null;
+  /** Set when the caller is a person signed in to the console (session cookie). */
+  sessionId: string | null;
   operator: boolean;
   requestId: string;
 }

@@ -32,6 +32,12 @@ export class Env {
   @Max(65535, { message: 'must be an integer port between 0 and 65535' })
   PORT: number = 3000;
 
+  /** Where people reach the console (invite links, cookie `Secure`, CSRF origin, CSP); default http://localhost:PORT. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be the http(s) address people open the console at, such as https://holdfast.example.com' })
+  PUBLIC_URL?: string;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a PostgreSQL URL such as postgres://user:pass@host:5432/db' })
