@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'coverage/', 'node_modules/', '.holdfast/', 'jest.config.js', 'eslint.config.mjs'] },
+  { ignores: ['dist/', 'dist-bench/', 'coverage/', 'node_modules/', '.holdfast/', 'jest.config.js', 'eslint.config.mjs', 'web/src/api/schema.d.ts', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -25,7 +25,10 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
   app.disable('x-powered-by');
   app.use(assignRequestId);
   app.use(logger.middleware);
-  app.use(helmet());
+  // upgrade-insecure-requests only where the console is reached over https: on a plain-http LAN address it would send
+  // the browser to https for every asset, and the console would not load.
+  const https = env.PUBLIC_URL?.startsWith('https:') ?? false;
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
   app.use(app.get(Metrics).httpTiming());
   app.use(jsonBody(env.BODY_LIMIT_BYTES));
   app.setGlobalPrefix('api', { exclude: PUBLIC_PATHS });

@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommonModule } from './common/common.module';
+import { ConsoleModule } from './console/console.module';
 import { CrisisModule } from './crisis/crisis.module';
 import { GlobalExceptionFilter } from './common/exception.filter';
 import type { Env } from './config/env';
@@ -74,6 +75,7 @@ export class AppModule {
         CrisisModule,
         FailoverModule,
         IdempotencyModule,
+        ConsoleModule.forRoot(env),
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -32,6 +32,11 @@ export class Env {
   @Max(65535, { message: 'must be an integer port between 0 and 65535' })
   PORT: number = 3000;
 
+  /** The built web console the service serves at / (relative to the working directory). */
+  @IsString({ message: 'must be a directory path' })
+  @MinLength(1, { message: 'must be a directory path' })
+  CONSOLE_DIR: string = 'dist/web';
+
   /** Where people reach the console (invite links, cookie `Secure`, CSRF origin, CSP); default http://localhost:PORT. */
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -8,6 +8,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
 import { quoteIdent } from '../../src/database/sql';
 import { runMigrations } from '../../src/database/run-migrations';
+import { ensureConsoleBuilt } from './console-build';
 import { TEST_DB_ENV, TestDatabaseInfo, urlWithDatabase, withAdminClient } from './test-database';
 
 declare global {
@@ -15,6 +16,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  ensureConsoleBuilt();
   const started = Date.now();
   const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   let embedded: EmbeddedDatabase | undefined;

@@ -1,0 +1,122 @@
+// The console in a real browser: the service listening on loopback with the built console, Chromium from
+// @sparticuz/chromium (shipped inside its npm package: no download), and helpers to sign people in.
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import type { Role } from '../../src/common/roles';
+import { TestApp, type TestAppOptions } from './test-app';
+
+export const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
+
+/** A name that is not localhost, resolved by the browser to loopback: the console must work on a LAN address over http. */
+export const LAN_HOST = 'holdfast.lan';
+
+export class ConsoleApp {
+  private counter = 0;
+
+  private constructor(
+    readonly app: TestApp,
+    readonly port: number,
+  ) {}
+
+  static async start(options: TestAppOptions = {}): Promise<ConsoleApp> {
+    const app = await TestApp.start(options);
+    await app.app.listen(0, '127.0.0.1');
+    const { port } = app.app.getHttpServer().address() as AddressInfo;
+    return new ConsoleApp(app, port);
+  }
+
+  /** http://127.0.0.1:<port> */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** http://holdfast.lan:<port>: the same service under a LAN name (see launchBrowser). */
+  get lanUrl(): string {
+    return `http://${LAN_HOST}:${this.port}`;
+  }
+
+  /** A member added by the admin through the API, with a password set through the invite link. */
+  async person(roles: Role | Role[], options: { name?: string; email?: string; password?: string } = {}): Promise<Person> {
+    const list = Array.isArray(roles) ? roles : [roles];
+    const n = ++this.counter;
+    const name = options.name ?? `${list.map((role) => role[0].toUpperCase() + role.slice(1)).join(' ')} ${n}`;
+    const email = options.email ?? `person${n}.${list.join('-')}@example.com`;
+    const password = options.password ?? `long enough passphrase ${n} for tests`;
+    const created = await this.app.admin.post('/api/members', { name, email, roles: list }).expect(201);
+    const body = created.body as { member: { id: string }; apiKey: { key: string }; invite: { url: string } };
+    const token = new URL(body.invite.url).pathname.split('/').pop()!;
+    await request(this.app.app.getHttpServer())
+      .post(`/api/auth/invites/${token}/accept`)
+      .set('Origin', this.url)
+      .send({ password })
+      .expect(200);
+    return { id: body.member.id, name, email, password, roles: list, apiKey: body.apiKey.key };
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+  }
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+  password: string;
+  roles: Role[];
+  /** The member's API key, to arrange or check through the API what the browser did. */
+  apiKey: string;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  // The package is ESM with a default export; loaded lazily so unit tests never touch it.
+  const { default: chromium } = (await import('@sparticuz/chromium')) as unknown as { default: { executablePath(): Promise<string>; args: string[] } };
+  return playwright.launch({
+    executablePath: await chromium.executablePath(),
+    args: [...chromium.args, `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
+    headless: true,
+  });
+}
+
+export interface SignedIn {
+  context: BrowserContext;
+  page: Page;
+  person: Person;
+}
+
+/** A new browser context (its own cookies) with the person signed in through the sign-in page. */
+export async function signedInPage(browser: Browser, consoleApp: ConsoleApp, roles: Role | Role[], options: { timeZone?: string; baseUrl?: string } = {}): Promise<SignedIn> {
+  const person = await consoleApp.person(roles);
+  const context = await browser.newContext({ baseURL: options.baseUrl ?? consoleApp.url, timezoneId: options.timeZone ?? 'Europe/Madrid', viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, person);
+  return { context, page, person };
+}
+
+export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in-as').waitFor();
+}
+
+/** Fails on serious or critical accessibility violations (axe-core, WCAG 2 A and AA), naming each. */
+export async function checkA11y(page: Page, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  const described = serious.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.slice(0, 5).map((node) => `${node.target.join(' ')} [${node.failureSummary ?? ''}]`).join('; ')}`);
+  expect({ screen: name, violations: described }).toEqual({ screen: name, violations: [] });
+}
+
+/** Saves test-artifacts/screenshots/<name>.png (git-ignored) for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
