@@ -10,7 +10,7 @@ describe('sign-in', () => {
   let t: TestApp;
   let n = 0;
   beforeAll(async () => {
-    t = await TestApp.start({ env: { PUBLIC_URL: ORIGIN } });
+    t = await TestApp.start({ env: { PUBLIC_URL: ORIGIN }, captureLogs: true });
   });
   afterAll(() => t.close());
 
@@ -127,6 +127,13 @@ describe('sign-in', () => {
       expect(sessions).toHaveLength(1);
     });
 
+    it("come with a new workspace's first admin too", async () => {
+      const res = await t.admin.post('/api/workspaces', { name: 'Client Invite', adminName: 'Wanda Workspace' }).expect(201);
+      const admin = browser();
+      const accepted = await admin.acceptInvite(inviteToken(res.body.invite.url), { password: PASSWORD, email: 'wanda@example.com' }).expect(200);
+      expect(accepted.body).toMatchObject({ workspace: { id: res.body.workspace.id, name: 'Client Invite', isOperator: false }, roles: ['admin'] });
+    });
+
     it('are issued only by admins, for members of their own workspace', async () => {
       const member = await invited();
       const marketer = await t.member('marketer');
@@ -210,6 +217,53 @@ describe('sign-in', () => {
     it('answers 401 with a sentence when there is no credential at all', async () => {
       const res = await request(t.app.getHttpServer()).get('/api/auth/session').expect(401);
       expect(res.body.message).toBe('Sign in, or send Authorization: Bearer <key>');
+    });
+  });
+
+  describe('the OpenAPI document', () => {
+    it('describes the sign-in routes and the cookie scheme', async () => {
+      const doc = (await request(t.app.getHttpServer()).get('/docs-json').expect(200)).body;
+      expect(doc.components.securitySchemes.holdfast_session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'holdfast_session' });
+      for (const path of ['/api/auth/sign-in', '/api/auth/session', '/api/auth/sign-out', '/api/auth/invites/{token}', '/api/auth/invites/{token}/accept', '/api/auth/sessions', '/api/auth/sessions/{id}', '/api/members/{id}/invite', '/api/members/{id}/sessions', '/api/members/{id}/sessions/{sessionId}']) {
+        expect(Object.keys(doc.paths)).toContain(path);
+      }
+      expect(Object.keys(doc.components.schemas.SessionView.properties).sort()).toEqual(['csrfToken', 'expiresAt', 'id', 'idleExpiresAt', 'member', 'roles', 'workspace']);
+      expect(doc.components.schemas.MemberWithKeyView.required).toContain('invite');
+    });
+  });
+
+  describe('secrets', () => {
+    it('never reach the log or the audit trail: invite tokens, passwords, session cookies, CSRF tokens, hashes', async () => {
+      const member = await invited(['admin']);
+      const token = inviteToken(member.url);
+      const server = t.app.getHttpServer();
+      await request(server).get(`/api/auth/invites/${token}`).expect(200);
+      await request(server).get(`/invite/${token}`);
+      await request(server).post(`/api/auth/invites/${token}/accept`).set('Origin', ORIGIN).set('Content-Type', 'application/json').send('{"password": ').expect(400);
+      const user = browser();
+      await user.acceptInvite(token, { password: PASSWORD }).expect(200);
+      await browser().signIn(member.email, 'a wrong password here').expect(401);
+      const signedIn = browser();
+      await signedIn.signIn(member.email, PASSWORD).expect(200);
+      await signedIn.post(`/api/members/${member.id}/invite`).expect(201);
+      await signedIn.post('/api/auth/sign-out').expect(204);
+
+      const secrets = [token, PASSWORD, 'a wrong password here', user.cookie!, user.csrfToken!, signedIn.cookie!, signedIn.csrfToken!];
+      const [stored] = await t.sql<{ password_hash: string }>('SELECT password_hash FROM members WHERE id = $1', [member.id]);
+      expect(stored.password_hash).toMatch(/^\$argon2id\$/);
+      const hashes = [
+        stored.password_hash,
+        ...(await t.sql<{ token_hash: string }>('SELECT token_hash FROM member_invites WHERE member_id = $1', [member.id])).map((r) => r.token_hash),
+        ...(await t.sql<{ token_hash: string }>('SELECT token_hash FROM member_sessions WHERE member_id = $1', [member.id])).map((r) => r.token_hash),
+      ];
+      const logs = t.logs.join('\n');
+      expect(logs).toContain('/api/auth/invites/[redacted]/accept');
+      const audit = JSON.stringify(await t.sql('SELECT * FROM audit_events WHERE workspace_id = $1', [t.admin.workspaceId]));
+      expect(audit).toContain('member.invite_accepted');
+      for (const secret of [...secrets, ...hashes]) {
+        expect(logs.includes(secret)).toBe(false);
+        expect(audit.includes(secret)).toBe(false);
+      }
     });
   });
 });
