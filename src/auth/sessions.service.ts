@@ -13,6 +13,7 @@ import type { Env } from '../config/env';
 import { queryPrepared } from '../database/prepared';
 import { Member } from '../members/member.entity';
 import { Metrics } from '../metrics/metrics';
+import { Workspace } from '../workspaces/workspace.entity';
 import { MemberSession } from './member-session.entity';
 import { generateSecretToken, hashSecretToken } from './secret-token';
 import { rowsOf } from './sql-rows';
@@ -124,6 +125,13 @@ export class SessionsService {
         idleExpiresAt: this.idleExpiryOf(new Date(row.last_seen_at), new Date(row.expires_at)),
       },
     };
+  }
+
+  /** The member and workspace a principal stands for, for GET /api/auth/session. */
+  async whoIs(principal: Principal): Promise<{ member: Member; workspace: Workspace }> {
+    const member = await this.dataSource.getRepository(Member).findOneByOrFail({ id: principal.memberId });
+    const workspace = await this.dataSource.getRepository(Workspace).findOneByOrFail({ id: principal.workspaceId });
+    return { member, workspace };
   }
 
   idleExpiryOf(lastSeenAt: Date, expiresAt: Date): Date {
