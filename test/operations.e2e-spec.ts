@@ -102,7 +102,7 @@ describe('operations', () => {
       'script-src': ["'self'"],
       'script-src-attr': ["'none'"],
       'style-src': ["'self'", 'https:', "'unsafe-inline'"],
-      'upgrade-insecure-requests': [],
+      // No upgrade-insecure-requests without an https PUBLIC_URL (test/browser/console-serving.browser-spec.ts).
     });
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on the console's own POSTs (CSRF check).
