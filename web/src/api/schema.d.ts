@@ -76,6 +76,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with e-mail and password: answers the session and sets the holdfast_session cookie */
+        post: operations["AuthController_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in: the member, the workspace, the roles and the CSRF token (API keys: id and csrfToken null) */
+        get: operations["AuthController_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the current session on the server and clear its cookie */
+        post: operations["AuthController_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invites/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an invite link is for: the member, the workspace, when it expires */
+        get: operations["AuthController_invite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invites/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose a password from an invite link (once): signs the member in and sets the session cookie */
+        post: operations["AuthController_acceptInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own console sessions that are still alive */
+        get: operations["AuthController_listOwn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of your own sessions (e.g. a lost laptop) */
+        delete: operations["AuthController_revokeOwn"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/members": {
         parameters: {
             query?: never;
@@ -86,7 +205,7 @@ export interface paths {
         /** The members of the workspace, disabled ones included */
         get: operations["MembersController_list"];
         put?: never;
-        /** Add a member with roles; answers its first API key, once */
+        /** Add a member with roles; answers its first API key and its invite link, once */
         post: operations["MembersController_create"];
         delete?: never;
         options?: never;
@@ -101,7 +220,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The member the API key belongs to */
+        /** The member calling (by API key or console session) */
         get: operations["MembersController_me"];
         put?: never;
         post?: never;
@@ -143,6 +262,57 @@ export interface paths {
         /** Issue another API key for a member; answered once */
         post: operations["MembersController_issueKey"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new invite link for a member (also how a password is reset); older unused links stop working */
+        post: operations["MembersController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's console sessions that are still alive */
+        get: operations["MembersController_listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of a member's console sessions */
+        delete: operations["MembersController_revokeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1129,20 +1299,16 @@ export interface components {
             head: components["schemas"]["ChainHeadView"] | null;
             firstBrokenLink: components["schemas"]["BrokenLinkView"] | null;
         };
-        CreateMemberDto: {
-            /** @example Mia Marketer */
-            name: string;
+        SignInDto: {
+            /** @example mia@example.com */
+            email: string;
+            /** Format: password */
+            password: string;
             /**
-             * @description Unique within the workspace
-             * @example mia@example.com
+             * Format: uuid
+             * @description Needed only when the answer was 409 choose_workspace
              */
-            email?: string;
-            /**
-             * @example [
-             *       "marketer"
-             *     ]
-             */
-            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            workspaceId?: string;
         };
         MemberView: {
             /** Format: uuid */
@@ -1157,10 +1323,99 @@ export interface components {
              * @description Set when the member was removed
              */
             disabledAt: Record<string, never> | null;
+            /**
+             * Format: date-time
+             * @description When the member last chose a password (null: the invite is not accepted yet)
+             */
+            passwordChangedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        SessionWorkspaceView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The operator workspace (the one created on first start) */
+            isOperator: boolean;
+        };
+        SessionView: {
+            /**
+             * Format: uuid
+             * @description null when the caller uses an API key
+             */
+            id: string | null;
+            member: components["schemas"]["MemberView"];
+            workspace: components["schemas"]["SessionWorkspaceView"];
+            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            /** @description Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE; null for an API key */
+            csrfToken: string | null;
+            /**
+             * Format: date-time
+             * @description When the session ends however active it is
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the session ends unless used before
+             */
+            idleExpiresAt: string | null;
+        };
+        InviteDetailsView: {
+            memberName: string;
+            /** @description null: the member chooses one when accepting */
+            email: string | null;
+            workspaceName: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        AcceptInviteDto: {
+            /**
+             * Format: password
+             * @description At least 12 characters, not a common password, without your name or e-mail
+             */
+            password: string;
+            /**
+             * @description Required when the member has no e-mail address yet (the first admin)
+             * @example mia@example.com
+             */
+            email?: string;
+        };
+        SessionSummaryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last request, to the minute
+             */
+            lastSeenAt: string;
+            /**
+             * Format: date-time
+             * @description The absolute expiry
+             */
+            expiresAt: string;
+            userAgent: string | null;
+            ipAddress: string | null;
+            /** @description The session this request was made with */
+            current: boolean;
+        };
+        CreateMemberDto: {
+            /** @example Mia Marketer */
+            name: string;
+            /**
+             * @description Unique within the workspace
+             * @example mia@example.com
+             */
+            email?: string;
+            /**
+             * @example [
+             *       "marketer"
+             *     ]
+             */
+            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
         };
         IssuedApiKeyView: {
             /** Format: uuid */
@@ -1185,10 +1440,18 @@ export interface components {
             /** @description The API key. Shown this once; only its hash is stored. */
             key: string;
         };
+        InviteLinkView: {
+            /** @description The link to give the member (single use); shown this once */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         MemberWithKeyView: {
             member: components["schemas"]["MemberView"];
             /** @description The new API key, shown this once */
             apiKey: components["schemas"]["IssuedApiKeyView"];
+            /** @description The invite link to sign in to the console, shown this once */
+            invite: components["schemas"]["InviteLinkView"];
         };
         UpdateMemberDto: {
             /** @example Mia Marketer */
@@ -2920,7 +3183,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2953,7 +3216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainVerificationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2987,7 +3250,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3003,6 +3266,270 @@ export interface operations {
             };
             /** @description No such key that you may revoke */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Wrong email or password (the same answer whether the e-mail exists) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CSRF: the request does not come from the console origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description choose_workspace: the e-mail and password fit several workspaces; repeat with workspaceId */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many failed sign-ins for this e-mail or address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteDetailsView"];
+                };
+            };
+            /** @description Unknown, used or replaced link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_acceptInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInviteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description CSRF: the request does not come from the console origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown, used or replaced link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_listOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionSummaryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_revokeOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3027,7 +3554,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3067,7 +3594,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberWithKeyView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3107,7 +3634,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3142,7 +3669,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3176,7 +3703,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3215,7 +3742,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3250,7 +3777,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3292,7 +3819,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedApiKeyView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3308,6 +3835,121 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_invite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteLinkView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionSummaryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3332,7 +3974,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3372,7 +4014,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3412,7 +4054,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3449,7 +4091,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3482,7 +4124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3522,7 +4164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3564,7 +4206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3598,7 +4240,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3637,7 +4279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3672,7 +4314,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelVerificationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3711,7 +4353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalStateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3750,7 +4392,7 @@ export interface operations {
                     "application/json": components["schemas"]["RejectionView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3785,7 +4427,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDecisionView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,7 +4463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalQueueItemView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3854,7 +4496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalPolicyDto"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3891,7 +4533,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalPolicyDto"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3946,7 +4588,7 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3986,7 +4628,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4028,7 +4670,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4064,7 +4706,7 @@ export interface operations {
                     "application/json": components["schemas"]["CancelledPostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4103,7 +4745,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4139,7 +4781,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4178,7 +4820,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4217,7 +4859,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4256,7 +4898,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4292,7 +4934,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4332,7 +4974,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4374,7 +5016,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4409,7 +5051,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4448,7 +5090,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,7 +5129,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4526,7 +5168,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4565,7 +5207,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePreviewView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4601,7 +5243,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4641,7 +5283,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4683,7 +5325,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4718,7 +5360,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4757,7 +5399,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4796,7 +5438,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookPlanView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4833,7 +5475,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +5514,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5053,7 +5695,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5093,7 +5735,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5135,7 +5777,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5169,7 +5811,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5208,7 +5850,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5249,7 +5891,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5284,7 +5926,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueuedTestView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5317,7 +5959,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5357,7 +5999,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5399,7 +6041,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5433,7 +6075,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5472,7 +6114,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5507,7 +6149,7 @@ export interface operations {
                     "application/json": components["schemas"]["SyncResultView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5548,7 +6190,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5583,7 +6225,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5622,7 +6264,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5661,7 +6303,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5700,7 +6342,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5733,7 +6375,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthlyCapView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5770,7 +6412,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthlyCapView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5803,7 +6445,7 @@ export interface operations {
                     "application/json": components["schemas"]["PauseOrderView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5838,7 +6480,7 @@ export interface operations {
                     "application/json": components["schemas"]["PauseOrderView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5871,7 +6513,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisStateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5911,7 +6553,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActivationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5955,7 +6597,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeactivationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5991,7 +6633,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6026,7 +6668,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6055,7 +6697,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6096,7 +6738,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6136,7 +6778,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlatformHealthView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6169,7 +6811,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailoverCandidateView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6208,7 +6850,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailoverView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
