@@ -65,7 +65,6 @@ describe('Approvals queue and post view', () => {
     expect(await item.textContent()).toContain('Mastodon · Brand on Mastodon');
     expect(await item.getByTestId('diff-summary').textContent()).toBe('First version: nothing to compare.');
     await checkA11y(page, 'approvals-queue');
-    await screenshot(page, 'approvals-queue');
 
     await item.getByRole('button', { name: 'Approve', exact: true }).click();
     await item.waitFor({ state: 'detached', ...LONG });
@@ -88,6 +87,8 @@ describe('Approvals queue and post view', () => {
     expect(await item.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
     expect(await item.getByRole('button', { name: /Reject/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Approve selected/ }).count()).toBe(0);
+    await checkA11y(page, 'approvals-read-only');
+    await screenshot(page, 'approvals-read-only');
 
     // What the console hides the service refuses: the same session, its CSRF token and Origin, sent by hand.
     const forced = await page.evaluate(async (postId) => {
@@ -189,5 +190,8 @@ describe('Approvals queue and post view', () => {
     // The unchanged words read as they are, unmarked.
     expect(await diff.textContent()).toContain('Doors open at');
     expect(await item.textContent()).toContain('Version 2');
+    // The queue as an approver sees it now: an edit's diff, their own post refused with its reason, the rest.
+    await checkA11y(page, 'approvals-queue');
+    await screenshot(page, 'approvals-queue');
   });
 });
