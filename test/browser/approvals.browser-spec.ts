@@ -142,6 +142,13 @@ describe('Approvals queue and post view', () => {
     expect(await author.getByRole('link', { name: 'Back to the calendar' }).getAttribute('href')).toBe('/calendar');
     await checkA11y(author, 'post-view');
     await screenshot(author, 'post-view');
+
+    // A post that is not there (or another workspace's) says so in a sentence, never as raw JSON.
+    await author.goto('/posts/00000000-0000-4000-8000-000000000000');
+    const error = author.getByRole('alert');
+    await error.getByText('This post could not be loaded').waitFor(LONG);
+    expect(await error.textContent()).toContain('00000000-0000-4000-8000-000000000000');
+    expect(await error.textContent()).not.toContain('statusCode');
   });
 
   it('approves several at once, each on its own: the approver’s own post is refused with its reason, the rest approved', async () => {
