@@ -1,8 +1,11 @@
 // What each platform accepts in a post's text and images, counted the way that platform counts: checked by the service
 // when a post is scheduled and by the console's composer as the text is typed (the same code, so what one accepts the
 // other does). Plain TypeScript with no Node or Nest imports: it runs in the browser too.
-import { extractHashtags, extractUrlsWithIndices, parseTweet } from 'twitter-text';
+import twitterText from 'twitter-text';
 import type { Platform } from '../channels/platform';
+
+// The default import: twitter-text's ES build (the one the console's bundler takes) exports one default object, not names.
+const { extractHashtags, extractUrlsWithIndices, parseTweet } = twitterText;
 
 export interface PostContent {
   text: string;
