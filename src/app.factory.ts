@@ -29,7 +29,9 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
   // upgrade-insecure-requests only where the console is reached over https: on a plain-http LAN address it would send
   // the browser to https for every asset, and the console would not load.
   const https = env.PUBLIC_URL?.startsWith('https:') ?? false;
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
+  // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer the browser sends `Origin: null` on the
+  // console's own POSTs, and the CSRF check (which needs the Origin) refuses every sign-in and change from the console.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } }, referrerPolicy: { policy: 'same-origin' } }));
   app.use(app.get(Metrics).httpTiming());
   app.use(jsonBody(env.BODY_LIMIT_BYTES));
   app.setGlobalPrefix('api', { exclude: PUBLIC_PATHS });

@@ -100,7 +100,8 @@ export async function signedInPage(browser: Browser, consoleApp: ConsoleApp, rol
 export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  // By role: a required field's label text ends in Mantine's " *", which getByLabel's exact match includes.
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('signed-in-as').waitFor();
 }
