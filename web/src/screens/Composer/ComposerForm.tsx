@@ -18,7 +18,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useState, type CSSProperties, type FormEvent, type ReactNode } from 'react';
 import {
   changesContent,
   checkDraft,
@@ -121,7 +121,8 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
   const submitLabel = editing ? 'Save changes' : draft.when === 'now' ? 'Publish now' : 'Schedule post';
 
   return (
-    <form onSubmit={submit} noValidate aria-label={editing ? 'Edit post' : 'New post'}>
+    // Mantine's error red (red.6) is below AA contrast on white: errors here use red.9.
+    <form onSubmit={submit} noValidate aria-label={editing ? 'Edit post' : 'New post'} style={{ '--mantine-color-error': 'var(--mantine-color-red-9)' } as CSSProperties}>
       <Grid gap="xl">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
@@ -202,7 +203,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
                 {platforms.map((platform) =>
                   draft.platformText[platform] === undefined ? (
                     <Group key={platform}>
-                      <Button variant="subtle" size="compact-sm" onClick={() => setOverride(platform, draft.text)}>
+                      <Button variant="default" size="compact-sm" onClick={() => setOverride(platform, draft.text)}>
                         Write a different {PLATFORM_NAMES[platform]} text
                       </Button>
                     </Group>
@@ -218,7 +219,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
                         error={messages(shown, `platformText.${platform}`)}
                       />
                       <Group>
-                        <Button variant="subtle" size="compact-sm" color="gray.8" onClick={() => setOverride(platform, undefined)}>
+                        <Button variant="default" size="compact-sm" onClick={() => setOverride(platform, undefined)}>
                           Use the main text on {PLATFORM_NAMES[platform]}
                         </Button>
                       </Group>

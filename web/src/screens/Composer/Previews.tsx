@@ -1,6 +1,6 @@
 // How each network will show the post: its text as that platform receives it, folded where its feed folds long
 // posts, a card for the first link, the number of images. A sketch, not a pixel copy of each app.
-import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { ChannelView, PlatformCount } from './draft';
 import { PLATFORM_NAMES, type Platform } from './platforms';
@@ -78,9 +78,9 @@ export function Previews({ counts, channels, link, imageCount }: PreviewProps): 
                 </Text>
               </Group>
               {over > 0 ? (
-                <Badge color="red.9" variant="filled">
-                  Will be refused: {over} over {count.limit}
-                </Badge>
+                <Text size="sm" fw={700} c="red.9">
+                  Will be refused: {over} over the limit of {count.limit}
+                </Text>
               ) : null}
               <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
                 {shown || <em>No text</em>}
