@@ -214,6 +214,8 @@ describe('The composer', () => {
         await expect(page.getByRole('checkbox', { name: /Holdfast on X/ }).isChecked()).resolves.toBe(true);
         await expect(page.getByRole('checkbox', { name: /Holdfast on Bluesky/ }).isChecked()).resolves.toBe(false);
 
+        await page.getByTestId('approval-note').waitFor();
+        await expect(page.getByTestId('void-warning').count()).resolves.toBe(0);
         await page.getByRole('textbox', { name: 'Text', exact: true }).fill('Winter menu from 15 January ❄️');
         await page.getByLabel('Image URLs').fill('https://cdn.example.com/winter.png');
         await page.getByTestId('void-warning').waitFor();

@@ -77,7 +77,9 @@ export async function launchBrowser(): Promise<Browser> {
   const { default: chromium } = (await import('@sparticuz/chromium')) as unknown as { default: { executablePath(): Promise<string>; args: string[] } };
   return playwright.launch({
     executablePath: await chromium.executablePath(),
-    args: [...chromium.args, `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
+    // Without --single-process (meant for AWS Lambda): in one process, closing a test's context ends the whole
+    // browser, and the next test's newContext() fails with "Target page, context or browser has been closed".
+    args: [...chromium.args.filter((arg) => arg !== '--single-process'), `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
     headless: true,
   });
 }

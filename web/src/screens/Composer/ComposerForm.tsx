@@ -36,6 +36,9 @@ import { byPlatformOrder, PLATFORM_NAMES, type Platform } from './platforms';
 import { Previews } from './Previews';
 import { instantOf, showInstant, timeZones } from './zoned-time';
 
+/** A warning's look: Mantine's orange title is below AA contrast on its light background, so the title is dark. */
+export const WARNING = { color: 'orange', variant: 'light', styles: { title: { color: 'var(--mantine-color-dark-9)' } } } as const;
+
 export interface ComposerFormProps {
   channels: ChannelView[];
   initial: Draft;
@@ -127,9 +130,13 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
             {voids ? (
-              <Alert color="orange" variant="light" title="Saving voids this post's approvals" data-testid="void-warning">
+              <Alert {...WARNING} title="Saving voids this post's approvals" data-testid="void-warning">
                 <Text size="sm">This changes what approvers signed off: the post goes back to waiting for approval, and nothing of it is published until it is approved again.</Text>
               </Alert>
+            ) : original !== undefined && editVoidsApprovals ? (
+              <Text size="sm" data-testid="approval-note">
+                Changing the text, the images, the link or the channels voids this post&apos;s approvals; moving it or relabelling it does not.
+              </Text>
             ) : null}
             {messages(shown, 'form') ? (
               <Alert color="red" variant="light" role="alert" title="The service refused the post">
@@ -166,7 +173,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
                                 {channel.handle}
                               </Text>
                               {channel.status === 'needs_reauth' ? (
-                                <Badge ml={6} size="sm" color="orange.9" variant="filled">
+                                <Badge ml={6} size="sm" color="red.9" variant="filled">
                                   needs reconnecting
                                 </Badge>
                               ) : null}
@@ -232,7 +239,6 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
             <TextInput
               label="Link"
               description="Shown with the post; added to the text where the platform shows links in the text"
-              placeholder="https://example.com/autumn"
               value={draft.link}
               onChange={(event) => update({ link: event.currentTarget.value }, ['link'])}
               error={messages(shown, 'link')}
@@ -336,7 +342,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
         </Grid.Col>
       </Grid>
 
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Void this post's approvals?">
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Void this post's approvals?" closeButtonProps={{ 'aria-label': 'Close' }}>
         <Stack>
           <Text size="sm">Saving this change voids every approval the post has. It waits for approval again, and is not published until it is approved.</Text>
           <Group justify="flex-end">
@@ -344,7 +350,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
               Keep editing
             </Button>
             <Button
-              color="orange.9"
+              color="red.9"
               onClick={() => {
                 setConfirming(false);
                 props.onSubmit(draft);

@@ -8,7 +8,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { useSignedIn } from '../../session/session';
-import { ComposerForm } from './ComposerForm';
+import { ComposerForm, WARNING } from './ComposerForm';
 import { createBody, draftOf, emptyDraft, updateBody, type ChannelView, type Draft, type FieldErrors, type PostView } from './draft';
 import { serviceFieldErrors } from './service-errors';
 import { browserTimeZone, showInstant, wallTimeOf } from './zoned-time';
@@ -160,7 +160,7 @@ function EditPost({ id, workspaceZone }: { id: string; workspaceZone: string }):
   return (
     <Stack gap="md">
       {sent.length > 0 ? (
-        <Alert color="orange" variant="light" title="Already sent on some channels">
+        <Alert {...WARNING} title="Already sent on some channels">
           <Text size="sm">
             This post is {sent.map((delivery) => `${delivery.state.replace('_', ' ')} on ${delivery.platform}`).join(', ')}: its content can no longer change; you can still
             move it or relabel it.
@@ -168,7 +168,7 @@ function EditPost({ id, workspaceZone }: { id: string; workspaceZone: string }):
         </Alert>
       ) : null}
       {policy.isError ? (
-        <Alert color="orange" variant="light" title="The approval policy could not be loaded">
+        <Alert {...WARNING} title="The approval policy could not be loaded">
           <Text size="sm">Whether this edit voids approvals is not known; the service decides when you save.</Text>
         </Alert>
       ) : null}
