@@ -32,6 +32,7 @@ import {
   type FieldErrors,
 } from './draft';
 import { Counters } from './Counters';
+import { FIELDS } from './field-of-message';
 import { byPlatformOrder, PLATFORM_NAMES, type Platform } from './platforms';
 import { Previews } from './Previews';
 import { instantOf, showInstant, timeZones } from './zoned-time';
@@ -81,8 +82,11 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
       }
     }
   }
+  // A refusal about a field the form does not show (another platform's text, say) goes to the form's own message.
+  const rendered = new Set([...FIELDS, ...platforms.filter((p) => draft.platformText[p] !== undefined).map((p) => `platformText.${p}`)]);
   for (const [field, list] of Object.entries(serviceErrors)) {
-    shown[field] = [...(shown[field] ?? []), ...list];
+    const where = rendered.has(field) ? field : 'form';
+    shown[where] = [...(shown[where] ?? []), ...list];
   }
   const problemCount = Object.entries(checked).reduce((n, [, list]) => n + list.length, 0);
   const voids = original !== undefined && editVoidsApprovals && changesContent(draft, original, channels);

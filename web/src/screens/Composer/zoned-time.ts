@@ -69,7 +69,8 @@ function offsetText(minutes: number): string {
 /**
  * The instant a wall-clock time in a zone stands for, as ISO 8601 with the zone's offset then
  * (2027-03-10T09:30:00-05:00); null when the date or time is incomplete. A time skipped by a
- * clock change (02:30 on a spring-forward night) resolves to the same wall time before the change.
+ * clock change (02:30 on a spring-forward night) is read with the offset before the change
+ * (02:30+01:00 in Madrid, which the clocks show as 03:30).
  */
 export function instantOf(wall: WallTime, zone: string): { iso: string; instant: Date } | null {
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(wall.date);
