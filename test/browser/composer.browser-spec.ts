@@ -139,6 +139,14 @@ describe('The composer', () => {
       await page.getByRole('button', { name: 'Schedule post' }).click();
       await page.getByTestId('channels-error').filter({ hasText: `do not exist in this workspace: ${doomed.body.id}` }).waitFor();
       expect(await postsBy(person.id)).toEqual([]);
+      // The list is read again: the disconnected channel is gone from it, and another one can be chosen.
+      await page.getByRole('checkbox', { name: /Old Mastodon/ }).waitFor({ state: 'detached' });
+      await page.getByRole('checkbox', { name: /Holdfast on Mastodon/ }).check();
+      await page.getByRole('button', { name: 'Schedule post' }).click();
+      await page.waitForURL(/\/calendar$/);
+      const [created] = await postsBy(person.id);
+      const res = await consoleApp.app.withKey(person.apiKey).get(`/api/posts/${created.id}`).expect(200);
+      expect(res.body.deliveries.map((d: { channelId: string }) => d.channelId)).toEqual([channels.mastodon]);
       await context.close();
     },
     LONG,
@@ -164,6 +172,18 @@ describe('The composer', () => {
         return res.status;
       }, channels.x);
       expect(status).toBe(403);
+      await context.close();
+    },
+    LONG,
+  );
+
+  it(
+    'says so when the post to edit does not exist',
+    async () => {
+      const { page, context } = await signedInPage(browser, consoleApp, 'marketer');
+      await page.goto('/posts/5b0e3f43-4a1e-4d51-9d43-2f1d3c1b9a10/edit');
+      await page.getByRole('alert').filter({ hasText: 'The post could not be loaded' }).filter({ hasText: 'not found' }).waitFor();
+      await expect(page.getByRole('button', { name: 'Save changes' }).count()).resolves.toBe(0);
       await context.close();
     },
     LONG,

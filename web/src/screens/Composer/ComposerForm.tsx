@@ -63,7 +63,9 @@ function messages(errors: FieldErrors, field: string): string | undefined {
 
 export function ComposerForm(props: ComposerFormProps): ReactNode {
   const { channels, initial, original, editVoidsApprovals = false, workspaceZone, saving, serviceErrors, onFieldChanged } = props;
-  const [draft, setDraft] = useState<Draft>(initial);
+  const [typed, setDraft] = useState<Draft>(initial);
+  // A channel disconnected meanwhile leaves the list (its checkbox with it): it is no longer chosen either.
+  const draft: Draft = { ...typed, channelIds: typed.channelIds.filter((id) => channels.some((channel) => channel.id === id)) };
   const [attempted, setAttempted] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const zones = useMemo(() => timeZones(), []);
