@@ -29,8 +29,8 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
   // upgrade-insecure-requests only where the console is reached over https: on a plain-http LAN address it would send
   // the browser to https for every asset, and the console would not load.
   const https = env.PUBLIC_URL?.startsWith('https:') ?? false;
-  // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer the browser sends `Origin: null` on the
-  // console's own POSTs, and the CSRF check (which needs the Origin) refuses every sign-in and change from the console.
+  // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer a browser sends `Origin: null` even on
+  // the console's own POSTs, and the CSRF check (an allowed Origin) would refuse every one of them.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } }, referrerPolicy: { policy: 'same-origin' } }));
   app.use(app.get(Metrics).httpTiming());
   app.use(jsonBody(env.BODY_LIMIT_BYTES));
@@ -54,7 +54,7 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
       .setDescription('Social-media content scheduler with a crisis pause switch. Authenticate with `Authorization: Bearer <api key>`, or sign in for a `holdfast_session` cookie (changes then need `X-CSRF-Token`).')
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Holdfast API key' })
-      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A console session (POST /api/auth/sign-in); changes also need X-CSRF-Token' })
+      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A console session (POST /api/auth/sign-in); changes also need X-CSRF-Token' }, SESSION_COOKIE)
       .build(),
   );
   documentIdempotencyKey(document);

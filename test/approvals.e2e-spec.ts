@@ -111,7 +111,9 @@ describe('approvals', () => {
     expect(ids.indexOf(first)).toBeLessThan(ids.indexOf(second));
     const mine = queue.body.find((item: { post: { id: string } }) => item.post.id === second);
     expect(mine.canApprove).toBe(false);
-    await marketer.get('/api/approvals').expect(403);
+    // Every member reads the queue; only approvers may act on it, and each item says so.
+    const read = await marketer.get('/api/approvals').expect(200);
+    expect(read.body.find((item: { post: { id: string } }) => item.post.id === second)).toMatchObject({ youMayApprove: false });
     await approverA.get('/api/approvals?limit=0').expect(400);
   });
 

@@ -57,7 +57,8 @@ describe('operations', () => {
         documented: true,
       });
       if (!route.isPublic) {
-        expect(operation.security).toEqual([{ bearer: [] }]);
+        // Either credential: an API key, or a console session's cookie.
+        expect(operation.security).toEqual([{ bearer: [] }, { holdfast_session: [] }]);
         expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }
@@ -101,10 +102,11 @@ describe('operations', () => {
       'script-src': ["'self'"],
       'script-src-attr': ["'none'"],
       'style-src': ["'self'", 'https:', "'unsafe-inline'"],
-      'upgrade-insecure-requests': [],
+      // No upgrade-insecure-requests without an https PUBLIC_URL (test/browser/console-serving.browser-spec.ts).
     });
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on the console's own POSTs (CSRF check).
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expect(res.headers['x-powered-by']).toBeUndefined();
   });

@@ -8,7 +8,7 @@ import type { Principal } from '../common/principal';
 import { ApprovalPoliciesService } from './approval-policies.service';
 import { ApprovalsService, ApprovalState } from './approvals.service';
 import { ApprovalPolicyDto } from './dto/approval-policy.dto';
-import { ApprovalQueueItemView, ApprovalStateView, ApprovalView } from './dto/approval.view';
+import { ApprovalQueueItemView, ApprovalStateView, ApprovalView, PostDecisionView, PostVersionView } from './dto/approval.view';
 import { ApproveDto, RejectDto } from './dto/decision.dto';
 import { RejectionView } from './dto/rejection.view';
 import { SendInFlightView } from '../dispatch/dto/send-in-flight.view';
@@ -48,9 +48,20 @@ export class ApprovalsController {
     return { ...view(rejection), inFlight: rejection.inFlight.map((send) => SendInFlightView.of(send)) };
   }
 
+  @Get('posts/:id/decisions')
+  @Authorize(ANY_MEMBER)
+  @ApiOperation({ summary: 'Every approval and rejection of a post, oldest first, each current or voided by a later edit; the author reads why it was sent back' })
+  @ApiOkResponse({ type: [PostDecisionView] })
+  async decisions(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<PostDecisionView[]> {
+    const { decisions } = await this.approvals.decisionsOf(principal, id);
+    return decisions.map((d) => ({ ...ApprovalView.of(d), approverName: d.approverName, current: d.current }));
+  }
+
   @Get('approvals')
-  @Authorize('approver')
-  @ApiOperation({ summary: 'What waits for sign-off, the longest-waiting first' })
+  // Readable by every member (the calendar shows the same posts to them): only approvers may act on it, and
+  // each item says why the caller may not.
+  @Authorize(ANY_MEMBER)
+  @ApiOperation({ summary: 'What waits for sign-off, the longest-waiting first, with what changed and whether the caller may sign it off' })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 100' })
   @ApiOkResponse({ type: [ApprovalQueueItemView] })
   async queue(@CurrentPrincipal() principal: Principal, @Query('limit') limit?: string): Promise<ApprovalQueueItemView[]> {
@@ -59,7 +70,15 @@ export class ApprovalsController {
       throw DomainError.invalid('limit must be an integer from 1 to 500');
     }
     const items = await this.approvals.queue(principal, n);
-    return items.map((item) => ({ ...view(item), canApprove: item.canApprove }));
+    return items.map((item) => ({
+      ...view(item),
+      youMayApprove: item.youMayApprove,
+      whyNot: item.whyNot,
+      canApprove: item.youMayApprove,
+      previousVersion: item.previousVersion ? PostVersionView.of(item.previousVersion) : null,
+      authorName: item.authorName,
+      lastEditorName: item.lastEditorName,
+    }));
   }
 
   @Get('approval-policy')

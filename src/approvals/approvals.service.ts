@@ -2,10 +2,11 @@
 // During a crisis, deliveries in its scope also need the crisis count, from approvals given after activation.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { actorOf } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { Post } from '../calendar/post.entity';
+import { PostVersion } from '../calendar/post-version.entity';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
@@ -16,6 +17,7 @@ import { gatePlatforms } from '../dispatch/dispatch-gate';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
 import { type SendInFlight, stopDeliveries } from '../dispatch/delivery-stop';
+import { Member } from '../members/member.entity';
 import { ApprovalPoliciesService } from './approval-policies.service';
 import { Approval } from './approval.entity';
 import type { ApprovalPolicyDto } from './dto/approval-policy.dto';
@@ -28,6 +30,14 @@ export interface ApprovalState {
   given: number;
   /** Set while a crisis needs to sign this post off: the approvals given under it, and how many it needs. */
   crisis: { id: string; required: number; given: number } | null;
+}
+
+export interface QueueItem extends ApprovalState {
+  youMayApprove: boolean;
+  whyNot: string | null;
+  previousVersion: PostVersion | null;
+  authorName: string | null;
+  lastEditorName: string | null;
 }
 
 /** A decision's state, and the sends of the post in flight when a rejection stopped it (none for an approval). */
@@ -67,7 +77,7 @@ export class ApprovalsService {
    * posts come first, then what it holds (fell due in its scope) until approved under it. A post in
    * scope that is not due yet joins the list when it falls due; it can be approved before that.
    */
-  async queue(principal: Principal, limit: number): Promise<(ApprovalState & { canApprove: boolean })[]> {
+  async queue(principal: Principal, limit: number): Promise<QueueItem[]> {
     const manager = this.dataSource.manager;
     const crisis = await this.crises.active(manager, principal.workspaceId);
     const query = manager.getRepository(Post).createQueryBuilder('p').where('p.workspace_id = :ws', { ws: principal.workspaceId });
@@ -95,12 +105,72 @@ export class ApprovalsService {
     const policy = await this.policies.get(principal.workspaceId);
     const deliveries = await this.deliveries.ofPosts(manager, posts.map((p) => p.id));
     const decisions = await this.decisionsOn(manager, posts);
+    const previous = await this.previousVersions(manager, posts);
+    const names = await this.memberNames(manager, principal.workspaceId, posts.flatMap((p) => [p.authorId, p.lastEditorId]));
     return posts.map((post) => {
       const mine = decisions.filter((d) => d.postId === post.id);
-      const state = this.stateOf(post, deliveries.filter((d) => d.postId === post.id), policy, crisis, mine);
-      const alreadyApproved = mine.some((d) => d.approverId === principal.memberId && d.decision === 'approved' && d.crisisId === (crisis?.id ?? null));
-      return { ...state, canApprove: !wroteIt(principal, post) && !alreadyApproved };
+      const ofPost = deliveries.filter((d) => d.postId === post.id);
+      const state = this.stateOf(post, ofPost, policy, crisis, mine);
+      const refused = refusal(principal, post, crisis ? awaitingCrisis(crisis, post, ofPost) : [], mine, crisis);
+      return {
+        ...state,
+        youMayApprove: refused === null,
+        whyNot: refused?.message ?? null,
+        previousVersion: previous.get(post.id) ?? null,
+        authorName: names.get(post.authorId) ?? null,
+        lastEditorName: names.get(post.lastEditorId) ?? null,
+      };
     });
+  }
+
+  /**
+   * Every decision ever taken on a post, the oldest first, each marked current (on the content version
+   * the post has now) or void (an edit since replaced what it judged). Any member may read them: the
+   * author must see why a post was sent back.
+   */
+  async decisionsOf(principal: Principal, postId: string): Promise<{ post: Post; decisions: (Approval & { approverName: string | null; current: boolean })[] }> {
+    const manager = this.dataSource.manager;
+    const post = await manager.findOneBy(Post, { id: postId, workspaceId: principal.workspaceId });
+    if (!post) {
+      throw DomainError.notFound('Post', postId);
+    }
+    const decisions = await manager.find(Approval, { where: { postId: post.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const names = await this.memberNames(manager, principal.workspaceId, decisions.map((d) => d.approverId));
+    return {
+      post,
+      decisions: decisions.map((d) =>
+        Object.assign(d, {
+          approverName: names.get(d.approverId) ?? null,
+          current: d.contentVersion === post.contentVersion && d.contentHash === post.contentHash,
+        }),
+      ),
+    };
+  }
+
+  /** The version each post replaced last (none for a first version, or one edited before versions were kept). */
+  private async previousVersions(manager: EntityManager, posts: Post[]): Promise<Map<string, PostVersion>> {
+    const wanted = posts.filter((p) => p.contentVersion > 1);
+    if (wanted.length === 0) {
+      return new Map();
+    }
+    const rows = await manager
+      .getRepository(PostVersion)
+      .createQueryBuilder('v')
+      .where('(v.post_id, v.content_version) IN (SELECT * FROM unnest(:ids::uuid[], :versions::int[]))', {
+        ids: wanted.map((p) => p.id),
+        versions: wanted.map((p) => p.contentVersion - 1),
+      })
+      .getMany();
+    return new Map(rows.map((r) => [r.postId, r]));
+  }
+
+  private async memberNames(manager: EntityManager, workspaceId: string, ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) {
+      return new Map();
+    }
+    const members = await manager.find(Member, { select: { id: true, name: true }, where: { workspaceId, id: In(unique) } });
+    return new Map(members.map((m) => [m.id, m.name]));
   }
 
   private decide(principal: Principal, postId: string, decision: 'approved' | 'rejected', comment: string | null): Promise<Rejection> {
@@ -110,24 +180,19 @@ export class ApprovalsService {
         throw DomainError.notFound('Post', postId);
       }
       if (wroteIt(principal, post)) {
-        throw DomainError.forbidden('Four eyes: you wrote or last edited this post, so someone else must sign it off');
+        // Before anything else is read: the author learns nothing more about the post's state.
+        throw DomainError.forbidden(FOUR_EYES);
       }
       // Shared lock: the crisis cannot end while this decision is taken under it.
       const crisis = await this.crises.active(manager, principal.workspaceId, 'share');
       const deliveries = await this.deliveries.ofPost(manager, post.id, { lock: true });
       const underCrisis = crisis ? awaitingCrisis(crisis, post, deliveries) : [];
-      if (post.status === 'rejected' || post.status === 'cancelled' || (post.status !== 'pending_approval' && underCrisis.length === 0)) {
-        throw DomainError.conflict(
-          post.status === 'rejected'
-            ? `Post ${postId} was sent back; it waits for an edit before it can be approved`
-            : `Post ${postId} is ${post.status} and does not wait for approval`,
-        );
-      }
       const policy = await this.policies.get(principal.workspaceId, manager);
       const existing = await this.decisionsOn(manager, [post]);
       const currentCrisisId = crisis?.id ?? null;
-      if (existing.some((d) => d.approverId === principal.memberId && d.decision === 'approved' && (d.crisisId === currentCrisisId || !crisis))) {
-        throw DomainError.conflict(`You already approved version ${post.contentVersion} of post ${postId}`);
+      const refused = refusal(principal, post, underCrisis, existing, crisis);
+      if (refused) {
+        throw refused.kind === 'forbidden' ? DomainError.forbidden(refused.message) : DomainError.conflict(refused.message);
       }
       const approval = manager.create(Approval, {
         workspaceId: principal.workspaceId,
@@ -247,6 +312,46 @@ function awaitingCrisis(crisis: Crisis, post: Post, deliveries: Delivery[]): Del
       d.releasedByCrisisId !== crisis.id &&
       needsCrisisSignOff(crisis, d.platform, post.crisisId),
   );
+}
+
+const FOUR_EYES = 'Four eyes: you wrote or last edited this post, so someone else must sign it off';
+
+/**
+ * Why the caller may not approve or reject the post now, or null when they may: the one rule behind both
+ * the decision routes and the queue's `whyNot`, so the console says exactly what the service would answer.
+ * Authorship is named first: it holds whatever the member's roles, and no other change lifts it.
+ */
+export function refusal(
+  principal: Principal,
+  post: Post,
+  underCrisis: Delivery[],
+  decisionsOnCurrent: Approval[],
+  crisis: Crisis | null,
+): { kind: 'forbidden' | 'conflict'; message: string } | null {
+  if (wroteIt(principal, post)) {
+    return { kind: 'forbidden', message: FOUR_EYES };
+  }
+  if (!principal.roles.includes('approver')) {
+    return { kind: 'forbidden', message: 'Only approvers sign posts off, and you are not one in this workspace' };
+  }
+  if (post.status === 'rejected' || post.status === 'cancelled' || (post.status !== 'pending_approval' && underCrisis.length === 0)) {
+    return {
+      kind: 'conflict',
+      message:
+        post.status === 'rejected'
+          ? `Post ${post.id} was sent back; it waits for an edit before it can be approved`
+          : `Post ${post.id} is ${post.status} and does not wait for approval`,
+    };
+  }
+  const currentCrisisId = crisis?.id ?? null;
+  if (
+    decisionsOnCurrent.some(
+      (d) => d.postId === post.id && d.approverId === principal.memberId && d.decision === 'approved' && (d.crisisId === currentCrisisId || !crisis),
+    )
+  ) {
+    return { kind: 'conflict', message: `You already approved version ${post.contentVersion} of post ${post.id}` };
+  }
+  return null;
 }
 
 function wroteIt(principal: Principal, post: Post): boolean {

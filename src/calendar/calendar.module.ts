@@ -8,11 +8,12 @@ import { CalendarService } from './calendar.service';
 import { PostDraftsService } from './post-drafts.service';
 import { PostHoldsService } from './post-holds.service';
 import { Post } from './post.entity';
+import { PostVersion } from './post-version.entity';
 import { PostsController } from './posts.controller';
 import { PostsService } from './posts.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Post]), DispatchStoreModule, ApprovalsModule, CrisisStoreModule, TemplatesModule],
+  imports: [TypeOrmModule.forFeature([Post, PostVersion]), DispatchStoreModule, ApprovalsModule, CrisisStoreModule, TemplatesModule],
   controllers: [PostsController],
   providers: [PostsService, CalendarService, PostDraftsService, PostHoldsService],
   exports: [PostsService],

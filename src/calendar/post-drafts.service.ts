@@ -22,6 +22,7 @@ import { isTimeZone } from './instants';
 import { assertPublishable, checkPlatformText, ContentFields, resolveScheduledAt } from './post-content';
 import { Post, type PostDraft } from './post.entity';
 import type { PostWithDeliveries } from './posts.service';
+import { PostVersion } from './post-version.entity';
 
 @Injectable()
 export class PostDraftsService {
@@ -130,6 +131,20 @@ export class PostDraftsService {
     const before = { status: post.status, contentVersion: post.contentVersion, contentHash: post.contentHash, missing: post.draft?.missing.map((m) => m.name) ?? [] };
     const hash = contentHash({ ...fields, channelIds: draft.channelIds });
     if (hash !== post.contentHash) {
+      // Kept so that the crisis's approvers see what this edit changed (as for any post: posts.service update).
+      await manager.insert(PostVersion, {
+        postId: post.id,
+        contentVersion: post.contentVersion,
+        workspaceId: post.workspaceId,
+        text: post.text,
+        platformText: post.platformText,
+        imageUrls: post.imageUrls,
+        link: post.link,
+        channelIds: post.draft?.channelIds ?? draft.channelIds,
+        contentHash: post.contentHash,
+        editorId: post.lastEditorId,
+        replacedAt: this.clock.now(),
+      });
       // Four eyes: whoever writes part of the statement cannot approve it either.
       Object.assign(post, fields, { contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
     }

@@ -27,6 +27,7 @@ import type { CreatePostDto } from './dto/create-post.dto';
 import type { UpdatePostDto } from './dto/update-post.dto';
 import { isTimeZone } from './instants';
 import { assertPublishable, checkPlatformText, ContentFields, resolveScheduledAt } from './post-content';
+import { PostVersion } from './post-version.entity';
 import { PostDraftsService } from './post-drafts.service';
 import { Post } from './post.entity';
 
@@ -228,6 +229,20 @@ export class PostsService {
         }
         const channels = await this.channelsOf(manager, principal.workspaceId, channelIds);
         assertPublishable(channels, fields);
+        // Kept so that the approvers see what this edit changed (the post row keeps only the current version).
+        await manager.insert(PostVersion, {
+          postId: post.id,
+          contentVersion: post.contentVersion,
+          workspaceId: post.workspaceId,
+          text: post.text,
+          platformText: post.platformText,
+          imageUrls: post.imageUrls,
+          link: post.link,
+          channelIds: liveChannelIds,
+          contentHash: post.contentHash,
+          editorId: post.lastEditorId,
+          replacedAt: now,
+        });
         await this.retarget(manager, post, live, channels);
         Object.assign(post, fields, { contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
         // A crisis's release was for the content it approved: the new version needs its own.

@@ -20,20 +20,15 @@ export class FirstStart implements OnApplicationBootstrap {
       return;
     }
     this.logger.log({ workspaceId: created.workspace.id, memberId: created.member.id }, 'Created the operator workspace and its admin');
-    const invite = [
-      '  To sign in to the console, open this invite link and choose a password (single use, until',
-      `  ${created.invite.expiresAt.toISOString()}; an admin can issue a new one with POST /api/members/:id/invite):`,
-      '',
-      `    ${created.invite.url}`,
-      '',
-      '',
-    ];
-    // Printed straight to the terminal, never through the logger: logs must not carry secrets.
     if (suppliedKey) {
-      this.logger.log('The admin API key is the one given in HOLDFAST_ADMIN_KEY');
-      process.stdout.write(['', '  Holdfast is ready.', '', ...invite].join('\n'));
+      // Automation chose the key, so it can ask for the link itself; the terminal stays quiet.
+      this.logger.log(
+        { memberId: created.member.id },
+        'The admin API key is the one given in HOLDFAST_ADMIN_KEY; POST /api/members/:id/invite gives the admin a console invite link',
+      );
       return;
     }
+    // Printed straight to the terminal, never through the logger: logs must not carry secrets.
     process.stdout.write(
       [
         '',
@@ -43,7 +38,12 @@ export class FirstStart implements OnApplicationBootstrap {
         '',
         '  Use it as: Authorization: Bearer <key>',
         '',
-        ...invite,
+        '  To sign in to the console, open this invite link and choose an e-mail and a password (single use,',
+        `  until ${created.invite.expiresAt.toISOString()}; a new one: POST /api/members/${created.member.id}/invite):`,
+        '',
+        `    ${created.invite.url}`,
+        '',
+        '',
       ].join('\n'),
     );
   }

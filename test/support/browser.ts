@@ -77,8 +77,8 @@ export async function launchBrowser(): Promise<Browser> {
   const { default: chromium } = (await import('@sparticuz/chromium')) as unknown as { default: { executablePath(): Promise<string>; args: string[] } };
   return playwright.launch({
     executablePath: await chromium.executablePath(),
-    // Without --single-process (meant for AWS Lambda): in one process, closing a test's context ends the whole
-    // browser, and the next test's newContext() fails with "Target page, context or browser has been closed".
+    // Without --single-process: in one process Chromium's browser contexts share their cookie store, so a second
+    // person's context arrived signed in as the first (seen: a fresh context sent the first context's session cookie).
     args: [...chromium.args.filter((arg) => arg !== '--single-process'), `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
     headless: true,
   });
@@ -102,8 +102,8 @@ export async function signedInPage(browser: Browser, consoleApp: ConsoleApp, rol
 export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(person.email);
-  // By role: a required field's label text ends in Mantine's " *", which getByLabel's exact match includes.
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(person.password);
+  // Not exact: Playwright reads the required field's aria-hidden " *" into the label; the regex skips the visibility toggle.
+  await page.getByLabel(/^Password\b/).fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('signed-in-as').waitFor();
 }

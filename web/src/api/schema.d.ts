@@ -328,7 +328,7 @@ export interface paths {
         /** Every workspace (operator admins only) */
         get: operations["WorkspacesController_list"];
         put?: never;
-        /** Create a workspace with its first admin (operator admins only); answers the admin key once */
+        /** Create a workspace with its first admin (operator admins only); answers the admin key and invite link once */
         post: operations["WorkspacesController_create"];
         delete?: never;
         options?: never;
@@ -445,6 +445,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every approval and rejection of a post, oldest first, each current or voided by a later edit; the author reads why it was sent back */
+        get: operations["ApprovalsController_decisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/approvals": {
         parameters: {
             query?: never;
@@ -452,7 +469,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What waits for sign-off, the longest-waiting first */
+        /** What waits for sign-off, the longest-waiting first, with what changed and whether the caller may sign it off */
         get: operations["ApprovalsController_queue"];
         put?: never;
         post?: never;
@@ -1505,6 +1522,8 @@ export interface components {
             admin: components["schemas"]["MemberView"];
             /** @description The admin's API key, shown this once */
             apiKey: components["schemas"]["IssuedApiKeyView"];
+            /** @description The admin's invite link to sign in to the console, shown this once */
+            invite: components["schemas"]["InviteLinkView"];
         };
         UpdateWorkspaceDto: {
             /** @example Acme Coffee EU */
@@ -1782,6 +1801,49 @@ export interface components {
             /** @description Sends already under way when the rejection answered; none of them is ever retried */
             inFlight: components["schemas"]["SendInFlightView"][];
         };
+        PostDecisionView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            approverId: string;
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            /** @description The content version judged */
+            contentVersion: number;
+            comment: string | null;
+            /**
+             * Format: uuid
+             * @description The crisis it was given under
+             */
+            crisisId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The approver's name (null if no longer a member) */
+            approverName: string | null;
+            /** @description True when it judged the current content version; false when an edit has voided it since */
+            current: boolean;
+        };
+        PostVersionView: {
+            /** @description The version number it had */
+            contentVersion: number;
+            text: string;
+            platformText: {
+                [key: string]: string;
+            };
+            imageUrls: string[];
+            link: string | null;
+            channelIds: string[];
+            /**
+             * Format: uuid
+             * @description Who wrote that version
+             */
+            editorId: string;
+            /**
+             * Format: date-time
+             * @description When an edit replaced it
+             */
+            replacedAt: string;
+        };
         ApprovalQueueItemView: {
             post: components["schemas"]["PostView"];
             /** @description Approvals the current version needs */
@@ -1792,8 +1854,16 @@ export interface components {
             decisions: components["schemas"]["ApprovalView"][];
             /** @description Set while the active crisis holds part of this post */
             crisis: components["schemas"]["CrisisSignOffView"] | null;
-            /** @description False when the caller wrote or last edited it (four eyes) or already approved it */
+            /** @description Whether the caller may approve or reject it now: the same rule the decision routes apply */
+            youMayApprove: boolean;
+            /** @description Why not, in the words the decision routes would answer (wrote or last edited it, not an approver, already approved); null when they may */
+            whyNot: string | null;
+            /** @description Same as youMayApprove (kept for older clients) */
             canApprove: boolean;
+            /** @description The content version this one replaced, to show what changed; null for a first version */
+            previousVersion: components["schemas"]["PostVersionView"] | null;
+            authorName: string | null;
+            lastEditorName: string | null;
         };
         ApprovalPolicyDto: {
             /** @description Approvals a post needs in normal mode (0: marketers schedule directly) */
@@ -4340,6 +4410,41 @@ export interface operations {
             };
         };
     };
+    ApprovalsController_decisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDecisionView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ApprovalsController_queue: {
         parameters: {
             query?: {
@@ -4367,7 +4472,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Requires role approver */
+            /** @description Requires any member */
             403: {
                 headers: {
                     [name: string]: unknown;
