@@ -4,14 +4,14 @@ import { Alert, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { useSignedIn } from '../../session/session';
 import { ComposerForm, WARNING } from './ComposerForm';
 import { createBody, draftOf, emptyDraft, updateBody, type ChannelView, type Draft, type FieldErrors, type PostView } from './draft';
 import { serviceFieldErrors } from './service-errors';
-import { browserTimeZone, showInstant, wallTimeOf } from './zoned-time';
+import { browserTimeZone, isTimeZone, showInstant, wallTimeOf } from './zoned-time';
 
 /** Delivery states after which a post's content can no longer change (the service refuses the edit). */
 const SENT = new Set(['publishing', 'published', 'needs_verification']);
@@ -73,8 +73,21 @@ function ChannelsMissing(): ReactNode {
   return <Empty title="No channels to publish to" hint="An admin connects the workspace's social accounts first; then they show here to choose from." />;
 }
 
+/**
+ * A new post's form, with the date and time the link gives: /compose?date=2027-03-10&time=09:30&timeZone=Europe/Madrid
+ * (the calendar's "new post on this day"); each is optional.
+ */
+function initialDraft(params: URLSearchParams, workspaceZone: string): Draft {
+  const zone = params.get('timeZone');
+  const draft = emptyDraft(zone && isTimeZone(zone) ? zone : workspaceZone);
+  const date = params.get('date') ?? '';
+  const time = params.get('time') ?? '';
+  return { ...draft, wall: { date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '', time: /^\d{2}:\d{2}$/.test(time) ? time : '' } };
+}
+
 function NewPost({ workspaceZone }: { workspaceZone: string }): ReactNode {
   const channels = useChannels();
+  const [params] = useSearchParams();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [serviceErrors, setServiceErrors, clearErrors] = useServiceErrors();
@@ -104,7 +117,7 @@ function NewPost({ workspaceZone }: { workspaceZone: string }): ReactNode {
   return (
     <ComposerForm
       channels={channels.data}
-      initial={emptyDraft(workspaceZone)}
+      initial={initialDraft(params, workspaceZone)}
       workspaceZone={workspaceZone}
       saving={create.isPending}
       serviceErrors={serviceErrors}
