@@ -1,5 +1,5 @@
 import { PLATFORMS, Platform } from '../channels/platform';
-import { checkTextLimits, composeText, measureText, PostContent } from './text-limits';
+import { checkTextLimits, composeText, measureText, PostContent } from './text-counting';
 
 const LONG_URL = `https://example.com/articles/${'a'.repeat(150)}`;
 const FAMILY = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}'; // 👨‍👩‍👧‍👦: 7 code points, 11 UTF-16 units, 25 UTF-8 bytes
