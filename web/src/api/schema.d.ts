@@ -180,8 +180,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename the caller's workspace */
-        patch: operations["WorkspacesController_rename"];
+        /** Rename the caller's workspace or set its time zone (IANA, the calendar's default) */
+        patch: operations["WorkspacesController_update"];
         trace?: never;
     };
     "/api/channels": {
@@ -1232,6 +1232,11 @@ export interface components {
             name: string;
             /** @description The workspace created on first start, whose admins create the others */
             isOperator: boolean;
+            /**
+             * @description IANA time zone the console's calendar opens in
+             * @example Europe/Madrid
+             */
+            timeZone: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1245,7 +1250,12 @@ export interface components {
         };
         UpdateWorkspaceDto: {
             /** @example Acme Coffee EU */
-            name: string;
+            name?: string;
+            /**
+             * @description IANA time zone the console's calendar opens in
+             * @example Europe/Madrid
+             */
+            timeZone?: string;
         };
         CreateChannelDto: {
             /**
@@ -3360,7 +3370,7 @@ export interface operations {
             };
         };
     };
-    WorkspacesController_rename: {
+    WorkspacesController_update: {
         parameters: {
             query?: never;
             header?: never;
