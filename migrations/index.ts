@@ -15,6 +15,7 @@ import { AddDeliveriesHeldByScope1795610000000 } from './1795610000000-AddDelive
 import { AddDraftsAndPauseOrderErrors1795620000000 } from './1795620000000-AddDraftsAndPauseOrderErrors';
 import { CreateIdempotencyKeys1795630000000 } from './1795630000000-CreateIdempotencyKeys';
 import { AddOperatorReadIndexes1795640000000 } from './1795640000000-AddOperatorReadIndexes';
+import { CreateSignIn1795660000000 } from './1795660000000-CreateSignIn';
 import { AddWorkspaceTimeZone1795670000000 } from './1795670000000-AddWorkspaceTimeZone';
 
-export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateAds1795500000000, CreateWebhooks1795510000000, CreateTemplatesAndPlaybooks1795520000000, CreateCrisis1795530000000, AddChannelStatus1795540000000, AddBreakersAndFailover1795560000000, AddAuditChainHead1795570000000, AddAuditAppend1795580000000, AddSendStarted1795590000000, AddStopRequestedAndInstances1795600000000, AddDeliveriesHeldByScope1795610000000, AddDraftsAndPauseOrderErrors1795620000000, CreateIdempotencyKeys1795630000000, AddOperatorReadIndexes1795640000000, AddWorkspaceTimeZone1795670000000];
+export const MIGRATIONS = [CreateFoundation1795392000000, CreateCalendar1795400000000, CreateAds1795500000000, CreateWebhooks1795510000000, CreateTemplatesAndPlaybooks1795520000000, CreateCrisis1795530000000, AddChannelStatus1795540000000, AddBreakersAndFailover1795560000000, AddAuditChainHead1795570000000, AddAuditAppend1795580000000, AddSendStarted1795590000000, AddStopRequestedAndInstances1795600000000, AddDeliveriesHeldByScope1795610000000, AddDraftsAndPauseOrderErrors1795620000000, CreateIdempotencyKeys1795630000000, AddOperatorReadIndexes1795640000000, CreateSignIn1795660000000, AddWorkspaceTimeZone1795670000000];

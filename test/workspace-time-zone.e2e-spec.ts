@@ -14,6 +14,8 @@ describe('workspace time zone', () => {
     const res = await t.admin.patch('/api/workspace', { timeZone: 'Europe/Madrid' }).expect(200);
     expect(res.body).toMatchObject({ timeZone: 'Europe/Madrid' });
     expect((await viewer.get('/api/workspace').expect(200)).body.timeZone).toBe('Europe/Madrid');
+    // The console reads it from the session it already holds.
+    expect((await viewer.get('/api/auth/session').expect(200)).body.workspace).toMatchObject({ timeZone: 'Europe/Madrid' });
     const audit = await t.admin.get('/api/audit?action=workspace.time_zone_changed').expect(200);
     const event = (audit.body.items as { action: string; before: unknown; after: unknown }[]).find((e) => e.action === 'workspace.time_zone_changed');
     expect(event).toMatchObject({ before: { timeZone: 'UTC' }, after: { timeZone: 'Europe/Madrid' } });

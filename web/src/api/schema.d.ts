@@ -76,6 +76,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with e-mail and password: answers the session and sets the holdfast_session cookie */
+        post: operations["AuthController_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in: the member, the workspace, the roles and the CSRF token (API keys: id and csrfToken null) */
+        get: operations["AuthController_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the current session on the server and clear its cookie */
+        post: operations["AuthController_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invites/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an invite link is for: the member, the workspace, when it expires */
+        get: operations["AuthController_invite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invites/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose a password from an invite link (once): signs the member in and sets the session cookie */
+        post: operations["AuthController_acceptInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own console sessions that are still alive */
+        get: operations["AuthController_listOwn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of your own sessions (e.g. a lost laptop) */
+        delete: operations["AuthController_revokeOwn"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/members": {
         parameters: {
             query?: never;
@@ -86,7 +205,7 @@ export interface paths {
         /** The members of the workspace, disabled ones included */
         get: operations["MembersController_list"];
         put?: never;
-        /** Add a member with roles; answers its first API key, once */
+        /** Add a member with roles; answers its first API key and its invite link, once */
         post: operations["MembersController_create"];
         delete?: never;
         options?: never;
@@ -101,7 +220,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The member the API key belongs to */
+        /** The member calling (by API key or console session) */
         get: operations["MembersController_me"];
         put?: never;
         post?: never;
@@ -143,6 +262,57 @@ export interface paths {
         /** Issue another API key for a member; answered once */
         post: operations["MembersController_issueKey"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new invite link for a member (also how a password is reset); older unused links stop working */
+        post: operations["MembersController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's console sessions that are still alive */
+        get: operations["MembersController_listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of a member's console sessions */
+        delete: operations["MembersController_revokeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1112,20 +1282,16 @@ export interface components {
             head: components["schemas"]["ChainHeadView"] | null;
             firstBrokenLink: components["schemas"]["BrokenLinkView"] | null;
         };
-        CreateMemberDto: {
-            /** @example Mia Marketer */
-            name: string;
+        SignInDto: {
+            /** @example mia@example.com */
+            email: string;
+            /** Format: password */
+            password: string;
             /**
-             * @description Unique within the workspace
-             * @example mia@example.com
+             * Format: uuid
+             * @description Needed only when the answer was 409 choose_workspace
              */
-            email?: string;
-            /**
-             * @example [
-             *       "marketer"
-             *     ]
-             */
-            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            workspaceId?: string;
         };
         MemberView: {
             /** Format: uuid */
@@ -1140,10 +1306,104 @@ export interface components {
              * @description Set when the member was removed
              */
             disabledAt: Record<string, never> | null;
+            /**
+             * Format: date-time
+             * @description When the member last chose a password (null: the invite is not accepted yet)
+             */
+            passwordChangedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        SessionWorkspaceView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The operator workspace (the one created on first start) */
+            isOperator: boolean;
+            /**
+             * @description IANA time zone the console's calendar opens in
+             * @example Europe/Madrid
+             */
+            timeZone: string;
+        };
+        SessionView: {
+            /**
+             * Format: uuid
+             * @description null when the caller uses an API key
+             */
+            id: string | null;
+            member: components["schemas"]["MemberView"];
+            workspace: components["schemas"]["SessionWorkspaceView"];
+            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            /** @description Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE; null for an API key */
+            csrfToken: string | null;
+            /**
+             * Format: date-time
+             * @description When the session ends however active it is
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the session ends unless used before
+             */
+            idleExpiresAt: string | null;
+        };
+        InviteDetailsView: {
+            memberName: string;
+            /** @description null: the member chooses one when accepting */
+            email: string | null;
+            workspaceName: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        AcceptInviteDto: {
+            /**
+             * Format: password
+             * @description At least 12 characters, not a common password, without your name or e-mail
+             */
+            password: string;
+            /**
+             * @description Required when the member has no e-mail address yet (the first admin)
+             * @example mia@example.com
+             */
+            email?: string;
+        };
+        SessionSummaryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last request, to the minute
+             */
+            lastSeenAt: string;
+            /**
+             * Format: date-time
+             * @description The absolute expiry
+             */
+            expiresAt: string;
+            userAgent: string | null;
+            ipAddress: string | null;
+            /** @description The session this request was made with */
+            current: boolean;
+        };
+        CreateMemberDto: {
+            /** @example Mia Marketer */
+            name: string;
+            /**
+             * @description Unique within the workspace
+             * @example mia@example.com
+             */
+            email?: string;
+            /**
+             * @example [
+             *       "marketer"
+             *     ]
+             */
+            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
         };
         IssuedApiKeyView: {
             /** Format: uuid */
@@ -1168,10 +1428,18 @@ export interface components {
             /** @description The API key. Shown this once; only its hash is stored. */
             key: string;
         };
+        InviteLinkView: {
+            /** @description The link to give the member (single use); shown this once */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         MemberWithKeyView: {
             member: components["schemas"]["MemberView"];
             /** @description The new API key, shown this once */
             apiKey: components["schemas"]["IssuedApiKeyView"];
+            /** @description The invite link to sign in to the console, shown this once */
+            invite: components["schemas"]["InviteLinkView"];
         };
         UpdateMemberDto: {
             /** @example Mia Marketer */
@@ -2862,7 +3130,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2895,7 +3163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainVerificationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2929,7 +3197,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2945,6 +3213,270 @@ export interface operations {
             };
             /** @description No such key that you may revoke */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Wrong email or password (the same answer whether the e-mail exists) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CSRF: the request does not come from the console origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description choose_workspace: the e-mail and password fit several workspaces; repeat with workspaceId */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many failed sign-ins for this e-mail or address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteDetailsView"];
+                };
+            };
+            /** @description Unknown, used or replaced link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_acceptInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInviteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description CSRF: the request does not come from the console origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown, used or replaced link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_listOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionSummaryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_revokeOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2969,7 +3501,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3009,7 +3541,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberWithKeyView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3049,7 +3581,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3084,7 +3616,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3118,7 +3650,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3157,7 +3689,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3192,7 +3724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3234,7 +3766,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedApiKeyView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3250,6 +3782,121 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_invite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteLinkView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionSummaryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3274,7 +3921,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3314,7 +3961,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3354,7 +4001,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,7 +4038,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3424,7 +4071,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3464,7 +4111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3506,7 +4153,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +4187,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3579,7 +4226,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3614,7 +4261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelVerificationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3653,7 +4300,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalStateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3692,7 +4339,7 @@ export interface operations {
                     "application/json": components["schemas"]["RejectionView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3728,7 +4375,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalQueueItemView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3761,7 +4408,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalPolicyDto"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3798,7 +4445,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalPolicyDto"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3853,7 +4500,7 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3893,7 +4540,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3935,7 +4582,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3971,7 +4618,7 @@ export interface operations {
                     "application/json": components["schemas"]["CancelledPostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4010,7 +4657,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4046,7 +4693,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4085,7 +4732,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4124,7 +4771,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4163,7 +4810,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4199,7 +4846,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4239,7 +4886,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4281,7 +4928,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4316,7 +4963,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4355,7 +5002,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4394,7 +5041,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4433,7 +5080,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4472,7 +5119,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePreviewView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4508,7 +5155,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4548,7 +5195,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4590,7 +5237,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4625,7 +5272,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4664,7 +5311,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4703,7 +5350,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookPlanView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4740,7 +5387,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4779,7 +5426,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4960,7 +5607,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5000,7 +5647,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5042,7 +5689,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5076,7 +5723,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5115,7 +5762,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5156,7 +5803,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5191,7 +5838,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueuedTestView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5224,7 +5871,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5264,7 +5911,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5306,7 +5953,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5340,7 +5987,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5379,7 +6026,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5414,7 +6061,7 @@ export interface operations {
                     "application/json": components["schemas"]["SyncResultView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5455,7 +6102,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5490,7 +6137,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5529,7 +6176,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5568,7 +6215,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5607,7 +6254,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5640,7 +6287,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthlyCapView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5677,7 +6324,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthlyCapView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,7 +6357,7 @@ export interface operations {
                     "application/json": components["schemas"]["PauseOrderView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5745,7 +6392,7 @@ export interface operations {
                     "application/json": components["schemas"]["PauseOrderView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5778,7 +6425,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisStateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5818,7 +6465,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActivationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5862,7 +6509,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeactivationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5898,7 +6545,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5933,7 +6580,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5962,7 +6609,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6003,7 +6650,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6043,7 +6690,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlatformHealthView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6076,7 +6723,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailoverCandidateView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6115,7 +6762,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailoverView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
