@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   try {
     app = await createApp(env);
     await app.listen(env.PORT);
-    process.stderr.write(`Holdfast listening on http://localhost:${env.PORT} (API docs at /docs)\n`);
+    const address = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    process.stderr.write(`Holdfast listening on port ${env.PORT}: the console at ${address}/, API docs at ${address}/docs\n`);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop();
