@@ -52,7 +52,7 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
       .setDescription('Social-media content scheduler with a crisis pause switch. Authenticate with `Authorization: Bearer <api key>`, or sign in for a `holdfast_session` cookie (changes then need `X-CSRF-Token`).')
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Holdfast API key' })
-      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A console session (POST /api/auth/sign-in); changes also need X-CSRF-Token' })
+      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A console session (POST /api/auth/sign-in); changes also need X-CSRF-Token' }, SESSION_COOKIE)
       .build(),
   );
   documentIdempotencyKey(document);

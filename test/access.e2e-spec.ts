@@ -32,8 +32,9 @@ describe('access control', () => {
       expect(servedRoutes(t.app).sort()).toEqual(declared);
     });
 
-    it('answers 401 without a key, and with an unknown key, unless public', async () => {
+    it('answers 401 without a key, with an unknown key, and with an unknown session cookie, unless public', async () => {
       const stranger = t.withKey('hf_' + 'x'.repeat(43));
+      const staleCookie = `holdfast_session=${'y'.repeat(43)}`;
       for (const route of declaredRoutes(t.app).filter((r) => !r.isPublic)) {
         const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
         const anonymous = await t.anonymous.call(method, concrete(route.path)).send({});
@@ -43,6 +44,11 @@ describe('access control', () => {
         });
         const unknown = await stranger.call(method, concrete(route.path)).send({});
         expect({ route: `${route.method} ${route.path}`, status: unknown.status }).toEqual({
+          route: `${route.method} ${route.path}`,
+          status: 401,
+        });
+        const cookie = await t.anonymous.call(method, concrete(route.path)).set('Cookie', staleCookie).send({});
+        expect({ route: `${route.method} ${route.path}`, status: cookie.status }).toEqual({
           route: `${route.method} ${route.path}`,
           status: 401,
         });

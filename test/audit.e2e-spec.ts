@@ -22,9 +22,10 @@ describe('audit trail', () => {
     return res.body.items as AuditItem[];
   }
 
-  it('starts with the first start: the operator workspace, its admin and the key', async () => {
+  it('starts with the first start: the operator workspace, its admin, the key and the invite link', async () => {
     const items = await newest();
-    expect(items.slice(-3).map((e) => [e.seq, e.action, e.actorLabel])).toEqual([
+    expect(items.slice(-4).map((e) => [e.seq, e.action, e.actorLabel])).toEqual([
+      [4, 'member.invited', 'system'],
       [3, 'api_key.created', 'system'],
       [2, 'member.created', 'system'],
       [1, 'workspace.created', 'system'],
@@ -41,7 +42,7 @@ describe('audit trail', () => {
       memberId = res.body.member.id;
       keyId = res.body.apiKey.id;
       return res;
-    }, ['member.created', 'api_key.created']]);
+    }, ['member.created', 'api_key.created', 'member.invited']]);
     changes.push(['update member', () => t.admin.patch(`/api/members/${memberId}`, { roles: ['marketer', 'approver'], reason: 'covers approvals' }).expect(200), ['member.updated']]);
     changes.push(['issue key', () => t.admin.post(`/api/members/${memberId}/api-keys`, { name: 'ci' }).expect(201), ['api_key.created']]);
     changes.push(['revoke key', () => t.admin.delete(`/api/api-keys/${keyId}`).expect(204), ['api_key.revoked']]);
@@ -170,9 +171,10 @@ describe('audit trail under concurrency', () => {
       const results = await Promise.all(writes);
       expect(results.map((r) => r.status)).toEqual(Array(30).fill(201));
       const verify = await second.admin.get('/api/audit/verify').expect(200);
-      expect(verify.body).toMatchObject({ ok: true, checked: 33 });
+      // The first start's four events (workspace, admin, key, invite) and the 30 channels.
+      expect(verify.body).toMatchObject({ ok: true, checked: 34 });
       const seqs = await first.sql<{ seq: string }>('SELECT seq FROM audit_events WHERE workspace_id = $1 ORDER BY seq', [first.admin.workspaceId]);
-      expect(seqs.map((r) => Number(r.seq))).toEqual(Array.from({ length: 33 }, (_, i) => i + 1));
+      expect(seqs.map((r) => Number(r.seq))).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
     } finally {
       await second.close();
       await first.close();

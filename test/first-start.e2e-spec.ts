@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildService, ServiceProcess } from './support/service-process';
 
 const ADMIN_KEY_LINE = /^ {4}(hf_[A-Za-z0-9_-]{43})$/m;
+const INVITE_LINE = /^ {4}http:\/\/localhost:(\d+)\/invite\/([A-Za-z0-9_-]{43})$/m;
 
 describe('the service as a process', () => {
   let dataDir: string;
@@ -28,9 +29,18 @@ describe('the service as a process', () => {
         body: JSON.stringify({ name: 'Kept', roles: ['viewer'] }),
       });
       expect(created.status).toBe(201);
+      // Beside the key, the first admin's invite link: it opens the console's invite page, where the admin
+      // chooses an e-mail address and a password.
+      const invite = INVITE_LINE.exec(first.stdout);
+      expect(invite).not.toBeNull();
+      expect(first.url('/').includes(`:${invite![1]}/`)).toBe(true);
+      const shown = await fetch(first.url(`/api/auth/invites/${invite![2]}`));
+      expect(shown.status).toBe(200);
+      expect(await shown.json()).toMatchObject({ memberName: 'Administrator', email: null, workspaceName: 'Holdfast' });
       const logLines = first.stdout.split('\n').filter((line) => line.startsWith('{'));
       expect(logLines.join('\n')).toContain('HOLDFAST_SECRET_KEY is not set');
       expect(logLines.join('\n') + first.stderr).not.toContain(key);
+      expect(logLines.join('\n') + first.stderr).not.toContain(invite![2]);
     } finally {
       expect(await first.stop('SIGTERM')).toBe(0);
     }
@@ -40,6 +50,7 @@ describe('the service as a process', () => {
     try {
       await second.healthy();
       expect(second.stdout).not.toMatch(ADMIN_KEY_LINE);
+      expect(second.stdout).not.toMatch(INVITE_LINE);
       expect(second.stdout).not.toContain('HOLDFAST_SECRET_KEY is not set');
       const members = await fetch(second.url('/api/members'), { headers: { Authorization: `Bearer ${key}` } });
       expect(members.status).toBe(200);
@@ -60,6 +71,8 @@ describe('the service as a process', () => {
     try {
       await service.healthy();
       expect(service.stdout).not.toMatch(ADMIN_KEY_LINE);
+      // The key is the operator's own, but the first admin still needs a way into the console.
+      expect(service.stdout).toMatch(INVITE_LINE);
       const me = await fetch(service.url('/api/members/me'), { headers: { Authorization: `Bearer ${adminKey}` } });
       expect(me.status).toBe(200);
     } finally {

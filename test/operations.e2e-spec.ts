@@ -57,7 +57,8 @@ describe('operations', () => {
         documented: true,
       });
       if (!route.isPublic) {
-        expect(operation.security).toEqual([{ bearer: [] }]);
+        // Either credential: an API key, or a console session's cookie.
+        expect(operation.security).toEqual([{ bearer: [] }, { holdfast_session: [] }]);
         expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }

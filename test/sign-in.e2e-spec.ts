@@ -1,6 +1,7 @@
 // People sign in: invite links, passwords, sessions in a cookie, sign-out.
 import request from 'supertest';
 import { ConsoleUser, inviteToken, sessionCookieOf } from './support/console-session';
+import { channelBody } from './support/factories';
 import { TestApp } from './support/test-app';
 
 const ORIGIN = 'http://console.test';
@@ -10,7 +11,7 @@ describe('sign-in', () => {
   let t: TestApp;
   let n = 0;
   beforeAll(async () => {
-    t = await TestApp.start({ env: { PUBLIC_URL: ORIGIN } });
+    t = await TestApp.start({ env: { PUBLIC_URL: ORIGIN }, captureLogs: true });
   });
   afterAll(() => t.close());
 
@@ -115,16 +116,28 @@ describe('sign-in', () => {
       await browser().signIn('ROOT@example.com', PASSWORD).expect(200);
     });
 
-    it('are used up once even when two accepts of one link race', async () => {
+    it('are used up once even when several accepts of one link race', async () => {
       const member = await invited();
       const token = inviteToken(member.url);
-      const results = await Promise.all([
-        browser().acceptInvite(token, { password: PASSWORD }),
-        browser().acceptInvite(token, { password: 'the other racer passphrase' }),
-      ]);
-      expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+      const results = await Promise.all(
+        ['first racer passphrase', 'second racer passphrase', 'third racer passphrase', 'fourth racer passphrase'].map(
+          async (password) => ({ password, res: await browser().acceptInvite(token, { password }) }),
+        ),
+      );
+      expect(results.map((r) => r.res.status).sort()).toEqual([200, 404, 404, 404]);
+      expect(results.filter((r) => r.res.status === 404).every((r) => r.res.body.message === 'This invite link is not valid: ask an admin for a new one')).toBe(true);
       const sessions = await t.sql('SELECT id FROM member_sessions WHERE member_id = $1', [member.id]);
       expect(sessions).toHaveLength(1);
+      // The winner's password is the one that works.
+      const winner = results.find((r) => r.res.status === 200)!;
+      await browser().signIn(member.email, winner.password).expect(200);
+    });
+
+    it("come with a new workspace's first admin too", async () => {
+      const res = await t.admin.post('/api/workspaces', { name: 'Client Invite', adminName: 'Wanda Workspace' }).expect(201);
+      const admin = browser();
+      const accepted = await admin.acceptInvite(inviteToken(res.body.invite.url), { password: PASSWORD, email: 'wanda@example.com' }).expect(200);
+      expect(accepted.body).toMatchObject({ workspace: { id: res.body.workspace.id, name: 'Client Invite', isOperator: false }, roles: ['admin'] });
     });
 
     it('are issued only by admins, for members of their own workspace', async () => {
@@ -197,8 +210,10 @@ describe('sign-in', () => {
       const res = await user.signIn(email, PASSWORD, other.workspaceId).expect(200);
       expect(res.body).toMatchObject({ workspace: { id: other.workspaceId }, roles: ['marketer'] });
       // Workspace isolation holds for sessions as for keys: the other workspace's ids are not found.
-      await user.get(`/api/channels/${here.body.member.id}`).expect(404);
-      await user.get('/api/channels').expect(200);
+      const channel = await t.admin.post('/api/channels', channelBody('mastodon')).expect(201);
+      await t.admin.get(`/api/channels/${channel.body.id}`).expect(200);
+      await user.get(`/api/channels/${channel.body.id}`).expect(404);
+      expect((await user.get('/api/channels').expect(200)).body).toEqual([]);
     });
 
     it('works with an API key too: GET /api/auth/session answers without a session id or CSRF token', async () => {
@@ -210,6 +225,53 @@ describe('sign-in', () => {
     it('answers 401 with a sentence when there is no credential at all', async () => {
       const res = await request(t.app.getHttpServer()).get('/api/auth/session').expect(401);
       expect(res.body.message).toBe('Sign in, or send Authorization: Bearer <key>');
+    });
+  });
+
+  describe('the OpenAPI document', () => {
+    it('describes the sign-in routes and the cookie scheme', async () => {
+      const doc = (await request(t.app.getHttpServer()).get('/docs-json').expect(200)).body;
+      expect(doc.components.securitySchemes.holdfast_session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'holdfast_session' });
+      for (const path of ['/api/auth/sign-in', '/api/auth/session', '/api/auth/sign-out', '/api/auth/invites/{token}', '/api/auth/invites/{token}/accept', '/api/auth/sessions', '/api/auth/sessions/{id}', '/api/members/{id}/invite', '/api/members/{id}/sessions', '/api/members/{id}/sessions/{sessionId}']) {
+        expect(Object.keys(doc.paths)).toContain(path);
+      }
+      expect(Object.keys(doc.components.schemas.SessionView.properties).sort()).toEqual(['csrfToken', 'expiresAt', 'id', 'idleExpiresAt', 'member', 'roles', 'workspace']);
+      expect(doc.components.schemas.MemberWithKeyView.required).toContain('invite');
+    });
+  });
+
+  describe('secrets', () => {
+    it('never reach the log or the audit trail: invite tokens, passwords, session cookies, CSRF tokens, hashes', async () => {
+      const member = await invited(['admin']);
+      const token = inviteToken(member.url);
+      const server = t.app.getHttpServer();
+      await request(server).get(`/api/auth/invites/${token}`).expect(200);
+      await request(server).get(`/invite/${token}`);
+      await request(server).post(`/api/auth/invites/${token}/accept`).set('Origin', ORIGIN).set('Content-Type', 'application/json').send('{"password": ').expect(400);
+      const user = browser();
+      await user.acceptInvite(token, { password: PASSWORD }).expect(200);
+      await browser().signIn(member.email, 'a wrong password here').expect(401);
+      const signedIn = browser();
+      await signedIn.signIn(member.email, PASSWORD).expect(200);
+      await signedIn.post(`/api/members/${member.id}/invite`).expect(201);
+      await signedIn.post('/api/auth/sign-out').expect(204);
+
+      const secrets = [token, PASSWORD, 'a wrong password here', user.cookie!, user.csrfToken!, signedIn.cookie!, signedIn.csrfToken!];
+      const [stored] = await t.sql<{ password_hash: string }>('SELECT password_hash FROM members WHERE id = $1', [member.id]);
+      expect(stored.password_hash).toMatch(/^\$argon2id\$/);
+      const hashes = [
+        stored.password_hash,
+        ...(await t.sql<{ token_hash: string }>('SELECT token_hash FROM member_invites WHERE member_id = $1', [member.id])).map((r) => r.token_hash),
+        ...(await t.sql<{ token_hash: string }>('SELECT token_hash FROM member_sessions WHERE member_id = $1', [member.id])).map((r) => r.token_hash),
+      ];
+      const logs = t.logs.join('\n');
+      expect(logs).toContain('/api/auth/invites/[redacted]/accept');
+      const audit = JSON.stringify(await t.sql('SELECT * FROM audit_events WHERE workspace_id = $1', [t.admin.workspaceId]));
+      expect(audit).toContain('member.invite_accepted');
+      for (const secret of [...secrets, ...hashes]) {
+        expect(logs.includes(secret)).toBe(false);
+        expect(audit.includes(secret)).toBe(false);
+      }
     });
   });
 });

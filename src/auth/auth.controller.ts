@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ApiConflictResponse,
   ApiForbiddenResponse,
@@ -14,15 +13,15 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { ANY_MEMBER, Authorize, CurrentPrincipal, Public } from '../common/decorators';
 import { IdParam } from '../common/id-param';
 import type { Principal } from '../common/principal';
 import type { Env } from '../config/env';
-import { Member } from '../members/member.entity';
-import { Workspace } from '../workspaces/workspace.entity';
-import { AcceptInviteDto, SignInDto } from './dto/sign-in.dto';
-import { InviteDetailsView, SessionSummaryView, SessionView } from './dto/session.view';
+import { AcceptInviteDto } from './dto/accept-invite.dto';
+import { InviteDetailsView } from './dto/invite-details.view';
+import { SessionSummaryView } from './dto/session-summary.view';
+import { SessionView } from './dto/session.view';
+import { SignInDto } from './dto/sign-in.dto';
 import { InvitesService } from './invites.service';
 import { assertSameOrigin, clearSessionCookie, clientContext, ConsoleSession, SessionRequest, setSessionCookie } from './session-cookie';
 import { SessionsService } from './sessions.service';
@@ -37,7 +36,6 @@ export class AuthController {
     private readonly signIns: SignInService,
     private readonly sessions: SessionsService,
     private readonly invites: InvitesService,
-    @InjectDataSource() private readonly dataSource: DataSource,
     config: ConfigService<Env, true>,
   ) {
     this.publicUrl = config.get('PUBLIC_URL', { infer: true });
@@ -71,8 +69,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Who is signed in: the member, the workspace, the roles and the CSRF token (API keys: id and csrfToken null)' })
   @ApiOkResponse({ type: SessionView })
   async session(@CurrentPrincipal() principal: Principal, @Req() request: SessionRequest): Promise<SessionView> {
-    const member = await this.dataSource.getRepository(Member).findOneByOrFail({ id: principal.memberId });
-    const workspace = await this.dataSource.getRepository(Workspace).findOneByOrFail({ id: principal.workspaceId });
+    const { member, workspace } = await this.sessions.whoIs(principal);
     return SessionView.of(member, workspace, principal.sessionId ? (request.consoleSession ?? null) : null);
   }
 
@@ -95,13 +92,7 @@ export class AuthController {
   @ApiNotFoundResponse({ description: 'Unknown, used or replaced link' })
   @ApiGoneResponse({ description: 'The link has expired' })
   async invite(@Param('token') token: string): Promise<InviteDetailsView> {
-    const details = await this.invites.describe(token);
-    return {
-      memberName: details.member.name,
-      email: details.member.email,
-      workspaceName: details.workspace.name,
-      expiresAt: details.expiresAt,
-    };
+    return InviteDetailsView.of(await this.invites.describe(token));
   }
 
   @Post('invites/:token/accept')

@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, AuditActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import type { Env } from '../config/env';
@@ -46,6 +47,7 @@ export class InvitesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     config: ConfigService<Env, true>,
   ) {
     this.baseUrl = config.get('PUBLIC_URL', { infer: true }) ?? `http://localhost:${config.get('PORT', { infer: true })}`;
@@ -103,7 +105,7 @@ export class InvitesService {
     if (!invite || invite.usedAt || invite.voidedAt || !invite.member || invite.member.disabledAt) {
       throw new DomainError(DomainErrorCode.NotFound, INVALID_LINK);
     }
-    if (invite.expiresAt.getTime() <= Date.now()) {
+    if (invite.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new DomainError(DomainErrorCode.Gone, 'This invite link has expired: ask an admin for a new one');
     }
     const workspace = await this.dataSource.getRepository(Workspace).findOneByOrFail({ id: invite.workspaceId });

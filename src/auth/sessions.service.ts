@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, AuditActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
@@ -11,6 +12,8 @@ import type { Principal } from '../common/principal';
 import type { Env } from '../config/env';
 import { queryPrepared } from '../database/prepared';
 import { Member } from '../members/member.entity';
+import { Metrics } from '../metrics/metrics';
+import { Workspace } from '../workspaces/workspace.entity';
 import { MemberSession } from './member-session.entity';
 import { generateSecretToken, hashSecretToken } from './secret-token';
 import { rowsOf } from './sql-rows';
@@ -34,12 +37,15 @@ const LAST_SEEN_RESOLUTION_SECONDS = 60;
 export class SessionsService {
   private readonly idleMinutes: number;
   private readonly absoluteHours: number;
+  private readonly authentications: Counter<'outcome'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     config: ConfigService<Env, true>,
+    metrics: Metrics,
   ) {
+    this.authentications = metrics.counter('holdfast_session_authentications_total', 'Console session checks by outcome', ['outcome']);
     this.idleMinutes = config.get('SESSION_IDLE_MINUTES', { infer: true });
     this.absoluteHours = config.get('SESSION_ABSOLUTE_HOURS', { infer: true });
   }
@@ -97,8 +103,10 @@ export class SessionsService {
     );
     const row = rows[0];
     if (!row) {
+      this.authentications.inc({ outcome: 'rejected' });
       return undefined;
     }
+    this.authentications.inc({ outcome: 'accepted' });
     return {
       principal: {
         memberId: row.member_id,
@@ -117,6 +125,13 @@ export class SessionsService {
         idleExpiresAt: this.idleExpiryOf(new Date(row.last_seen_at), new Date(row.expires_at)),
       },
     };
+  }
+
+  /** The member and workspace a principal stands for, for GET /api/auth/session. */
+  async whoIs(principal: Principal): Promise<{ member: Member; workspace: Workspace }> {
+    const member = await this.dataSource.getRepository(Member).findOneByOrFail({ id: principal.memberId });
+    const workspace = await this.dataSource.getRepository(Workspace).findOneByOrFail({ id: principal.workspaceId });
+    return { member, workspace };
   }
 
   idleExpiryOf(lastSeenAt: Date, expiresAt: Date): Date {

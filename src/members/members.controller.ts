@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/co
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { ApiKeyView, IssuedApiKeyView } from '../auth/dto/api-key.view';
-import { SessionSummaryView } from '../auth/dto/session.view';
+import { SessionSummaryView } from '../auth/dto/session-summary.view';
 import { InvitesService } from '../auth/invites.service';
 import { SessionsService } from '../auth/sessions.service';
 import { CreateApiKeyDto } from '../auth/dto/create-api-key.dto';

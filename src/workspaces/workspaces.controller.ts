@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { IssuedApiKeyView } from '../auth/dto/api-key.view';
 import { ANY_MEMBER, Authorize, AuthorizeOperator, CurrentPrincipal } from '../common/decorators';
 import type { Principal } from '../common/principal';
-import { MemberView } from '../members/dto/member.view';
+import { InviteLinkView, MemberView } from '../members/dto/member.view';
 import { CreateWorkspaceDto } from './dto/create-workspace.dto';
 import { UpdateWorkspaceDto } from './dto/update-workspace.dto';
 import { CreatedWorkspaceView, WorkspaceView } from './dto/workspace.view';
@@ -16,7 +16,7 @@ export class WorkspacesController {
 
   @Post('workspaces')
   @AuthorizeOperator('admin')
-  @ApiOperation({ summary: 'Create a workspace with its first admin (operator admins only); answers the admin key once' })
+  @ApiOperation({ summary: 'Create a workspace with its first admin (operator admins only); answers the admin key and invite link once' })
   @ApiCreatedResponse({ type: CreatedWorkspaceView })
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateWorkspaceDto): Promise<CreatedWorkspaceView> {
     const created = await this.workspaces.create(principal, dto);
@@ -24,6 +24,7 @@ export class WorkspacesController {
       workspace: WorkspaceView.of(created.workspace),
       admin: MemberView.of(created.member),
       apiKey: IssuedApiKeyView.issued(created.issued.apiKey, created.issued.key),
+      invite: InviteLinkView.of(created.invite),
     };
   }
 

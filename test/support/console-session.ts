@@ -30,20 +30,22 @@ export class ConsoleUser {
     private readonly server: ReturnType<NestExpressApplication['getHttpServer']>,
     /** The console's origin (PUBLIC_URL's), sent as Origin on changes. */
     readonly origin: string,
+    /** The client address the service sees (X-Forwarded-For from loopback, which the service trusts). */
+    readonly ip?: string,
+    readonly userAgent = 'ConsoleTest/1.0',
   ) {}
 
   /** Signs in; keeps the cookie and CSRF token when it works. */
   signIn(email: string, password: string, workspaceId?: string): request.Test {
     return this.keeping(
-      request(this.server)
-        .post('/api/auth/sign-in')
+      this.client(request(this.server).post('/api/auth/sign-in'))
         .set('Origin', this.origin)
         .send({ email, password, ...(workspaceId ? { workspaceId } : {}) }),
     );
   }
 
   acceptInvite(token: string, body: { password: string; email?: string }): request.Test {
-    return this.keeping(request(this.server).post(`/api/auth/invites/${token}/accept`).set('Origin', this.origin).send(body));
+    return this.keeping(this.client(request(this.server).post(`/api/auth/invites/${token}/accept`)).set('Origin', this.origin).send(body));
   }
 
   get(path: string): request.Test {
@@ -62,7 +64,7 @@ export class ConsoleUser {
 
   /** A request with the cookie and, for changes, the CSRF header and Origin the console sends. */
   call(method: Method, path: string, options: { csrf?: boolean; origin?: string | null } = {}): request.Test {
-    let test = request(this.server)[method](path);
+    let test = this.client(request(this.server)[method](path));
     if (this.cookie) {
       test = test.set('Cookie', `${SESSION_COOKIE}=${this.cookie}`);
     }
@@ -76,6 +78,11 @@ export class ConsoleUser {
       }
     }
     return test;
+  }
+
+  private client(test: request.Test): request.Test {
+    test.set('User-Agent', this.userAgent);
+    return this.ip ? test.set('X-Forwarded-For', this.ip) : test;
   }
 
   private keeping(test: request.Test): request.Test {

@@ -1,11 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Principal } from '../../common/principal';
 import { ROLES } from '../../common/roles';
 import type { Role } from '../../common/roles';
 import { MemberView } from '../../members/dto/member.view';
 import type { Member } from '../../members/member.entity';
 import type { Workspace } from '../../workspaces/workspace.entity';
-import type { MemberSession } from '../member-session.entity';
 import type { ConsoleSession } from '../session-cookie';
 
 export class SessionWorkspaceView {
@@ -39,33 +37,4 @@ export class SessionView {
       idleExpiresAt: session?.idleExpiresAt ?? null,
     };
   }
-}
-
-export class SessionSummaryView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ format: 'date-time', description: 'The last request, to the minute' }) lastSeenAt: Date;
-  @ApiProperty({ format: 'date-time', description: 'The absolute expiry' }) expiresAt: Date;
-  @ApiProperty({ nullable: true, type: String }) userAgent: string | null;
-  @ApiProperty({ nullable: true, type: String }) ipAddress: string | null;
-  @ApiProperty({ description: 'The session this request was made with' }) current: boolean;
-
-  static of(session: MemberSession, principal: Principal): SessionSummaryView {
-    return {
-      id: session.id,
-      createdAt: session.createdAt,
-      lastSeenAt: session.lastSeenAt,
-      expiresAt: session.expiresAt,
-      userAgent: session.userAgent,
-      ipAddress: session.ipAddress,
-      current: session.id === principal.sessionId,
-    };
-  }
-}
-
-export class InviteDetailsView {
-  @ApiProperty() memberName: string;
-  @ApiProperty({ nullable: true, type: String, description: 'null: the member chooses one when accepting' }) email: string | null;
-  @ApiProperty() workspaceName: string;
-  @ApiProperty({ format: 'date-time' }) expiresAt: Date;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IssuedApiKeyView } from '../../auth/dto/api-key.view';
-import { MemberView } from '../../members/dto/member.view';
+import { InviteLinkView, MemberView } from '../../members/dto/member.view';
 import type { Workspace } from '../workspace.entity';
 
 export class WorkspaceView {
@@ -27,4 +27,5 @@ export class CreatedWorkspaceView {
   @ApiProperty({ type: WorkspaceView }) workspace: WorkspaceView;
   @ApiProperty({ type: MemberView }) admin: MemberView;
   @ApiProperty({ type: IssuedApiKeyView, description: "The admin's API key, shown this once" }) apiKey: IssuedApiKeyView;
+  @ApiProperty({ type: InviteLinkView, description: "The admin's invite link to sign in to the console, shown this once" }) invite: InviteLinkView;
 }
