@@ -100,7 +100,8 @@ export async function signedInPage(browser: Browser, consoleApp: ConsoleApp, rol
 export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  // Not exact: a required field's label reads "Password *" (the asterisk is aria-hidden, but part of the label's text).
+  await page.getByLabel(/^Password/).fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('signed-in-as').waitFor();
 }

@@ -101,7 +101,9 @@ export function CalendarScreen(): ReactNode {
   const events = useMemo(() => toEvents(posts.data ?? [], channelNames, queryFilters, canWrite), [posts.data, channelNames, queryFilters, canWrite]);
 
   const formatter = useMemo(
-    () => new Intl.DateTimeFormat(undefined, { timeZone, dateStyle: 'full', timeStyle: 'short', timeZoneName: 'short' }),
+    // dateStyle cannot be combined with timeZoneName: the fields one by one.
+    () =>
+      new Intl.DateTimeFormat(undefined, { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }),
     [timeZone],
   );
   const format = useCallback((iso: string) => formatter.format(new Date(iso)), [formatter]);
@@ -241,7 +243,7 @@ export function CalendarScreen(): ReactNode {
           eventDurationEditable={false}
           eventDisplay="block"
           eventInteractive
-          dayMaxEvents
+          dayMaxEvents={4}
           height="auto"
           nowIndicator
           eventContent={EventContent}

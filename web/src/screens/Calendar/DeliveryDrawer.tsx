@@ -42,7 +42,7 @@ export function DeliveryDrawer({ selected, onClose, format }: { selected: Delive
   const delivery = selected?.delivery;
   const look = delivery ? STATE_LOOKS[delivery.state] : undefined;
   return (
-    <Drawer opened={selected !== null} onClose={onClose} position="right" size="md" title={<Title order={2} size="h4">Delivery</Title>}>
+    <Drawer opened={selected !== null} onClose={onClose} position="right" size="md" closeButtonProps={{ 'aria-label': 'Close' }} title={<Title order={2} size="h4">Delivery</Title>}>
       {selected && delivery && look ? (
         <Stack gap="md" data-testid="delivery-drawer">
           <Group gap="xs">
