@@ -200,8 +200,8 @@ describe('The calendar', () => {
       await page.keyboard.press('Escape');
 
       // Attention states say what they are in words, not colour alone.
-      await shown(page.locator('.hf-state-failed').getByText('Failed'));
-      await shown(page.locator('.hf-state-held').getByText('Held'));
+      await shown(page.locator('.hf-state-failed .hf-event-state').getByText('Failed'));
+      await shown(page.locator('.hf-state-held .hf-event-state').getByText('Held'));
     } finally {
       await closeBrowsers();
     }
@@ -244,8 +244,8 @@ describe('The calendar', () => {
     try {
       await openCalendarAt(page, 1);
       await shown(dayCell(page, isoDay(at(next, 15, 0))).getByText('Late in London'));
-      await page.getByLabel('Time zone').click();
-      await page.getByLabel('Time zone').fill('Asia/Tokyo');
+      await page.getByRole('combobox', { name: 'Time zone' }).click();
+      await page.getByRole('combobox', { name: 'Time zone' }).fill('Asia/Tokyo');
       await page.getByRole('option', { name: 'Asia/Tokyo' }).click();
       // 23:30 UTC is 08:30 the next morning in Tokyo.
       const moved = dayCell(page, isoDay(at(next, 16, 0))).locator('.hf-event').filter({ hasText: 'Late in London' });
@@ -255,12 +255,24 @@ describe('The calendar', () => {
       await checkA11y(page, 'calendar-month');
       await screenshot(page, 'calendar-month');
 
-      await page.getByRole('button', { name: /^week/i }).click();
-      await page.getByText('Late in London').first().waitFor({ state: 'attached' });
+      await page.getByText('Week', { exact: true }).click();
+      // The week view opens on the month's first week: forward to the week of the 16th.
+      await waitFor(
+        'the week with the post',
+        async () => {
+          if ((await page.getByText('Late in London').count()) > 0) {
+            return true;
+          }
+          await page.getByRole('button', { name: /^next/i }).click();
+          return false;
+        },
+        30_000,
+        500,
+      );
       await checkA11y(page, 'calendar-week');
       await screenshot(page, 'calendar-week');
 
-      await page.getByRole('button', { name: /^list/i }).click();
+      await page.getByText('List', { exact: true }).click();
       await shown(page.getByText('Late in London').first());
       await checkA11y(page, 'calendar-list');
       await screenshot(page, 'calendar-list');
