@@ -34,6 +34,8 @@ describe('workspace time zone', () => {
     expect(bad.body.details).toEqual(['timeZone "Mars/Olympus" is not an IANA time zone such as Europe/Madrid']);
     expect((await t.admin.patch('/api/workspace', { timeZone: 42 }).expect(400)).body.message).toContain('timeZone must be a string');
     expect((await t.admin.patch('/api/workspace', {}).expect(400)).body.message).toBe('give name or timeZone to change');
+    expect((await t.admin.patch('/api/workspace', { name: null, timeZone: 'Europe/Madrid' }).expect(400)).body.message).toContain('name must be a string');
+    expect((await t.admin.patch('/api/workspace', { timeZone: null }).expect(400)).body.message).toContain('timeZone must be a string');
     const marketer = await t.member('marketer');
     await marketer.patch('/api/workspace', { timeZone: 'Asia/Tokyo' }).expect(403);
     expect((await t.admin.get('/api/workspace').expect(200)).body.timeZone).not.toBe('Asia/Tokyo');

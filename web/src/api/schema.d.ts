@@ -328,7 +328,7 @@ export interface paths {
         /** Every workspace (operator admins only) */
         get: operations["WorkspacesController_list"];
         put?: never;
-        /** Create a workspace with its first admin (operator admins only); answers the admin key once */
+        /** Create a workspace with its first admin (operator admins only); answers the admin key and invite link once */
         post: operations["WorkspacesController_create"];
         delete?: never;
         options?: never;
@@ -1515,6 +1515,8 @@ export interface components {
             admin: components["schemas"]["MemberView"];
             /** @description The admin's API key, shown this once */
             apiKey: components["schemas"]["IssuedApiKeyView"];
+            /** @description The admin's invite link to sign in to the console, shown this once */
+            invite: components["schemas"]["InviteLinkView"];
         };
         UpdateWorkspaceDto: {
             /** @example Acme Coffee EU */
