@@ -280,4 +280,16 @@ describe('The calendar', () => {
       await closeBrowsers();
     }
   }, 120_000);
+
+  it('says when a month has nothing planned, with a way to compose for those who may', async () => {
+    const { page } = await signedInPage(await personalBrowser(), consoleApp, 'marketer');
+    try {
+      // Eight months ahead nothing is planned in this file.
+      await openCalendarAt(page, 8);
+      await shown(page.getByRole('heading', { name: 'Nothing planned this month' }));
+      expect(await page.getByRole('main').getByRole('link', { name: 'Compose' }).count()).toBe(2);
+    } finally {
+      await closeBrowsers();
+    }
+  }, 120_000);
 });
