@@ -157,6 +157,14 @@ export async function main(): Promise<void> {
       );
       return page.evaluate(() => performance.now());
     };
+    /** Where the last navigation's time went: when the calendar's first request left and its last answer arrived. */
+    const requests = (): Promise<{ first: number; last: number; count: number }> =>
+      page.evaluate(() => {
+        const posts = (performance.getEntriesByType('resource') as unknown as { name: string; startTime: number; responseEnd: number }[]).filter((entry) =>
+          entry.name.includes('/api/posts'),
+        );
+        return { first: Math.min(...posts.map((e) => e.startTime)), last: Math.max(...posts.map((e) => e.responseEnd)), count: posts.length };
+      });
     const cold = await drawn();
     const loaded = [...scripts.values()].reduce((sum, n) => sum + n, 0);
     process.stdout.write(`Scripts the calendar page loaded (gzipped as served): ${kb(loaded)} in ${scripts.size} files\n`);
@@ -164,6 +172,18 @@ export async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       times.push(await drawn());
     }
+    const calls = await requests();
+    if (process.env.BENCH_CONSOLE_TIMELINE) {
+      const timeline = await page.evaluate(() =>
+        (performance.getEntriesByType('resource') as unknown as { name: string; startTime: number; responseEnd: number }[]).map(
+          (e) => `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(/^https?:\/\/[^/]+/, '').slice(0, 60)}`,
+        ),
+      );
+      process.stdout.write(`${timeline.join('\n')}\n`);
+    }
+    process.stdout.write(
+      `Last run: ${calls.count} GET /api/posts requests, the first sent at ${ms(calls.first)}, the last answered at ${ms(calls.last)}; drawn at ${ms(times[times.length - 1])}\n`,
+    );
     const p50 = quantile(times, 0.5);
     const p95 = quantile(times, 0.95);
     process.stdout.write(

@@ -30,6 +30,14 @@ type UpdatePostBody = components['schemas']['UpdatePostDto'];
 const PLUGINS = [classicThemePlugin, dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin];
 const DAY_MS = 24 * 3600 * 1000;
 
+/** This month's grid in any zone: from a week before the 1st to two weeks after the next 1st, with a day of margin. */
+function initialRange(): { from: string; to: string } {
+  const now = new Date();
+  const first = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  return { from: new Date(first - 8 * DAY_MS).toISOString(), to: new Date(next + 15 * DAY_MS).toISOString() };
+}
+
 function browserZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
@@ -82,7 +90,10 @@ export function CalendarScreen(): ReactNode {
   const isAdmin = session.roles.includes('admin');
   const queryClient = useQueryClient();
   const [timeZone, setTimeZone] = useState<string>(() => session.workspace.timeZone || browserZone());
-  const [range, setRange] = useState<{ from: string; to: string; view: string } | null>(null);
+  // What is fetched: from the first render, a span sure to hold this month's grid (so the request leaves while the
+  // calendar mounts); later the visible range, unless what is already fetched holds it.
+  const [range, setRange] = useState<{ from: string; to: string }>(initialRange);
+  const [view, setView] = useState('dayGridMonth');
   const [filters, setFilters] = useState<CalendarFilters>(NO_FILTERS);
   const [debouncedLabel] = useDebouncedValue(filters.label, 300);
   const [selected, setSelected] = useState<DeliveryEvent | null>(null);
@@ -91,9 +102,8 @@ export function CalendarScreen(): ReactNode {
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => unwrap(api.GET('/api/channels')), staleTime: 60_000 });
   const members = useQuery({ queryKey: ['members'], queryFn: () => unwrap(api.GET('/api/members')), enabled: isAdmin, staleTime: 60_000 });
   const posts = useQuery({
-    queryKey: ['posts', 'calendar', range?.from, range?.to, queryFilters],
-    queryFn: ({ signal }) => fetchRange(range!.from, range!.to, queryFilters, signal),
-    enabled: range !== null,
+    queryKey: ['posts', 'calendar', range.from, range.to, queryFilters],
+    queryFn: ({ signal }) => fetchRange(range.from, range.to, queryFilters, signal),
     placeholderData: keepPreviousData,
   });
 
@@ -126,7 +136,8 @@ export function CalendarScreen(): ReactNode {
     // A day of margin each side: the view's edges are local days in the chosen zone, the API's range is instants.
     const from = new Date(info.start.getTime() - DAY_MS).toISOString();
     const to = new Date(info.end.getTime() + DAY_MS).toISOString();
-    setRange((current) => (current?.from === from && current.to === to && current.view === info.view.type ? current : { from, to, view: info.view.type }));
+    setRange((current) => (current.from <= from && current.to >= to ? current : { from, to }));
+    setView(info.view.type);
   }, []);
 
   const onEventDrop = useCallback(
@@ -227,7 +238,7 @@ export function CalendarScreen(): ReactNode {
       {posts.isError ? <ErrorState error={posts.error} retry={() => void posts.refetch()} title="The calendar could not be loaded" /> : null}
       {loadedEmpty ? (
         <Empty
-          title={range?.view.endsWith('Week') ? 'Nothing planned this week' : 'Nothing planned this month'}
+          title={view.endsWith('Week') ? 'Nothing planned this week' : 'Nothing planned this month'}
           hint={canWrite ? 'Plan a post and it shows here.' : 'Posts the team plans show here.'}
           action={compose}
         />
