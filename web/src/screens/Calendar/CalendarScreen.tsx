@@ -107,6 +107,7 @@ export function CalendarScreen(): ReactNode {
     placeholderData: keepPreviousData,
   });
 
+  const zones = useMemo(() => zoneList(timeZone), [timeZone]);
   const channelNames = useMemo(() => new Map((channels.data ?? []).map((c) => [c.id, c.name])), [channels.data]);
   const events = useMemo(() => toEvents(posts.data ?? [], channelNames, queryFilters, canWrite), [posts.data, channelNames, queryFilters, canWrite]);
 
@@ -221,7 +222,7 @@ export function CalendarScreen(): ReactNode {
           label="Time zone"
           searchable
           allowDeselect={false}
-          data={zoneList(timeZone)}
+          data={zones}
           value={timeZone}
           onChange={(value) => value && setTimeZone(value)}
           w={220}
