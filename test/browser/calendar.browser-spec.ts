@@ -33,6 +33,9 @@ async function shown(locator: Locator): Promise<void> {
 }
 
 async function dragTo(page: Page, source: Locator, target: Locator): Promise<void> {
+  // Both ends on screen: the mouse moves in the viewport's coordinates.
+  await target.scrollIntoViewIfNeeded();
+  await source.scrollIntoViewIfNeeded();
   const from = (await source.boundingBox())!;
   const to = (await target.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
@@ -140,24 +143,27 @@ describe('The calendar', () => {
   }, 120_000);
 
   it('puts back a post dragged into the past and says why the service refused', async () => {
-    const tomorrow = new Date(Date.now() + DAY);
-    const yesterday = new Date(Date.now() - DAY);
-    const post = await plan('Not into the past', at(tomorrow, tomorrow.getUTCDate(), 12));
+    // A missed post (its time passed while it was held) may move, but not to another past day. Both days are in the
+    // grid of the month of the first: a month's six-week grid runs at least five days past its end.
+    const threeDaysAgo = new Date(Date.now() - 3 * DAY);
+    const twoDaysAgo = new Date(Date.now() - 2 * DAY);
+    const missedAt = at(threeDaysAgo, threeDaysAgo.getUTCDate(), 12);
+    const post = await plan('Not into the past', new Date(Date.now() + DAY));
+    await consoleApp.app.sql(`UPDATE posts SET scheduled_at = $2 WHERE id = $1`, [post.id, missedAt]);
+    await consoleApp.app.sql(`UPDATE deliveries SET state = 'missed', due_at = $2 WHERE post_id = $1`, [post.id, missedAt]);
     const { page } = await signedInPage(await personalBrowser(), consoleApp, 'marketer');
     try {
-      // Tomorrow and yesterday may sit in different months: open the month of tomorrow; yesterday is then in its grid
-      // unless today starts the grid, in which case the previous month shows both.
       await page.goto('/calendar');
-      if (tomorrow.getUTCMonth() !== new Date().getUTCMonth()) {
-        await page.getByRole('button', { name: /^next/i }).click();
+      if (threeDaysAgo.getUTCMonth() !== new Date().getUTCMonth()) {
+        await page.getByRole('button', { name: /^prev/i }).click();
       }
       const event = page.getByText('Not into the past').first();
       await event.waitFor();
-      await dragTo(page, event, dayCell(page, isoDay(yesterday)));
+      await dragTo(page, event, dayCell(page, isoDay(twoDaysAgo)));
       await page.getByText(/is in the past/).waitFor();
       await shown(page.getByText('Not rescheduled'));
-      await shown(dayCell(page, isoDay(tomorrow)).getByText('Not into the past'));
-      expect((await marketerKey.get(`/api/posts/${post.id}`).expect(200)).body.scheduledAt).toBe(at(tomorrow, tomorrow.getUTCDate(), 12).toISOString());
+      await shown(dayCell(page, isoDay(threeDaysAgo)).getByText('Not into the past'));
+      expect((await marketerKey.get(`/api/posts/${post.id}`).expect(200)).body.scheduledAt).toBe(missedAt.toISOString());
     } finally {
       await closeBrowsers();
     }
