@@ -14,6 +14,8 @@ export default defineConfig({
     sourcemap: true,
     // Hashed file names: the service serves /assets/* with a one-year immutable cache.
     assetsDir: 'assets',
+    // .vite/manifest.json: the console bench reads which chunks the calendar route loads.
+    manifest: true,
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {
       onwarn(warning, warn) {

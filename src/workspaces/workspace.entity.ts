@@ -14,6 +14,10 @@ export class Workspace {
   @Column('boolean', { name: 'is_operator', default: false })
   isOperator: boolean;
 
+  /** IANA zone the console's calendar opens in (checked by the service: the database cannot know the list). */
+  @Column('text', { name: 'time_zone', default: 'UTC' })
+  timeZone: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

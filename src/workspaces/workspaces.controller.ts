@@ -46,9 +46,9 @@ export class WorkspacesController {
 
   @Patch('workspace')
   @Authorize('admin')
-  @ApiOperation({ summary: "Rename the caller's workspace" })
+  @ApiOperation({ summary: "Rename the caller's workspace or set its time zone (IANA, the calendar's default)" })
   @ApiOkResponse({ type: WorkspaceView })
-  async rename(@CurrentPrincipal() principal: Principal, @Body() dto: UpdateWorkspaceDto): Promise<WorkspaceView> {
-    return WorkspaceView.of(await this.workspaces.rename(principal, dto.name));
+  async update(@CurrentPrincipal() principal: Principal, @Body() dto: UpdateWorkspaceDto): Promise<WorkspaceView> {
+    return WorkspaceView.of(await this.workspaces.update(principal, dto));
   }
 }

@@ -7,7 +7,9 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { MembersService, MemberWithKey } from '../members/members.service';
+import { isTimeZone } from '../calendar/instants';
 import type { CreateWorkspaceDto } from './dto/create-workspace.dto';
+import type { UpdateWorkspaceDto } from './dto/update-workspace.dto';
 import { Workspace } from './workspace.entity';
 
 export interface CreatedWorkspace extends MemberWithKey {
@@ -68,7 +70,15 @@ export class WorkspacesService {
     return this.dataSource.getRepository(Workspace).findOneByOrFail({ id: principal.workspaceId });
   }
 
-  rename(principal: Principal, name: string): Promise<Workspace> {
+  /** Renames the workspace and/or sets its time zone; each change is audited with what it was before. */
+  update(principal: Principal, dto: UpdateWorkspaceDto): Promise<Workspace> {
+    if (dto.name === undefined && dto.timeZone === undefined) {
+      throw DomainError.invalid('give name or timeZone to change');
+    }
+    if (dto.timeZone !== undefined && !isTimeZone(dto.timeZone)) {
+      const problem = `timeZone ${JSON.stringify(dto.timeZone)} is not an IANA time zone such as Europe/Madrid`;
+      throw DomainError.invalid(problem, [problem]);
+    }
     return this.dataSource.transaction(async (manager) => {
       const workspace = await manager.findOne(Workspace, {
         where: { id: principal.workspaceId },
@@ -77,16 +87,30 @@ export class WorkspacesService {
       if (!workspace) {
         throw DomainError.notFound('Workspace', principal.workspaceId);
       }
-      const before = { name: workspace.name };
-      workspace.name = name;
+      const actor = actorOf(principal);
+      if (dto.name !== undefined && dto.name !== workspace.name) {
+        const before = { name: workspace.name };
+        workspace.name = dto.name;
+        await this.audit.record(manager, workspace.id, actor, {
+          action: 'workspace.renamed',
+          targetType: 'workspace',
+          targetId: workspace.id,
+          before,
+          after: { name: dto.name },
+        });
+      }
+      if (dto.timeZone !== undefined && dto.timeZone !== workspace.timeZone) {
+        const before = { timeZone: workspace.timeZone };
+        workspace.timeZone = dto.timeZone;
+        await this.audit.record(manager, workspace.id, actor, {
+          action: 'workspace.time_zone_changed',
+          targetType: 'workspace',
+          targetId: workspace.id,
+          before,
+          after: { timeZone: dto.timeZone },
+        });
+      }
       await manager.save(workspace);
-      await this.audit.record(manager, workspace.id, actorOf(principal), {
-        action: 'workspace.renamed',
-        targetType: 'workspace',
-        targetId: workspace.id,
-        before,
-        after: { name },
-      });
       return workspace;
     });
   }

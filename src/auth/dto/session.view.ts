@@ -10,6 +10,7 @@ export class SessionWorkspaceView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ description: 'The operator workspace (the one created on first start)' }) isOperator: boolean;
+  @ApiProperty({ example: 'Europe/Madrid', description: "IANA time zone the console's calendar opens in" }) timeZone: string;
 }
 
 export class SessionView {
@@ -29,7 +30,7 @@ export class SessionView {
     return {
       id: session?.id ?? null,
       member: MemberView.of(member),
-      workspace: { id: workspace.id, name: workspace.name, isOperator: workspace.isOperator },
+      workspace: { id: workspace.id, name: workspace.name, isOperator: workspace.isOperator, timeZone: workspace.timeZone },
       roles: member.roles,
       csrfToken: session?.csrfToken ?? null,
       expiresAt: session?.expiresAt ?? null,

@@ -7,6 +7,7 @@ export class WorkspaceView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ description: 'The workspace created on first start, whose admins create the others' }) isOperator: boolean;
+  @ApiProperty({ example: 'Europe/Madrid', description: "IANA time zone the console's calendar opens in" }) timeZone: string;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
 
@@ -15,6 +16,7 @@ export class WorkspaceView {
       id: workspace.id,
       name: workspace.name,
       isOperator: workspace.isOperator,
+      timeZone: workspace.timeZone,
       createdAt: workspace.createdAt,
       updatedAt: workspace.updatedAt,
     };

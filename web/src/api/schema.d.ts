@@ -350,8 +350,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename the caller's workspace */
-        patch: operations["WorkspacesController_rename"];
+        /** Rename the caller's workspace or set its time zone (IANA, the calendar's default) */
+        patch: operations["WorkspacesController_update"];
         trace?: never;
     };
     "/api/channels": {
@@ -1339,6 +1339,11 @@ export interface components {
             name: string;
             /** @description The operator workspace (the one created on first start) */
             isOperator: boolean;
+            /**
+             * @description IANA time zone the console's calendar opens in
+             * @example Europe/Madrid
+             */
+            timeZone: string;
         };
         SessionView: {
             /**
@@ -1512,6 +1517,11 @@ export interface components {
             name: string;
             /** @description The workspace created on first start, whose admins create the others */
             isOperator: boolean;
+            /**
+             * @description IANA time zone the console's calendar opens in
+             * @example Europe/Madrid
+             */
+            timeZone: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1527,7 +1537,12 @@ export interface components {
         };
         UpdateWorkspaceDto: {
             /** @example Acme Coffee EU */
-            name: string;
+            name?: string;
+            /**
+             * @description IANA time zone the console's calendar opens in
+             * @example Europe/Madrid
+             */
+            timeZone?: string;
         };
         CreateChannelDto: {
             /**
@@ -4072,7 +4087,7 @@ export interface operations {
             };
         };
     };
-    WorkspacesController_rename: {
+    WorkspacesController_update: {
         parameters: {
             query?: never;
             header?: never;
