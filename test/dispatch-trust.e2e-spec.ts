@@ -342,15 +342,21 @@ describe("a dead sender's deliveries", () => {
   });
 
   /** A post whose delivery an instance that no longer runs had taken (no heartbeat), its lease still long. */
-  async function takenByDeadInstance(text: string, scheduledAt: string, sendStarted: boolean, leaseExpired = false): Promise<{ postId: string; deliveryId: string }> {
+  async function takenByDeadInstance(
+    text: string,
+    scheduledAt: string,
+    sendStarted: boolean,
+    leaseExpired = false,
+    owner = 'dead-instance',
+  ): Promise<{ postId: string; deliveryId: string }> {
     const res = await marketer.post('/api/posts', { text, channelIds: [x], scheduledAt }).expect(201);
     const deliveryId: string = res.body.deliveries[0].id;
     await t.sql(
-      `UPDATE deliveries SET state = 'publishing', lease_owner = 'dead-instance', attempts = 1,
+      `UPDATE deliveries SET state = 'publishing', lease_owner = $4, attempts = 1,
               lease_expires_at = now() + CASE WHEN $3 THEN interval '-1 second' ELSE interval '1 hour' END,
               send_started_at = CASE WHEN $2 THEN now() END
         WHERE id = $1`,
-      [deliveryId, sendStarted, leaseExpired],
+      [deliveryId, sendStarted, leaseExpired, owner],
     );
     return { postId: res.body.id, deliveryId };
   }
@@ -385,8 +391,8 @@ describe("a dead sender's deliveries", () => {
 
   it('never recovers the deliveries of a live instance, whose heartbeat is fresh', async () => {
     const dispatcher = t.app.get(Dispatcher);
-    const { postId, deliveryId } = await takenByDeadInstance('Still mine', inOneHour(), true);
-    await t.sql(`UPDATE deliveries SET lease_owner = $2 WHERE id = $1`, [deliveryId, dispatcher.owner]);
+    // Owned by the live dispatcher from the first write: a dead owner even for a moment could be recovered first.
+    const { postId, deliveryId } = await takenByDeadInstance('Still mine', inOneHour(), true, false, dispatcher.owner);
     // Well past MISSED_HEARTBEATS × DISPATCH_HEARTBEAT_MS (2 s here).
     await sleep(3500);
     expect((await deliveriesOf(marketer, postId))[0].state).toBe('publishing');
