@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppModule, AppOptions } from './app.module';
+import { SESSION_COOKIE } from './auth/session-cookie';
 import { jsonBody } from './common/json-body';
 import { AppLogger } from './common/app-logger';
 import { assignRequestId, httpLoggerOptions } from './common/logging';
@@ -48,9 +49,10 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
     app,
     new DocumentBuilder()
       .setTitle('Holdfast')
-      .setDescription('Social-media content scheduler with a crisis pause switch. Authenticate with `Authorization: Bearer <api key>`.')
+      .setDescription('Social-media content scheduler with a crisis pause switch. Authenticate with `Authorization: Bearer <api key>`, or sign in for a `holdfast_session` cookie (changes then need `X-CSRF-Token`).')
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Holdfast API key' })
+      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A console session (POST /api/auth/sign-in); changes also need X-CSRF-Token' })
       .build(),
   );
   documentIdempotencyKey(document);

@@ -18,7 +18,13 @@ describe('access control', () => {
       const undeclared = routes.filter((r) => !r.isPublic && !r.rule).map((r) => `${r.method} ${r.path}`);
       expect(undeclared).toEqual([]);
       const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
-      expect(publicRoutes.sort()).toEqual(['GET /health', 'GET /metrics']);
+      expect(publicRoutes.sort()).toEqual([
+        'GET /api/auth/invites/:token',
+        'GET /health',
+        'GET /metrics',
+        'POST /api/auth/invites/:token/accept',
+        'POST /api/auth/sign-in',
+      ]);
     });
 
     it('is known to the inventory, so none escapes the checks below', () => {

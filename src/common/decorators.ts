@@ -1,6 +1,6 @@
 // Route decorators: @Public() opts out of authentication; @Authorize(...) states who may call a route.
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { AuthenticatedRequest, Principal } from './principal';
 import type { Role } from './roles';
 
@@ -32,7 +32,9 @@ function decorate(rule: AccessRule): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ACCESS_RULE, rule),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No API key, or a revoked one' }),
+    // The name of the cookie scheme in app.factory.ts (holdfast_session); not imported, to keep common/ free of auth/.
+    ApiCookieAuth('holdfast_session'),
+    ApiUnauthorizedResponse({ description: 'Not signed in and no API key, or a revoked key or ended session' }),
     ApiForbiddenResponse({ description: `Requires ${who}${rule.operator ? ' in the operator workspace' : ''}` }),
   );
 }

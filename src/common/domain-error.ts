@@ -5,6 +5,10 @@ export enum DomainErrorCode {
   Forbidden = 'forbidden',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  /** The same e-mail and password fit several workspaces: the caller picks one. */
+  ChooseWorkspace = 'choose_workspace',
+  Gone = 'gone',
+  TooManyRequests = 'too_many_requests',
 }
 
 export class DomainError extends Error {
@@ -47,6 +51,11 @@ export function httpStatusOf(code: DomainErrorCode): number {
     case DomainErrorCode.NotFound:
       return 404;
     case DomainErrorCode.Conflict:
+    case DomainErrorCode.ChooseWorkspace:
       return 409;
+    case DomainErrorCode.Gone:
+      return 410;
+    case DomainErrorCode.TooManyRequests:
+      return 429;
   }
 }

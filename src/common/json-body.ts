@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { isUtf8 } from 'node:buffer';
+import { redactPath } from './logging';
 
 const logger = new Logger('RequestBody');
 
@@ -37,7 +38,7 @@ export function jsonBody(limitBytes: number): (req: Request, res: Response, next
   return (req, res, next) => {
     const requestId = (req as Request & { id?: unknown }).id;
     const answer = (statusCode: number, error: string, message: string): void => {
-      logger.warn({ reqId: requestId, method: req.method, path: req.path, statusCode }, message);
+      logger.warn({ reqId: requestId, method: req.method, path: redactPath(req.path), statusCode }, message);
       res.status(statusCode).json({ statusCode, error, message, requestId });
     };
     const urlProblem = problemInUrl(req.originalUrl ?? req.url);

@@ -38,6 +38,13 @@ export const REDACTED_PATHS = [
   '*.key',
 ];
 
+/** Invite links carry their secret in the path (/invite/<token>, /api/auth/invites/<token>/accept). */
+const TOKEN_IN_PATH = /(\/invites?\/)[^/]+/gi;
+
+export function redactPath(path: string): string {
+  return path.replace(TOKEN_IN_PATH, '$1[redacted]');
+}
+
 export function httpLoggerOptions(level: LogLevel): Options {
   return {
     level,
@@ -49,7 +56,7 @@ export function httpLoggerOptions(level: LogLevel): Options {
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
-        path: req.url.split('?')[0],
+        path: redactPath(req.url.split('?')[0]),
         userAgent: req.headers['user-agent'],
         remoteAddress: req.remoteAddress,
       }),

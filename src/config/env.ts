@@ -43,6 +43,40 @@ export class Env {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be the http(s) address people open the console at, such as https://holdfast.example.com' })
   PUBLIC_URL?: string;
 
+  /** A console session ends after this long without a request. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes between 5 and 43200' })
+  @Min(5, { message: 'must be an integer number of minutes between 5 and 43200' })
+  @Max(43_200, { message: 'must be an integer number of minutes between 5 and 43200' })
+  SESSION_IDLE_MINUTES: number = 720;
+
+  /** A console session ends this long after sign-in, however active. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of hours between 1 and 8760' })
+  @Min(1, { message: 'must be an integer number of hours between 1 and 8760' })
+  @Max(8760, { message: 'must be an integer number of hours between 1 and 8760' })
+  SESSION_ABSOLUTE_HOURS: number = 168;
+
+  /** Failed sign-ins to one e-mail within SIGN_IN_THROTTLE_MINUTES before it is refused (429). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 1000' })
+  @Min(1, { message: 'must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'must be an integer between 1 and 1000' })
+  SIGN_IN_ACCOUNT_FAILURES: number = 5;
+
+  /** Failed sign-ins from one client address within SIGN_IN_THROTTLE_MINUTES before it is refused (429). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 100000' })
+  @Min(1, { message: 'must be an integer between 1 and 100000' })
+  @Max(100_000, { message: 'must be an integer between 1 and 100000' })
+  SIGN_IN_ADDRESS_FAILURES: number = 20;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes between 1 and 1440' })
+  @Min(1, { message: 'must be an integer number of minutes between 1 and 1440' })
+  @Max(1440, { message: 'must be an integer number of minutes between 1 and 1440' })
+  SIGN_IN_THROTTLE_MINUTES: number = 15;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a PostgreSQL URL such as postgres://user:pass@host:5432/db' })

@@ -27,6 +27,13 @@ export class Member {
   @Column('text', { array: true })
   roles: Role[];
 
+  /** argon2id, set when the member accepts an invite; null until then (API keys only). */
+  @Column('text', { name: 'password_hash', nullable: true, select: false })
+  passwordHash?: string | null;
+
+  @Column('timestamptz', { name: 'password_changed_at', nullable: true })
+  passwordChangedAt: Date | null;
+
   @Column('timestamptz', { name: 'disabled_at', nullable: true })
   disabledAt: Date | null;
 

@@ -2,12 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/co
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { ApiKeyView, IssuedApiKeyView } from '../auth/dto/api-key.view';
+import { SessionSummaryView } from '../auth/dto/session.view';
+import { InvitesService } from '../auth/invites.service';
+import { SessionsService } from '../auth/sessions.service';
 import { CreateApiKeyDto } from '../auth/dto/create-api-key.dto';
 import { ANY_MEMBER, Authorize, CurrentPrincipal } from '../common/decorators';
 import { IdParam } from '../common/id-param';
 import type { Principal } from '../common/principal';
 import { CreateMemberDto } from './dto/create-member.dto';
-import { MemberView, MemberWithKeyView } from './dto/member.view';
+import { InviteLinkView, MemberView, MemberWithKeyView } from './dto/member.view';
 import { UpdateMemberDto } from './dto/update-member.dto';
 import { MembersService } from './members.service';
 
@@ -17,15 +20,21 @@ export class MembersController {
   constructor(
     private readonly members: MembersService,
     private readonly apiKeys: ApiKeysService,
+    private readonly invites: InvitesService,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Post()
   @Authorize('admin')
-  @ApiOperation({ summary: 'Add a member with roles; answers its first API key, once' })
+  @ApiOperation({ summary: 'Add a member with roles; answers its first API key and its invite link, once' })
   @ApiCreatedResponse({ type: MemberWithKeyView })
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateMemberDto): Promise<MemberWithKeyView> {
-    const { member, issued } = await this.members.create(principal, dto);
-    return { member: MemberView.of(member), apiKey: IssuedApiKeyView.issued(issued.apiKey, issued.key) };
+    const { member, issued, invite } = await this.members.create(principal, dto);
+    return {
+      member: MemberView.of(member),
+      apiKey: IssuedApiKeyView.issued(issued.apiKey, issued.key),
+      invite: InviteLinkView.of(invite),
+    };
   }
 
   @Get()
@@ -38,7 +47,7 @@ export class MembersController {
 
   @Get('me')
   @Authorize(ANY_MEMBER)
-  @ApiOperation({ summary: 'The member the API key belongs to' })
+  @ApiOperation({ summary: 'The member calling (by API key or console session)' })
   @ApiOkResponse({ type: MemberView })
   async me(@CurrentPrincipal() principal: Principal): Promise<MemberView> {
     return MemberView.of(await this.members.get(principal, principal.memberId));
@@ -101,5 +110,34 @@ export class MembersController {
   @ApiOkResponse({ type: [ApiKeyView] })
   async listKeys(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<ApiKeyView[]> {
     return (await this.apiKeys.listFor(principal, id)).map((item) => ApiKeyView.of(item));
+  }
+
+  @Post(':id/invite')
+  @Authorize('admin')
+  @ApiOperation({ summary: 'A new invite link for a member (also how a password is reset); older unused links stop working' })
+  @ApiCreatedResponse({ type: InviteLinkView })
+  async invite(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<InviteLinkView> {
+    return InviteLinkView.of(await this.invites.issueFor(principal, id));
+  }
+
+  @Get(':id/sessions')
+  @Authorize('admin')
+  @ApiOperation({ summary: "A member's console sessions that are still alive" })
+  @ApiOkResponse({ type: [SessionSummaryView] })
+  async listSessions(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<SessionSummaryView[]> {
+    return (await this.sessions.listOf(principal.workspaceId, id)).map((session) => SessionSummaryView.of(session, principal));
+  }
+
+  @Delete(':id/sessions/:sessionId')
+  @HttpCode(204)
+  @Authorize('admin')
+  @ApiOperation({ summary: "End one of a member's console sessions" })
+  @ApiNoContentResponse({ description: 'Ended' })
+  async revokeSession(
+    @CurrentPrincipal() principal: Principal,
+    @IdParam() id: string,
+    @IdParam('sessionId') sessionId: string,
+  ): Promise<void> {
+    await this.sessions.revoke(principal, id, sessionId);
   }
 }

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApiKeysService, IssuedApiKey } from '../auth/api-keys.service';
+import { InvitesService, IssuedInvite } from '../auth/invites.service';
+import { SessionsService } from '../auth/sessions.service';
 import { actorOf, AuditActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -15,6 +17,8 @@ import { Member } from './member.entity';
 export interface MemberWithKey {
   member: Member;
   issued: IssuedApiKey;
+  /** The link the member chooses a password at, to sign in to the console. */
+  invite: IssuedInvite;
 }
 
 /** Lock class for pg_advisory_xact_lock(class, hashtext(workspace)). */
@@ -25,6 +29,8 @@ export class MembersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeysService,
+    private readonly invites: InvitesService,
+    private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -59,7 +65,8 @@ export class MembersService {
       after: summary(member),
     });
     const issued = await this.apiKeys.issue(manager, member, actor, { name: 'first key', suppliedKey });
-    return { member, issued };
+    const invite = await this.invites.issue(manager, member, actor);
+    return { member, issued, invite };
   }
 
   list(principal: Principal): Promise<Member[]> {
@@ -111,7 +118,7 @@ export class MembersService {
     });
   }
 
-  /** Removes a member: disabled (kept for the audit trail) and every key revoked. */
+  /** Removes a member: disabled (kept for the audit trail), every key revoked and every session ended. */
   disable(principal: Principal, id: string): Promise<Member> {
     return this.dataSource.transaction(async (manager) => {
       await this.serializeMemberChanges(manager, principal.workspaceId);
@@ -124,6 +131,7 @@ export class MembersService {
       }
       // Row locks before the audit chain's lock (see AuditService.record).
       await manager.query('SELECT id FROM api_keys WHERE member_id = $1 FOR UPDATE', [member.id]);
+      await this.sessions.lockAllOf(manager, member.id);
       const before = summary(member);
       member.disabledAt = this.clock.now();
       await manager.save(member);
@@ -136,6 +144,7 @@ export class MembersService {
         after: summary(member),
       });
       await this.apiKeys.revokeAllOf(manager, member, actor);
+      await this.sessions.revokeAllOf(manager, member, actor, 'member disabled');
       return member;
     });
   }

@@ -20,11 +20,20 @@ export class FirstStart implements OnApplicationBootstrap {
       return;
     }
     this.logger.log({ workspaceId: created.workspace.id, memberId: created.member.id }, 'Created the operator workspace and its admin');
+    const invite = [
+      '  To sign in to the console, open this invite link and choose a password (single use, until',
+      `  ${created.invite.expiresAt.toISOString()}; an admin can issue a new one with POST /api/members/:id/invite):`,
+      '',
+      `    ${created.invite.url}`,
+      '',
+      '',
+    ];
+    // Printed straight to the terminal, never through the logger: logs must not carry secrets.
     if (suppliedKey) {
       this.logger.log('The admin API key is the one given in HOLDFAST_ADMIN_KEY');
+      process.stdout.write(['', '  Holdfast is ready.', '', ...invite].join('\n'));
       return;
     }
-    // Printed straight to the terminal, never through the logger: logs must not carry secrets.
     process.stdout.write(
       [
         '',
@@ -34,7 +43,7 @@ export class FirstStart implements OnApplicationBootstrap {
         '',
         '  Use it as: Authorization: Bearer <key>',
         '',
-        '',
+        ...invite,
       ].join('\n'),
     );
   }
