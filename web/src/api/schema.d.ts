@@ -76,6 +76,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with e-mail and password: answers the session and sets the holdfast_session cookie */
+        post: operations["AuthController_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in: the member, the workspace, the roles and the CSRF token (API keys: id and csrfToken null) */
+        get: operations["AuthController_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the current session on the server and clear its cookie */
+        post: operations["AuthController_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invites/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an invite link is for: the member, the workspace, when it expires */
+        get: operations["AuthController_invite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invites/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose a password from an invite link (once): signs the member in and sets the session cookie */
+        post: operations["AuthController_acceptInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own console sessions that are still alive */
+        get: operations["AuthController_listOwn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of your own sessions (e.g. a lost laptop) */
+        delete: operations["AuthController_revokeOwn"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/members": {
         parameters: {
             query?: never;
@@ -86,7 +205,7 @@ export interface paths {
         /** The members of the workspace, disabled ones included */
         get: operations["MembersController_list"];
         put?: never;
-        /** Add a member with roles; answers its first API key, once */
+        /** Add a member with roles; answers its first API key and its invite link, once */
         post: operations["MembersController_create"];
         delete?: never;
         options?: never;
@@ -101,8 +220,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The member the API key belongs to */
+        /** The member calling (by API key or console session) */
         get: operations["MembersController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/me/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own API keys (prefix, last use, revocation; never the key), for the console's account page */
+        get: operations["MembersController_listOwnKeys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -143,6 +279,57 @@ export interface paths {
         /** Issue another API key for a member; answered once */
         post: operations["MembersController_issueKey"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new invite link for a member (also how a password is reset); older unused links stop working */
+        post: operations["MembersController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's console sessions that are still alive */
+        get: operations["MembersController_listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of a member's console sessions */
+        delete: operations["MembersController_revokeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1112,20 +1299,16 @@ export interface components {
             head: components["schemas"]["ChainHeadView"] | null;
             firstBrokenLink: components["schemas"]["BrokenLinkView"] | null;
         };
-        CreateMemberDto: {
-            /** @example Mia Marketer */
-            name: string;
+        SignInDto: {
+            /** @example mia@example.com */
+            email: string;
+            /** Format: password */
+            password: string;
             /**
-             * @description Unique within the workspace
-             * @example mia@example.com
+             * Format: uuid
+             * @description Needed only when the answer was 409 choose_workspace
              */
-            email?: string;
-            /**
-             * @example [
-             *       "marketer"
-             *     ]
-             */
-            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            workspaceId?: string;
         };
         MemberView: {
             /** Format: uuid */
@@ -1140,10 +1323,99 @@ export interface components {
              * @description Set when the member was removed
              */
             disabledAt: Record<string, never> | null;
+            /**
+             * Format: date-time
+             * @description When the member last chose a password (null: the invite is not accepted yet)
+             */
+            passwordChangedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        SessionWorkspaceView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The operator workspace (the one created on first start) */
+            isOperator: boolean;
+        };
+        SessionView: {
+            /**
+             * Format: uuid
+             * @description null when the caller uses an API key
+             */
+            id: string | null;
+            member: components["schemas"]["MemberView"];
+            workspace: components["schemas"]["SessionWorkspaceView"];
+            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            /** @description Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE; null for an API key */
+            csrfToken: string | null;
+            /**
+             * Format: date-time
+             * @description When the session ends however active it is
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the session ends unless used before
+             */
+            idleExpiresAt: string | null;
+        };
+        InviteDetailsView: {
+            memberName: string;
+            /** @description null: the member chooses one when accepting */
+            email: string | null;
+            workspaceName: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        AcceptInviteDto: {
+            /**
+             * Format: password
+             * @description At least 12 characters, not a common password, without your name or e-mail
+             */
+            password: string;
+            /**
+             * @description Required when the member has no e-mail address yet (the first admin)
+             * @example mia@example.com
+             */
+            email?: string;
+        };
+        SessionSummaryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last request, to the minute
+             */
+            lastSeenAt: string;
+            /**
+             * Format: date-time
+             * @description The absolute expiry
+             */
+            expiresAt: string;
+            userAgent: string | null;
+            ipAddress: string | null;
+            /** @description The session this request was made with */
+            current: boolean;
+        };
+        CreateMemberDto: {
+            /** @example Mia Marketer */
+            name: string;
+            /**
+             * @description Unique within the workspace
+             * @example mia@example.com
+             */
+            email?: string;
+            /**
+             * @example [
+             *       "marketer"
+             *     ]
+             */
+            roles: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
         };
         IssuedApiKeyView: {
             /** Format: uuid */
@@ -1168,31 +1440,18 @@ export interface components {
             /** @description The API key. Shown this once; only its hash is stored. */
             key: string;
         };
+        InviteLinkView: {
+            /** @description The link to give the member (single use); shown this once */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         MemberWithKeyView: {
             member: components["schemas"]["MemberView"];
             /** @description The new API key, shown this once */
             apiKey: components["schemas"]["IssuedApiKeyView"];
-        };
-        UpdateMemberDto: {
-            /** @example Mia Marketer */
-            name?: string;
-            /**
-             * @description Unique within the workspace
-             * @example mia@example.com
-             */
-            email?: string;
-            /**
-             * @example [
-             *       "marketer"
-             *     ]
-             */
-            roles?: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
-            /** @description Why the change is made; kept in the audit trail */
-            reason?: string;
-        };
-        CreateApiKeyDto: {
-            /** @description What the key is for, e.g. "CI deploy" */
-            name?: string;
+            /** @description The invite link to sign in to the console, shown this once */
+            invite: components["schemas"]["InviteLinkView"];
         };
         ApiKeyView: {
             /** Format: uuid */
@@ -1214,6 +1473,27 @@ export interface components {
             lastUsedAt: Record<string, never> | null;
             /** Format: date-time */
             revokedAt: Record<string, never> | null;
+        };
+        UpdateMemberDto: {
+            /** @example Mia Marketer */
+            name?: string;
+            /**
+             * @description Unique within the workspace
+             * @example mia@example.com
+             */
+            email?: string;
+            /**
+             * @example [
+             *       "marketer"
+             *     ]
+             */
+            roles?: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            /** @description Why the change is made; kept in the audit trail */
+            reason?: string;
+        };
+        CreateApiKeyDto: {
+            /** @description What the key is for, e.g. "CI deploy" */
+            name?: string;
         };
         CreateWorkspaceDto: {
             /** @example Acme Coffee */
@@ -2852,7 +3132,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2885,7 +3165,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainVerificationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2919,7 +3199,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2935,6 +3215,270 @@ export interface operations {
             };
             /** @description No such key that you may revoke */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Wrong email or password (the same answer whether the e-mail exists) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CSRF: the request does not come from the console origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description choose_workspace: the e-mail and password fit several workspaces; repeat with workspaceId */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many failed sign-ins for this e-mail or address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteDetailsView"];
+                };
+            };
+            /** @description Unknown, used or replaced link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_acceptInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInviteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description CSRF: the request does not come from the console origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown, used or replaced link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_listOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionSummaryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_revokeOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2959,7 +3503,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2999,7 +3543,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberWithKeyView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3039,7 +3583,40 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_listOwnKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3074,7 +3651,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3108,7 +3685,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3147,7 +3724,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3182,7 +3759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3224,7 +3801,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedApiKeyView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3240,6 +3817,121 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_invite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteLinkView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionSummaryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3264,7 +3956,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3304,7 +3996,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3344,7 +4036,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3381,7 +4073,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3414,7 +4106,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3454,7 +4146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3496,7 +4188,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3530,7 +4222,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3569,7 +4261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3604,7 +4296,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelVerificationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3643,7 +4335,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalStateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3682,7 +4374,7 @@ export interface operations {
                     "application/json": components["schemas"]["RejectionView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3718,7 +4410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalQueueItemView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3751,7 +4443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalPolicyDto"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3788,7 +4480,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalPolicyDto"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3843,7 +4535,7 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3883,7 +4575,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3925,7 +4617,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3961,7 +4653,7 @@ export interface operations {
                     "application/json": components["schemas"]["CancelledPostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4000,7 +4692,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4036,7 +4728,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4075,7 +4767,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4114,7 +4806,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4153,7 +4845,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4189,7 +4881,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4229,7 +4921,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4271,7 +4963,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4306,7 +4998,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4345,7 +5037,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4384,7 +5076,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4423,7 +5115,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4462,7 +5154,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplatePreviewView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4498,7 +5190,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4538,7 +5230,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4580,7 +5272,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4615,7 +5307,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4654,7 +5346,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4693,7 +5385,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookPlanView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4730,7 +5422,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4769,7 +5461,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4950,7 +5642,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4990,7 +5682,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5032,7 +5724,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5066,7 +5758,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5105,7 +5797,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5146,7 +5838,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPageView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5181,7 +5873,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueuedTestView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5214,7 +5906,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5254,7 +5946,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5296,7 +5988,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5330,7 +6022,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5369,7 +6061,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdAccountView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5404,7 +6096,7 @@ export interface operations {
                     "application/json": components["schemas"]["SyncResultView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5445,7 +6137,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5480,7 +6172,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5519,7 +6211,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5558,7 +6250,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5597,7 +6289,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5630,7 +6322,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthlyCapView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5667,7 +6359,7 @@ export interface operations {
                     "application/json": components["schemas"]["MonthlyCapView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5700,7 +6392,7 @@ export interface operations {
                     "application/json": components["schemas"]["PauseOrderView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5735,7 +6427,7 @@ export interface operations {
                     "application/json": components["schemas"]["PauseOrderView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5768,7 +6460,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisStateView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5808,7 +6500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActivationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5852,7 +6544,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeactivationView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5888,7 +6580,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5923,7 +6615,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrisisView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5952,7 +6644,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5993,7 +6685,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6033,7 +6725,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlatformHealthView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6066,7 +6758,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailoverCandidateView"][];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6105,7 +6797,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailoverView"];
                 };
             };
-            /** @description No API key, or a revoked one */
+            /** @description Not signed in and no API key, or a revoked key or ended session */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -132,6 +132,7 @@ export function InviteScreen(): ReactNode {
               autoComplete="username"
               description="You will sign in with this address."
               required
+              withAsterisk={false}
               value={email}
               onChange={(e) => edit(setEmail)(e.currentTarget.value)}
               error={fieldError('email')}
@@ -142,6 +143,7 @@ export function InviteScreen(): ReactNode {
             description={`At least ${MIN_PASSWORD} characters (a few words make a good one), not a common password, without your name or email.`}
             autoComplete="new-password"
             required
+            withAsterisk={false}
             value={password}
             onChange={(e) => edit(setPassword)(e.currentTarget.value)}
             error={fieldError('password') ?? (tooShort ? `Password must be at least ${MIN_PASSWORD} characters (${password.length} so far)` : undefined)}
@@ -150,6 +152,7 @@ export function InviteScreen(): ReactNode {
             label="Repeat the password"
             autoComplete="new-password"
             required
+            withAsterisk={false}
             value={repeat}
             onChange={(e) => edit(setRepeat)(e.currentTarget.value)}
             error={mismatch ? 'The two passwords differ' : undefined}

@@ -5,7 +5,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, unwrap } from '../../api/client';
 import type { Role } from '../../session/permissions';
 import { OnceSecret } from './OnceSecret';
-import { formatInstant, type IssuedApiKey, type InviteLink, type MemberView } from './people';
+import { formatInstant } from './people';
 import { RolesField } from './RolesField';
 
 /** The service names fields in `details` ("email must be ..."), sometimes as body.email. */
@@ -15,12 +15,6 @@ export function fieldError(error: unknown, field: string): string | undefined {
   }
   const messages = [...(error.fieldErrors[field] ?? []), ...(error.fieldErrors[`body.${field}`] ?? [])];
   return messages.length > 0 ? messages.join('; ') : undefined;
-}
-
-interface Added {
-  member: MemberView;
-  invite: InviteLink;
-  apiKey: IssuedApiKey;
 }
 
 export function AddMemberModal({ opened, onClose, timeZone }: { opened: boolean; onClose: () => void; timeZone?: string }): ReactNode {
@@ -33,7 +27,7 @@ export function AddMemberModal({ opened, onClose, timeZone }: { opened: boolean;
     mutationFn: () => unwrap(api.POST('/api/members', { body: { name: name.trim(), roles, ...(email.trim() ? { email: email.trim() } : {}) } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['members'] }),
   });
-  const added = add.data as Added | undefined;
+  const added = add.data;
 
   const close = (): void => {
     setName('');

@@ -1,5 +1,5 @@
 // One member, for an admin: roles, a new invite link (also the password reset), sessions, API keys, disable.
-import { Alert, Badge, Button, Divider, Drawer, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Divider, Drawer, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';

@@ -39,11 +39,17 @@ export function zoneOf(workspace: object): string | undefined {
   return typeof zone === 'string' && zone.length > 0 ? zone : undefined;
 }
 
-export function formatInstant(value: string | null | undefined, timeZone?: string): string {
+/**
+ * An instant as the API sends it. The OpenAPI document types a few nullable dates as objects (a Date property
+ * declared without `type: String`); on the wire they are ISO strings all the same.
+ */
+type Instant = string | Record<string, never> | null | undefined;
+
+export function formatInstant(value: Instant, timeZone?: string): string {
   if (!value) {
     return '—';
   }
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(value));
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(value as unknown as string));
 }
 
 /** "Chrome on Linux" from a user agent; the raw string stays available as a title. */

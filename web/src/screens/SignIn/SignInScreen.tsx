@@ -112,11 +112,12 @@ export function SignInScreen(): ReactNode {
                 </Stack>
               </Alert>
             ) : null}
-            <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => changeEmail(e.currentTarget.value)} />
+            <TextInput label="Email" type="email" autoComplete="username" required withAsterisk={false} value={email} onChange={(e) => changeEmail(e.currentTarget.value)} />
             <PasswordInput
               label="Password"
               autoComplete="current-password"
               required
+              withAsterisk={false}
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
             />
