@@ -58,10 +58,10 @@ describe('Members and My account', () => {
     const page = admin.page;
     await openMembers(page);
     const row = (name: string) => page.getByRole('row', { name: new RegExp(name) });
-    await row('Ivy Invited').getByText('Invited').waitFor();
+    await row('Ivy Invited').getByText('Invited', { exact: true }).waitFor();
     expect(await row('Ivy Invited').innerText()).toMatch(/ivy@example\.com[\s\S]*Approver[\s\S]*Viewer/);
-    await row('Ada Active').getByText('Active').waitFor();
-    await row('Dan Disabled').getByText('Disabled').waitFor();
+    await row('Ada Active').getByText('Active', { exact: true }).waitFor();
+    await row('Dan Disabled').getByText('Disabled', { exact: true }).waitFor();
     await row(admin.person.name).getByText('(you)').waitFor();
     await checkA11y(page, 'members');
     await screenshot(page, 'members');
@@ -97,7 +97,7 @@ describe('Members and My account', () => {
 
     // Shown once: the list and the panel never show it again.
     const row = page.getByRole('row', { name: /Pia Planner/ });
-    await row.getByText('Invited').waitFor();
+    await row.getByText('Invited', { exact: true }).waitFor();
     expect(await row.innerText()).toMatch(/Marketer[\s\S]*Approver/);
     expect(await page.content()).not.toContain(inviteToken(link));
     const listed = (await consoleApp.app.admin.get('/api/members').expect(200)).body as { name: string; roles: string[] }[];
@@ -149,10 +149,10 @@ describe('Members and My account', () => {
     await request(server)
       .post(`/api/auth/invites/${inviteToken((invite.body as { url: string }).url)}/accept`)
       .set('Origin', consoleApp.url)
-      .send({ email: 'solo@example.com', password: 'only admin of the solo shop' })
+      .send({ email: 'solo@example.com', password: 'a quiet harbour keeps its one keeper' })
       .expect(200);
     const soloPage = await newPage();
-    await signIn(soloPage, { email: 'solo@example.com', password: 'only admin of the solo shop' });
+    await signIn(soloPage, { email: 'solo@example.com', password: 'a quiet harbour keeps its one keeper' });
     await openMembers(soloPage);
     const soloName = ((await solo.get('/api/members/me').expect(200)).body as { name: string }).name;
     panel = await manage(soloPage, soloName);
@@ -183,7 +183,7 @@ describe('Members and My account', () => {
     const key = await panel.getByLabel('New API key', { exact: true }).inputValue();
     expect(key).toMatch(/^hf_/);
     const keyRow = panel.getByRole('row', { name: /CI deploy/ });
-    await keyRow.getByText('Active').waitFor();
+    await keyRow.getByText('Active', { exact: true }).waitFor();
     await request(server).get('/api/members/me').set('Authorization', `Bearer ${key}`).expect(200);
     await checkA11y(page, 'members-panel');
     await screenshot(page, 'members-panel');
@@ -225,7 +225,7 @@ describe('Members and My account', () => {
     await checkA11y(page, 'members-disable');
     await confirm.getByRole('button', { name: 'Disable the member' }).click();
     await confirm.waitFor({ state: 'hidden' });
-    await page.getByRole('row', { name: new RegExp(member.person.name) }).getByText('Disabled').waitFor();
+    await page.getByRole('row', { name: new RegExp(member.person.name) }).getByText('Disabled', { exact: true }).waitFor();
 
     await request(consoleApp.app.app.getHttpServer()).get('/api/members/me').set('Authorization', `Bearer ${member.person.apiKey}`).expect(401);
     await member.page.reload();
@@ -253,6 +253,7 @@ describe('Members and My account', () => {
       const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
       const res = await fetch(`/api/members/${id}`, {
         method: 'PATCH',
+        referrerPolicy: 'same-origin',
         headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken },
         body: JSON.stringify({ roles: ['viewer'] }),
       });
@@ -279,7 +280,7 @@ describe('Members and My account', () => {
     const current = sessions.filter({ hasText: 'This browser' });
     expect(await current.count()).toBe(1);
     const keyRow = page.getByTestId('api-key-row').filter({ hasText: 'first key' });
-    await keyRow.getByText('Active').waitFor();
+    await keyRow.getByText('Active', { exact: true }).waitFor();
     await checkA11y(page, 'account');
     await screenshot(page, 'account');
 

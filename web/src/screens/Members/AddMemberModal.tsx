@@ -53,7 +53,7 @@ export function AddMemberModal({ opened, onClose, timeZone }: { opened: boolean;
   const general = add.error && !nameError && !emailError && !rolesError ? add.error : null;
 
   return (
-    <Modal opened={opened} onClose={close} title={added ? `${added.member.name} is added` : 'Add a member'} size="lg" centered>
+    <Modal opened={opened} onClose={close} title={added ? `${added.member.name} is added` : 'Add a member'} size="lg" centered closeButtonProps={{ 'aria-label': 'Close' }}>
       {added ? (
         <Stack>
           <Text>

@@ -42,11 +42,11 @@ export function ApiKeysTable({ apiKeys, timeZone, onRevoke, caption }: ApiKeysTa
               <Table.Td>{apiKey.lastUsedAt ? formatInstant(apiKey.lastUsedAt, timeZone) : 'Never'}</Table.Td>
               <Table.Td>
                 {apiKey.revokedAt ? (
-                  <Badge color="gray" variant="light">
+                  <Badge color="gray.7" variant="filled" autoContrast>
                     Revoked {formatInstant(apiKey.revokedAt, timeZone)}
                   </Badge>
                 ) : (
-                  <Badge color="teal" variant="light">
+                  <Badge color="teal.9" variant="filled" autoContrast>
                     Active
                   </Badge>
                 )}

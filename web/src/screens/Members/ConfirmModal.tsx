@@ -16,7 +16,7 @@ interface ConfirmProps {
 
 export function ConfirmModal({ opened, title, children, confirmLabel, onConfirm, onCancel, pending, error }: ConfirmProps): ReactNode {
   return (
-    <Modal opened={opened} onClose={onCancel} title={title} centered>
+    <Modal opened={opened} onClose={onCancel} title={title} centered closeButtonProps={{ 'aria-label': 'Cancel' }}>
       <Stack>
         <Text component="div">{children}</Text>
         {error ? (

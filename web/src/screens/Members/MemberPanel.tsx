@@ -23,7 +23,7 @@ interface PanelProps {
 
 export function MemberPanel({ member, onClose, timeZone, selfId }: PanelProps): ReactNode {
   return (
-    <Drawer opened={member !== null} onClose={onClose} position="right" size="xl" title={member ? <Title order={2} size="h3">{member.name}</Title> : null}>
+    <Drawer opened={member !== null} onClose={onClose} position="right" size="xl" closeButtonProps={{ 'aria-label': 'Close' }} title={member ? <Title order={2} size="h3">{member.name}</Title> : null}>
       {member ? <MemberDetails key={member.id} member={member} timeZone={timeZone} onClose={onClose} isSelf={member.id === selfId} /> : null}
     </Drawer>
   );

@@ -43,7 +43,7 @@ export function SessionsTable({ sessions, timeZone, endLabel, onEnd, endingId, c
                 <Text size="sm" title={session.userAgent ?? undefined}>
                   {describeBrowser(session.userAgent)}{' '}
                   {session.current ? (
-                    <Badge color="teal" variant="light" size="sm">
+                    <Badge color="teal.9" variant="filled" autoContrast size="sm">
                       This browser
                     </Badge>
                   ) : null}
