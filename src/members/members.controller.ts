@@ -53,6 +53,15 @@ export class MembersController {
     return MemberView.of(await this.members.get(principal, principal.memberId));
   }
 
+  // Declared before the ':id' routes so that 'me' is not read as an id.
+  @Get('me/api-keys')
+  @Authorize(ANY_MEMBER)
+  @ApiOperation({ summary: "Your own API keys (prefix, last use, revocation; never the key), for the console's account page" })
+  @ApiOkResponse({ type: [ApiKeyView] })
+  async listOwnKeys(@CurrentPrincipal() principal: Principal): Promise<ApiKeyView[]> {
+    return (await this.apiKeys.listFor(principal, principal.memberId)).map((item) => ApiKeyView.of(item));
+  }
+
   @Get(':id')
   @Authorize('admin')
   @ApiOperation({ summary: 'One member' })

@@ -15,6 +15,7 @@ const ComposerScreen = lazyScreen(() => import('./screens/Composer/ComposerScree
 const PostScreen = lazyScreen(() => import('./screens/Post/PostScreen'), 'PostScreen');
 const ApprovalsScreen = lazyScreen(() => import('./screens/Approvals/ApprovalsScreen'), 'ApprovalsScreen');
 const MembersScreen = lazyScreen(() => import('./screens/Members/MembersScreen'), 'MembersScreen');
+const AccountScreen = lazyScreen(() => import('./screens/Account/AccountScreen'), 'AccountScreen');
 
 function RequireSession({ children }: { children: ReactNode }): ReactNode {
   const { session } = useSession();
@@ -48,6 +49,7 @@ export function App(): ReactNode {
         <Route path="/posts/:id" element={<PostScreen />} />
         <Route path="/approvals" element={<ApprovalsScreen />} />
         <Route path="/members" element={<MembersScreen />} />
+        <Route path="/account" element={<AccountScreen />} />
         <Route path="*" element={<NotFoundScreen />} />
       </Route>
     </Routes>

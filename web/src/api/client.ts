@@ -21,8 +21,8 @@ const csrf: Middleware = {
   },
 };
 
-// The service answers `Referrer-Policy: no-referrer`, under which a browser sends `Origin: null` on a same-origin POST
-// and the CSRF check (Origin, else Referer) refuses it. 'same-origin' sends the real Origin to the service only.
+// The service answers `Referrer-Policy: same-origin`; asking for it here too keeps the console's Origin and Referer on
+// its own calls (the CSRF check needs them) even behind a proxy that sets a stricter policy.
 export const api = createClient<paths>({ baseUrl: '/', credentials: 'same-origin', referrerPolicy: 'same-origin' });
 api.use(csrf);
 

@@ -230,6 +230,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/members/me/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your own API keys (prefix, last use, revocation; never the key), for the console's account page */
+        get: operations["MembersController_listOwnKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/members/{id}": {
         parameters: {
             query?: never;
@@ -1458,27 +1475,6 @@ export interface components {
             /** @description The invite link to sign in to the console, shown this once */
             invite: components["schemas"]["InviteLinkView"];
         };
-        UpdateMemberDto: {
-            /** @example Mia Marketer */
-            name?: string;
-            /**
-             * @description Unique within the workspace
-             * @example mia@example.com
-             */
-            email?: string;
-            /**
-             * @example [
-             *       "marketer"
-             *     ]
-             */
-            roles?: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
-            /** @description Why the change is made; kept in the audit trail */
-            reason?: string;
-        };
-        CreateApiKeyDto: {
-            /** @description What the key is for, e.g. "CI deploy" */
-            name?: string;
-        };
         ApiKeyView: {
             /** Format: uuid */
             id: string;
@@ -1499,6 +1495,27 @@ export interface components {
             lastUsedAt: Record<string, never> | null;
             /** Format: date-time */
             revokedAt: Record<string, never> | null;
+        };
+        UpdateMemberDto: {
+            /** @example Mia Marketer */
+            name?: string;
+            /**
+             * @description Unique within the workspace
+             * @example mia@example.com
+             */
+            email?: string;
+            /**
+             * @example [
+             *       "marketer"
+             *     ]
+             */
+            roles?: ("admin" | "marketer" | "approver" | "crisis_lead" | "viewer")[];
+            /** @description Why the change is made; kept in the audit trail */
+            reason?: string;
+        };
+        CreateApiKeyDto: {
+            /** @description What the key is for, e.g. "CI deploy" */
+            name?: string;
         };
         CreateWorkspaceDto: {
             /** @example Acme Coffee */
@@ -3649,6 +3666,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_listOwnKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"][];
                 };
             };
             /** @description Not signed in and no API key, or a revoked key or ended session */

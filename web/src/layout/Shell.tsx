@@ -19,6 +19,7 @@ export const NAV: NavItem[] = [
   { to: '/compose', label: 'Compose', needs: 'post.write' },
   { to: '/approvals', label: 'Approvals' },
   { to: '/members', label: 'Members', needs: 'members.manage' },
+  { to: '/account', label: 'My account' },
 ];
 
 export function Shell(): ReactNode {
