@@ -49,11 +49,15 @@ export class ConsoleApp {
     const created = await this.app.admin.post('/api/members', { name, email, roles: list }).expect(201);
     const body = created.body as { member: { id: string }; apiKey: { key: string }; invite: { url: string } };
     const token = new URL(body.invite.url).pathname.split('/').pop()!;
-    await request(this.app.app.getHttpServer())
-      .post(`/api/auth/invites/${token}/accept`)
+    const server = this.app.app.getHttpServer();
+    const accepted = await request(server).post(`/api/auth/invites/${token}/accept`).set('Origin', this.url).send({ password }).expect(200);
+    // Accepting signs the member in; that API-side session is ended so the person's sessions are only the browser's.
+    await request(server)
+      .post('/api/auth/sign-out')
       .set('Origin', this.url)
-      .send({ password })
-      .expect(200);
+      .set('Cookie', String(accepted.headers['set-cookie']).split(';')[0])
+      .set('X-CSRF-Token', (accepted.body as { csrfToken: string }).csrfToken)
+      .expect(204);
     return { id: body.member.id, name, email, password, roles: list, apiKey: body.apiKey.key };
   }
 
@@ -72,14 +76,21 @@ export interface Person {
   apiKey: string;
 }
 
+/**
+ * Flags of @sparticuz/chromium (made for serverless) that would make the test browser unlike a person's:
+ * - --single-process: browser contexts share one cookie store (a second person's context arrived signed in as the first);
+ * - --disable-web-security: no same-origin policy, so a page on another origin could read the session and its CSRF
+ *   token (the cross-origin test caught exactly that);
+ * - --allow-running-insecure-content: mixed content allowed, which would hide a console that loads http assets on https.
+ */
+const UNFAITHFUL_ARGS = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials']);
+
 export async function launchBrowser(): Promise<Browser> {
   // The package is ESM with a default export; loaded lazily so unit tests never touch it.
   const { default: chromium } = (await import('@sparticuz/chromium')) as unknown as { default: { executablePath(): Promise<string>; args: string[] } };
   return playwright.launch({
     executablePath: await chromium.executablePath(),
-    // Without --single-process: in one process Chromium's browser contexts share their cookie store, so a second
-    // person's context arrived signed in as the first (seen: a fresh context sent the first context's session cookie).
-    args: [...chromium.args.filter((arg) => arg !== '--single-process'), `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
+    args: [...chromium.args.filter((arg) => !UNFAITHFUL_ARGS.has(arg)), `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
     headless: true,
   });
 }

@@ -16,6 +16,8 @@ interface SessionState {
   signOut: () => Promise<void>;
   /** After sign-in or an invite accepted: the answer is the new session. */
   signedIn: (session: SessionView) => void;
+  /** The session ended on the server (signed out here or elsewhere): forget it and everything read with it. */
+  ended: () => void;
 }
 
 const SessionContext = createContext<SessionState | undefined>(undefined);
@@ -48,15 +50,21 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
     [queryClient],
   );
 
+  const ended = useCallback(() => {
+    setCsrfToken(null);
+    // The session query stays (set to nobody, which sends the shell to the sign-in page); clearing the whole cache
+    // would detach the provider's observer from it and leave the shell showing a session that has ended.
+    queryClient.setQueryData(SESSION_KEY, null);
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  }, [queryClient]);
+
   const signOut = useCallback(async () => {
     try {
       await unwrap(api.POST('/api/auth/sign-out'));
     } finally {
-      setCsrfToken(null);
-      queryClient.clear();
-      queryClient.setQueryData(SESSION_KEY, null);
+      ended();
     }
-  }, [queryClient]);
+  }, [ended]);
 
   const value = useMemo<SessionState>(
     () => ({
@@ -64,8 +72,9 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
       can: (action) => (session ? allows(session.roles, action) : false),
       signOut,
       signedIn,
+      ended,
     }),
-    [query.isError, session, signOut, signedIn],
+    [query.isError, session, signOut, signedIn, ended],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ErrorState, Loading } from '../../components/states';
-import { SESSION_KEY, useSignedIn } from '../../session/session';
+import { useSession, useSignedIn } from '../../session/session';
 import { ApiKeysTable } from '../Members/ApiKeysTable';
 import { ConfirmModal } from '../Members/ConfirmModal';
 import { formatInstant, roleLabel, zoneOf, type ApiKeyView, type SessionSummary } from '../Members/people';
@@ -49,6 +49,7 @@ export function AccountScreen(): ReactNode {
 
 function MySessions({ timeZone }: { timeZone?: string }): ReactNode {
   const queryClient = useQueryClient();
+  const { ended } = useSession();
   const sessions = useQuery({ queryKey: OWN_SESSIONS, queryFn: () => unwrap(api.GET('/api/auth/sessions')) });
   const end = useMutation({
     mutationFn: async (session: SessionSummary) => {
@@ -58,8 +59,7 @@ function MySessions({ timeZone }: { timeZone?: string }): ReactNode {
     onSuccess: (session) => {
       if (session.current) {
         // This browser's session is over: back to the sign-in page.
-        queryClient.clear();
-        queryClient.setQueryData(SESSION_KEY, null);
+        ended();
         return;
       }
       return queryClient.invalidateQueries({ queryKey: OWN_SESSIONS });
