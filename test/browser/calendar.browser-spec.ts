@@ -4,7 +4,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { copyPost } from '../../bench/console-seed';
 import { channelBody } from '../support/factories';
-import { checkA11y, ConsoleApp, launchBrowser, screenshot, signedInPage } from '../support/browser';
+import { checkA11y, ConsoleApp, dragTo, launchBrowser, screenshot, signedInPage } from '../support/browser';
 import type { Caller } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -32,19 +32,6 @@ async function shown(locator: Locator): Promise<void> {
   await locator.waitFor({ state: 'visible', timeout: 15_000 });
 }
 
-async function dragTo(page: Page, source: Locator, target: Locator): Promise<void> {
-  // Both ends on screen: the mouse moves in the viewport's coordinates.
-  await target.scrollIntoViewIfNeeded();
-  await source.scrollIntoViewIfNeeded();
-  const from = (await source.boundingBox())!;
-  const to = (await target.boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  // FullCalendar starts a drag after a few pixels of movement and follows the pointer: move in steps.
-  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 5 });
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
-  await page.mouse.up();
-}
 
 async function openCalendarAt(page: Page, monthsAhead: number): Promise<void> {
   await page.goto('/calendar');

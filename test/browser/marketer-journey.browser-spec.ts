@@ -1,23 +1,11 @@
 // The marketer walk, across screens: compose a post for three platforms, see the counters, fix an over-limit
 // text, schedule it, find it on the calendar and drag it to another day; the API shows the new time at every step.
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { channelBody } from '../support/factories';
-import { ConsoleApp, launchBrowser, signedInPage } from '../support/browser';
+import { ConsoleApp, dragTo, launchBrowser, signedInPage } from '../support/browser';
 
 const DAY = 24 * 3600 * 1000;
 
-async function dragTo(page: Page, source: Locator, target: Locator): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
-  await source.scrollIntoViewIfNeeded();
-  const from = (await source.boundingBox())!;
-  const to = (await target.boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  // FullCalendar starts a drag after a few pixels and follows the pointer: move in steps.
-  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 5 });
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
-  await page.mouse.up();
-}
 
 describe('A marketer plans a post from the composer to the calendar', () => {
   let consoleApp: ConsoleApp;

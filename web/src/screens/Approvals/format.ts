@@ -3,19 +3,7 @@ import type { components } from '../../api/schema';
 
 export type Platform = components['schemas']['DeliveryView']['platform'];
 
-const PLATFORM_NAMES: Record<Platform, string> = {
-  x: 'X',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  linkedin: 'LinkedIn',
-  mastodon: 'Mastodon',
-  bluesky: 'Bluesky',
-  telegram: 'Telegram',
-};
-
-export function platformName(platform: Platform): string {
-  return PLATFORM_NAMES[platform] ?? platform;
-}
+export { platformName } from '../../platforms';
 
 const instant = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

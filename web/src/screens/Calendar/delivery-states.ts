@@ -35,14 +35,4 @@ export const DELIVERY_STATES = Object.keys(STATE_LOOKS) as DeliveryState[];
 /** A post can be moved while none of its deliveries has gone out or is going (the service decides in the end). */
 export const MOVABLE_STATES: ReadonlySet<DeliveryState> = new Set(['pending_approval', 'scheduled', 'held', 'missed']);
 
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  x: 'X',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  linkedin: 'LinkedIn',
-  mastodon: 'Mastodon',
-  bluesky: 'Bluesky',
-  telegram: 'Telegram',
-};
-
-export const PLATFORMS = Object.keys(PLATFORM_NAMES) as Platform[];
+export { PLATFORM_NAMES, PLATFORMS } from '../../platforms';

@@ -5,15 +5,7 @@ export type Platform = components['schemas']['ChannelView']['platform'];
 
 export const PLATFORM_ORDER: Platform[] = ['x', 'mastodon', 'bluesky', 'linkedin', 'facebook', 'instagram', 'telegram'];
 
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  x: 'X',
-  mastodon: 'Mastodon',
-  bluesky: 'Bluesky',
-  linkedin: 'LinkedIn',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  telegram: 'Telegram',
-};
+export { PLATFORM_NAMES } from '../../platforms';
 
 export function byPlatformOrder(a: Platform, b: Platform): number {
   return PLATFORM_ORDER.indexOf(a) - PLATFORM_ORDER.indexOf(b);
