@@ -156,7 +156,7 @@ describe('The composer', () => {
     'shows a viewer no form, and the service refuses the viewer a post sent from the browser anyway',
     async () => {
       const { page, context } = await signedInPage(browser, consoleApp, 'viewer');
-      await expect(page.getByRole('link', { name: 'Compose' }).count()).resolves.toBe(0);
+      await expect(page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Compose' }).count()).resolves.toBe(0);
       await page.goto('/compose');
       await page.getByRole('heading', { name: 'You cannot compose posts' }).waitFor();
       await expect(page.getByRole('textbox', { name: 'Text', exact: true }).count()).resolves.toBe(0);
@@ -200,13 +200,13 @@ describe('The composer', () => {
         }
       });
       await page.goto('/calendar');
-      await page.getByRole('link', { name: 'Compose' }).waitFor();
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Compose' }).waitFor();
       // Read each script from the service again: a body the browser was given before a navigation may be gone.
       const loaded = await Promise.all(scripts.map(async (url) => ({ url, counting: (await (await fetch(url)).text()).includes('weightedLength') })));
       expect(loaded.length).toBeGreaterThan(0);
       expect(loaded.filter((script) => script.counting)).toEqual([]);
       const composerChunk = page.waitForResponse((response) => /\/assets\/ComposerScreen-[^/]+\.js$/.test(response.url()));
-      await page.getByRole('link', { name: 'Compose' }).click();
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Compose' }).click();
       await page.getByRole('heading', { name: 'New post' }).waitFor();
       await expect((await composerChunk).text()).resolves.toContain('weightedLength');
       await context.close();

@@ -30,7 +30,7 @@ describe('A marketer plans a post from the composer to the calendar', () => {
       const now = new Date();
       const day10 = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 10, 9, 30));
 
-      await page.getByRole('link', { name: 'Compose' }).click();
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Compose' }).click();
       await page.getByRole('heading', { name: 'New post' }).waitFor();
       for (const platform of ['x', 'mastodon', 'bluesky']) {
         await page.getByRole('checkbox', { name: new RegExp(`Shop on ${platform}`) }).check();
