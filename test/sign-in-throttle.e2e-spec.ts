@@ -96,7 +96,7 @@ describe('sign-in throttle', () => {
     const member = await signedUp();
     const fastest = async (email: string): Promise<number> => {
       const times: number[] = [];
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 8; i++) {
         const started = process.hrtime.bigint();
         await browser().signIn(email, 'surely not the password').expect(401);
         times.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -106,7 +106,9 @@ describe('sign-in throttle', () => {
     };
     const known = await fastest(member.email);
     const unknown = await fastest('no-such-person@example.com');
-    expect(unknown).toBeGreaterThan(known * 0.7);
+    // Without the dummy hash the unknown e-mail took about 0.35 of the time; with it 0.7–1.0 (the known path also
+    // writes its failure). 0.5 tells the two apart without failing on a loaded machine's noise (0.69 was seen once).
+    expect(unknown).toBeGreaterThan(known * 0.5);
   });
 
   it('throttles a client address that guesses across many accounts', async () => {
