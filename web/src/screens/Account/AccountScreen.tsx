@@ -6,8 +6,7 @@ import { useState, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ErrorState, Loading } from '../../components/states';
 import { useSession, useSignedIn } from '../../session/session';
-import { ApiKeysTable } from '../Members/ApiKeysTable';
-import { ConfirmModal } from '../Members/ConfirmModal';
+import { ApiKeysTable, RevokeKeyModal } from '../Members/ApiKeysTable';
 import { formatInstant, roleLabel, zoneOf, type ApiKeyView, type SessionSummary } from '../Members/people';
 import { SessionsTable } from '../Members/SessionsTable';
 
@@ -96,16 +95,8 @@ function MySessions({ timeZone }: { timeZone?: string }): ReactNode {
 }
 
 function MyApiKeys({ timeZone }: { timeZone?: string }): ReactNode {
-  const queryClient = useQueryClient();
   const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
   const keys = useQuery({ queryKey: OWN_KEYS, queryFn: () => unwrap(api.GET('/api/members/me/api-keys')) });
-  const revoke = useMutation({
-    mutationFn: (apiKey: ApiKeyView) => unwrap(api.DELETE('/api/api-keys/{id}', { params: { path: { id: apiKey.id } } })),
-    onSuccess: () => {
-      setRevoking(null);
-      return queryClient.invalidateQueries({ queryKey: OWN_KEYS });
-    },
-  });
   return (
     <Stack gap="sm">
       <Title order={3} size="h4">
@@ -119,20 +110,7 @@ function MyApiKeys({ timeZone }: { timeZone?: string }): ReactNode {
       ) : (
         <ApiKeysTable apiKeys={keys.data} timeZone={timeZone} onRevoke={setRevoking} caption="Your API keys" />
       )}
-      <ConfirmModal
-        opened={revoking !== null}
-        title="Revoke this API key?"
-        confirmLabel="Revoke the key"
-        onConfirm={() => revoking && revoke.mutate(revoking)}
-        onCancel={() => {
-          setRevoking(null);
-          revoke.reset();
-        }}
-        pending={revoke.isPending}
-        error={revoke.error}
-      >
-        Scripts using the key {revoking ? <code>{revoking.prefix}…</code> : null} stop working at once.
-      </ConfirmModal>
+      <RevokeKeyModal apiKey={revoking} listKey={OWN_KEYS} onClose={() => setRevoking(null)} />
     </Stack>
   );
 }

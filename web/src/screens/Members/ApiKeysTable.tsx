@@ -1,7 +1,10 @@
 // API keys: recognised by their prefix (the key itself is never shown again), last use, revocation.
 import { Badge, Button, Table, VisuallyHidden } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { api, unwrap } from '../../api/client';
 import { Empty } from '../../components/states';
+import { ConfirmModal } from './ConfirmModal';
 import { formatInstant, type ApiKeyView } from './people';
 
 interface ApiKeysTableProps {
@@ -63,5 +66,33 @@ export function ApiKeysTable({ apiKeys, timeZone, onRevoke, caption }: ApiKeysTa
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** The confirmation before revoking a key, and the revocation itself; `listKey` is the query of the list it is in. */
+export function RevokeKeyModal({ apiKey, listKey, onClose }: { apiKey: ApiKeyView | null; listKey: readonly unknown[]; onClose: () => void }): ReactNode {
+  const queryClient = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: (key: ApiKeyView) => unwrap(api.DELETE('/api/api-keys/{id}', { params: { path: { id: key.id } } })),
+    onSuccess: () => {
+      onClose();
+      return queryClient.invalidateQueries({ queryKey: listKey });
+    },
+  });
+  return (
+    <ConfirmModal
+      opened={apiKey !== null}
+      title="Revoke this API key?"
+      confirmLabel="Revoke the key"
+      onConfirm={() => apiKey && revoke.mutate(apiKey)}
+      onCancel={() => {
+        onClose();
+        revoke.reset();
+      }}
+      pending={revoke.isPending}
+      error={revoke.error}
+    >
+      Scripts using the key {apiKey ? <code>{apiKey.prefix}…</code> : null} stop working at once.
+    </ConfirmModal>
   );
 }

@@ -5,7 +5,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ErrorState, Loading } from '../../components/states';
 import type { Role } from '../../session/permissions';
-import { ApiKeysTable } from './ApiKeysTable';
+import { ApiKeysTable, RevokeKeyModal } from './ApiKeysTable';
 import { ConfirmModal } from './ConfirmModal';
 import { OnceSecret } from './OnceSecret';
 import { formatInstant, roleLabel, statusOf, type ApiKeyView, type MemberView } from './people';
@@ -190,13 +190,6 @@ function KeysSection({ member, timeZone, disabled }: { member: MemberView; timeZ
       return queryClient.invalidateQueries({ queryKey: key });
     },
   });
-  const revoke = useMutation({
-    mutationFn: (apiKey: ApiKeyView) => unwrap(api.DELETE('/api/api-keys/{id}', { params: { path: { id: apiKey.id } } })),
-    onSuccess: () => {
-      setRevoking(null);
-      return queryClient.invalidateQueries({ queryKey: key });
-    },
-  });
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     issue.mutate();
@@ -226,20 +219,7 @@ function KeysSection({ member, timeZone, disabled }: { member: MemberView; timeZ
           </Group>
         </form>
       )}
-      <ConfirmModal
-        opened={revoking !== null}
-        title="Revoke this API key?"
-        confirmLabel="Revoke the key"
-        onConfirm={() => revoking && revoke.mutate(revoking)}
-        onCancel={() => {
-          setRevoking(null);
-          revoke.reset();
-        }}
-        pending={revoke.isPending}
-        error={revoke.error}
-      >
-        Scripts using the key {revoking ? <code>{revoking.prefix}…</code> : null} stop working at once.
-      </ConfirmModal>
+      <RevokeKeyModal apiKey={revoking} listKey={key} onClose={() => setRevoking(null)} />
     </Stack>
   );
 }
