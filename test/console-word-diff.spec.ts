@@ -1,6 +1,6 @@
 // The approvals queue's "what changed": words an edit added or removed are marked, nothing else, and the parts give
 // both texts back exactly.
-import { changed, wordDiff, type DiffPart } from '../web/src/screens/Approvals/word-diff';
+import { changed, wordDiff, type DiffPart } from '../web/src/components/word-diff';
 
 const textOf = (parts: DiffPart[], side: 'before' | 'after'): string =>
   parts

@@ -16,6 +16,15 @@ const PostScreen = lazyScreen(() => import('./screens/Post/PostScreen'), 'PostSc
 const ApprovalsScreen = lazyScreen(() => import('./screens/Approvals/ApprovalsScreen'), 'ApprovalsScreen');
 const MembersScreen = lazyScreen(() => import('./screens/Members/MembersScreen'), 'MembersScreen');
 const AccountScreen = lazyScreen(() => import('./screens/Account/AccountScreen'), 'AccountScreen');
+const CrisisScreen = lazyScreen(() => import('./screens/Crisis/CrisisScreen'), 'CrisisScreen');
+const CrisisReportScreen = lazyScreen(() => import('./screens/CrisisReport/CrisisReportScreen'), 'CrisisReportScreen');
+const MissedScreen = lazyScreen(() => import('./screens/Missed/MissedScreen'), 'MissedScreen');
+const ChannelsScreen = lazyScreen(() => import('./screens/Channels/ChannelsScreen'), 'ChannelsScreen');
+const AdsScreen = lazyScreen(() => import('./screens/Ads/AdsScreen'), 'AdsScreen');
+const PlaybooksScreen = lazyScreen(() => import('./screens/Playbooks/PlaybooksScreen'), 'PlaybooksScreen');
+const TemplatesScreen = lazyScreen(() => import('./screens/Templates/TemplatesScreen'), 'TemplatesScreen');
+const AuditScreen = lazyScreen(() => import('./screens/Audit/AuditScreen'), 'AuditScreen');
+const WebhooksScreen = lazyScreen(() => import('./screens/Webhooks/WebhooksScreen'), 'WebhooksScreen');
 
 function RequireSession({ children }: { children: ReactNode }): ReactNode {
   const { session } = useSession();
@@ -50,6 +59,16 @@ export function App(): ReactNode {
         <Route path="/approvals" element={<ApprovalsScreen />} />
         <Route path="/members" element={<MembersScreen />} />
         <Route path="/account" element={<AccountScreen />} />
+        {/* Sections with pages of their own route inside them (nested <Routes>): the path ends in /*. */}
+        <Route path="/crisis/*" element={<CrisisScreen />} />
+        <Route path="/crises/:id/report" element={<CrisisReportScreen />} />
+        <Route path="/missed" element={<MissedScreen />} />
+        <Route path="/channels/*" element={<ChannelsScreen />} />
+        <Route path="/ads/*" element={<AdsScreen />} />
+        <Route path="/playbooks/*" element={<PlaybooksScreen />} />
+        <Route path="/templates/*" element={<TemplatesScreen />} />
+        <Route path="/audit" element={<AuditScreen />} />
+        <Route path="/webhooks/*" element={<WebhooksScreen />} />
         <Route path="*" element={<NotFoundScreen />} />
       </Route>
     </Routes>

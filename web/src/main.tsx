@@ -10,6 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/client';
 import { App } from './App';
+import { LiveProvider } from './live/live';
 import { SESSION_KEY, SessionProvider } from './session/session';
 
 // Darker primary shades than Mantine's defaults keep white-on-primary text above AA contrast.
@@ -41,7 +42,9 @@ createRoot(document.getElementById('root')!).render(
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <SessionProvider>
-            <App />
+            <LiveProvider>
+              <App />
+            </LiveProvider>
           </SessionProvider>
         </BrowserRouter>
       </QueryClientProvider>

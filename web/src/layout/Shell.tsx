@@ -3,6 +3,8 @@ import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@m
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import { LiveIndicator } from '../live/LiveIndicator';
+import { CrisisBanner } from '../screens/CrisisSwitch/CrisisBanner';
 import { useSession } from '../session/session';
 import type { Action } from '../session/permissions';
 
@@ -13,11 +15,19 @@ interface NavItem {
   needs?: Action;
 }
 
-/** The console's sections. The crisis screens of the next issue add theirs here. */
+/** The console's sections. */
 export const NAV: NavItem[] = [
   { to: '/calendar', label: 'Calendar' },
   { to: '/compose', label: 'Compose', needs: 'post.write' },
   { to: '/approvals', label: 'Approvals' },
+  { to: '/crisis', label: 'Crisis' },
+  { to: '/missed', label: 'Missed', needs: 'post.write' },
+  { to: '/templates', label: 'Templates' },
+  { to: '/playbooks', label: 'Playbooks' },
+  { to: '/ads', label: 'Ads' },
+  { to: '/channels', label: 'Channels', needs: 'channels.manage' },
+  { to: '/webhooks', label: 'Webhooks', needs: 'webhooks.manage' },
+  { to: '/audit', label: 'Audit trail', needs: 'audit.read' },
   { to: '/members', label: 'Members', needs: 'members.manage' },
   { to: '/account', label: 'My account' },
 ];
@@ -42,6 +52,7 @@ export function Shell(): ReactNode {
             ) : null}
           </Group>
           <Group gap="sm">
+            <LiveIndicator />
             {session ? (
               <Text size="sm" data-testid="signed-in-as">
                 {session.member.name}
@@ -72,6 +83,7 @@ export function Shell(): ReactNode {
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main>
+        <CrisisBanner />
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -21,8 +21,18 @@ export const PERMISSIONS = {
   'webhooks.manage': ['admin'],
   /** Flip the crisis switch, write playbooks. */
   'crisis.lead': ['crisis_lead'],
-  /** Campaign pause and resume. */
+  /** Campaign pause, resume and budget (campaigns.controller). */
   'campaigns.manage': ['marketer'],
+  /** Connect, edit and remove ad accounts. */
+  'adAccounts.manage': ['admin'],
+  /** Sync an ad account's campaigns now. */
+  'adAccounts.sync': ['admin', 'marketer'],
+  /** Write templates (templates.controller). */
+  'templates.write': ['marketer', 'crisis_lead'],
+  /** Approve or reject a template version (four eyes: never its own author, the service checks). */
+  'templates.approve': ['approver'],
+  /** Write, rehearse and archive playbooks (playbooks.controller). */
+  'playbooks.manage': ['crisis_lead'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -11,8 +11,8 @@ import type { components } from '../../api/schema';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { useSignedIn } from '../../session/session';
 import { formatInstant, platformName, waitedFor, type Platform } from './format';
-import { WordDiff } from './WordDiff';
-import { wordDiff } from './word-diff';
+import { WordDiff } from '../../components/WordDiff';
+import { wordDiff } from '../../components/word-diff';
 
 type QueueItem = components['schemas']['ApprovalQueueItemView'];
 type Channel = components['schemas']['ChannelView'];

@@ -1,0 +1,7 @@
+// CONTRACT STUB (issue 14): the `channels-ads` helper builds this screen.
+import { Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+export function AdsScreen(): ReactNode {
+  return <Title order={2}>Ads</Title>;
+}

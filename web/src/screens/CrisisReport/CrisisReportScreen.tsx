@@ -1,0 +1,7 @@
+// CONTRACT STUB (issue 14): the `room` helper builds this screen.
+import { Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+export function CrisisReportScreen(): ReactNode {
+  return <Title order={2}>Crisis report</Title>;
+}
