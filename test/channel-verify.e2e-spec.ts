@@ -44,6 +44,20 @@ describe('channel connection check and needs_reauth', () => {
       expect(x.tweets).toEqual([]);
     });
 
+    it('records when a check last succeeded: lastVerifiedAt moves on success and stays on failure', async () => {
+      const id = await connect('x', x.oauth2Credentials());
+      expect((await marketer.get(`/api/channels/${id}`).expect(200)).body.lastVerifiedAt).toBeNull();
+
+      const before = Date.now();
+      await t.admin.post(`/api/channels/${id}/verify`).expect(200);
+      const verifiedAt = (await marketer.get(`/api/channels/${id}`).expect(200)).body.lastVerifiedAt as string;
+      expect(Date.parse(verifiedAt)).toBeGreaterThanOrEqual(before - 1000);
+
+      await t.admin.patch(`/api/channels/${id}`, { credentials: { authType: 'oauth2', accessToken: 'revoked-access-token' } }).expect(200);
+      expect((await t.admin.post(`/api/channels/${id}/verify`).expect(200)).body.ok).toBe(false);
+      expect((await marketer.get(`/api/channels/${id}`).expect(200)).body).toMatchObject({ status: 'needs_reauth', lastVerifiedAt: verifiedAt });
+    });
+
     it('reports X credentials that no longer work, unless the next send can renew them', async () => {
       const dead = await connect('x', { authType: 'oauth2', accessToken: 'revoked-access-token' });
       const renewable = await connect('x', x.oauth2Credentials({ accessToken: 'expired-access-token' }));

@@ -68,6 +68,10 @@ export class Channel {
   @Column('text', { name: 'status_reason', nullable: true })
   statusReason: string | null;
 
+  /** When a connection check last succeeded; null until one has. */
+  @Column('timestamptz', { name: 'last_verified_at', nullable: true })
+  lastVerifiedAt: Date | null;
+
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
 }

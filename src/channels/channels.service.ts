@@ -187,8 +187,8 @@ export class ChannelsService {
     }
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.lockChannel(manager, principal.workspaceId, id);
-      if (answer.ok && locked.status !== 'active') {
-        await manager.update(Channel, { id }, { status: 'active', statusReason: null });
+      if (answer.ok) {
+        await manager.update(Channel, { id }, { status: 'active', statusReason: null, lastVerifiedAt: this.clock.now() });
       } else if (answer.kind === 'auth_expired') {
         await markNeedsReauth(manager, [{ channelId: id, reason: answer.reason ?? 'the platform refused the credentials' }]);
       }

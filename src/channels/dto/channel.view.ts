@@ -23,6 +23,8 @@ export class ChannelView {
   status: ChannelStatus;
   @ApiProperty({ type: String, nullable: true, description: "Why the channel needs reconnecting, in the platform's words" })
   statusReason: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a connection check (verify) last succeeded' })
+  lastVerifiedAt: Date | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
 
@@ -38,6 +40,7 @@ export class ChannelView {
       failoverAfterMinutes: channel.failoverAfterMinutes,
       status: channel.status,
       statusReason: channel.statusReason,
+      lastVerifiedAt: channel.lastVerifiedAt,
       createdAt: channel.createdAt,
       updatedAt: channel.updatedAt,
     };

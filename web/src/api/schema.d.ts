@@ -1619,6 +1619,11 @@ export interface components {
             status: "active" | "needs_reauth";
             /** @description Why the channel needs reconnecting, in the platform's words */
             statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When a connection check (verify) last succeeded
+             */
+            lastVerifiedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
