@@ -13,6 +13,7 @@ function channel(id: string, platform: ChannelView['platform']): ChannelView {
     failoverAfterMinutes: null,
     status: 'active',
     statusReason: null,
+    lastVerifiedAt: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
   };

@@ -2,7 +2,6 @@
 // lifetime caps, its state and who or what paused it (a person, a budget cap, a crisis), and the crisis pause orders.
 // Marketers pause, resume and set caps; admins connect accounts; both sync now.
 import { Alert, Badge, Button, Group, Progress, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -15,6 +14,7 @@ import { AdAccountForm } from './AdAccountForm';
 import { AD_PLATFORM_NAMES, reasonWords, STATUS_WORDS, type AdAccountView, type CampaignView, type PauseOrderView } from './ad-fields';
 import { BudgetModal, PauseModal, ResumeModal } from './CampaignModals';
 import { formatMoney } from './money';
+import { notify } from '../Channels/notify';
 
 type CampaignAction = { kind: 'pause' | 'resume' | 'budget'; campaign: CampaignView };
 
@@ -61,19 +61,19 @@ function AdAccounts({ timeZone, manage, sync }: { timeZone?: string; manage: boo
         result.drifted.length > 0 ? `${result.drifted.length} found running while held paused, paused again` : '',
       ].filter(Boolean);
       if (result.error) {
-        notifications.show({ color: 'red', title: 'Sync failed', message: `${account.name}: ${result.error}`, autoClose: 10_000 });
+        notify('red', 'Sync failed', `${account.name}: ${result.error}`);
       } else {
-        notifications.show({ color: 'green', title: 'Synced', message: `${account.name}: ${result.campaigns} campaigns read${extra.length ? `; ${extra.join('; ')}` : ''}.` });
+        notify('green', 'Synced', `${account.name}: ${result.campaigns} campaigns read${extra.length ? `; ${extra.join('; ')}` : ''}.`);
       }
     },
-    onError: (error, account) => notifications.show({ color: 'red', title: 'Sync failed', message: `${account.name}: ${messageOf(error)}`, autoClose: 10_000 }),
+    onError: (error, account) => notify('red', 'Sync failed', `${account.name}: ${messageOf(error)}`),
     onSettled: () => Promise.all(['ad-accounts', 'campaigns', 'ad-spend-cap'].map((key) => queryClient.invalidateQueries({ queryKey: [key] }))),
   });
   const remove = useMutation({
     mutationFn: (account: AdAccountView) => unwrap(api.DELETE('/api/ad-accounts/{id}', { params: { path: { id: account.id } } })),
     onSuccess: async (_, account) => {
       await Promise.all(['ad-accounts', 'campaigns'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
-      notifications.show({ color: 'green', title: 'Ad account removed', message: `${account.name} is disconnected; its campaigns stay as history.` });
+      notify('green', 'Ad account removed', `${account.name} is disconnected; its campaigns stay as history.`);
       setRemoving(null);
     },
   });
@@ -117,7 +117,7 @@ function AdAccounts({ timeZone, manage, sync }: { timeZone?: string; manage: boo
                 <Table.Td>
                   {account.lastSyncedAt ? formatInstant(account.lastSyncedAt, timeZone) : <Text span size="sm" c="dimmed">never</Text>}
                   {account.lastSyncError ? (
-                    <Text size="xs" c="red.8">
+                    <Text size="xs" c="red.9">
                       Last sync failed: {account.lastSyncError}
                     </Text>
                   ) : null}
@@ -135,7 +135,7 @@ function AdAccounts({ timeZone, manage, sync }: { timeZone?: string; manage: boo
                           <Button size="xs" variant="default" onClick={() => setEditing(account)} aria-label={`Edit ${account.name}`}>
                             Edit
                           </Button>
-                          <Button size="xs" variant="subtle" color="red.8" onClick={() => setRemoving(account)} aria-label={`Remove ${account.name}`}>
+                          <Button size="xs" variant="default" c="red.9" onClick={() => setRemoving(account)} aria-label={`Remove ${account.name}`}>
                             Remove
                           </Button>
                         </>
@@ -167,7 +167,7 @@ function AdAccounts({ timeZone, manage, sync }: { timeZone?: string; manage: boo
             account={editing === 'new' ? null : editing}
             onClose={() => setEditing(null)}
             onSaved={(saved) => {
-              notifications.show({ color: 'green', title: 'Ad account saved', message: `${saved.name} on ${AD_PLATFORM_NAMES[saved.platform]}` });
+              notify('green', 'Ad account saved', `${saved.name} on ${AD_PLATFORM_NAMES[saved.platform]}`);
               setEditing(null);
             }}
           />
@@ -217,7 +217,7 @@ function CampaignState({ campaign, timeZone }: { campaign: CampaignView; timeZon
   const words = STATUS_WORDS[campaign.status];
   return (
     <Stack gap={2} maw={280}>
-      <Badge color={words.color} variant="light" data-testid="campaign-status">
+      <Badge color={words.color} variant="filled" autoContrast data-testid="campaign-status">
         {words.label}
       </Badge>
       {campaign.pauseReasons.length > 0 ? (
@@ -233,7 +233,7 @@ function CampaignState({ campaign, timeZone }: { campaign: CampaignView; timeZon
         </Link>
       ))}
       {campaign.lastError ? (
-        <Text size="xs" c="red.8">
+        <Text size="xs" c="red.9">
           Not confirmed yet: {campaign.lastError}
         </Text>
       ) : null}
@@ -302,7 +302,7 @@ function Campaigns({ timeZone, manage }: { timeZone?: string; manage: boolean })
                             Resume…
                           </Button>
                         ) : (
-                          <Button size="xs" variant="default" color="red.8" onClick={() => setAction({ kind: 'pause', campaign })} aria-label={`Pause ${campaign.name}…`} disabled={campaign.status === 'inactive'}>
+                          <Button size="xs" variant="default" c="red.9" onClick={() => setAction({ kind: 'pause', campaign })} aria-label={`Pause ${campaign.name}…`} disabled={campaign.status === 'inactive'}>
                             Pause…
                           </Button>
                         )}

@@ -1,9 +1,9 @@
 // Pause, resume and budget caps of one campaign (marketers), each confirmed with a reason, the outcome said in words.
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
+import { notify } from '../Channels/notify';
 import { fieldError } from '../Members/AddMemberModal';
 import { reasonWords, type CampaignView } from './ad-fields';
 import { formatMoney, minorToDecimal, parseMajor } from './money';
@@ -15,7 +15,7 @@ function useCampaignSaved(): (campaign: CampaignView, title: string, message: st
       queryClient.invalidateQueries({ queryKey: ['campaigns'] }),
       queryClient.invalidateQueries({ queryKey: ['ad-spend-cap'] }),
     ]);
-    notifications.show({ color: 'green', title, message: `${campaign.name}: ${message}` });
+    notify('green', title, `${campaign.name}: ${message}`);
   };
 }
 
@@ -64,7 +64,7 @@ export function PauseModal({ campaign, onClose }: { campaign: CampaignView; onCl
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color="red.8" loading={pause.isPending}>
+            <Button type="submit" color="red.9" loading={pause.isPending}>
               Pause the campaign
             </Button>
           </Group>

@@ -50,11 +50,11 @@ export const ACCOUNT_ID_HINTS: Record<AdPlatform, string> = {
 };
 
 export const STATUS_WORDS: Record<CampaignView['status'], { label: string; color: string }> = {
-  active: { label: 'Running', color: 'green' },
-  paused: { label: 'Paused', color: 'gray' },
-  pause_pending: { label: 'Pausing…', color: 'yellow' },
-  resume_pending: { label: 'Resuming…', color: 'yellow' },
-  inactive: { label: 'Inactive', color: 'gray' },
+  active: { label: 'Running', color: 'teal.9' },
+  paused: { label: 'Paused', color: 'gray.7' },
+  pause_pending: { label: 'Pausing…', color: 'yellow.4' },
+  resume_pending: { label: 'Resuming…', color: 'yellow.4' },
+  inactive: { label: 'Inactive', color: 'gray.7' },
 };
 
 /** One pause reason in words: a person (manual), a budget cap, a crisis. */

@@ -1,7 +1,6 @@
 // Channels (admins manage; any member may read): each connected account with its status, its platform's health and
 // when it was last verified; verify the connection, edit it (credentials write-only), set fallbacks, add, remove.
 import { Alert, Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { api, messageOf, unwrap } from '../../api/client';
@@ -12,6 +11,7 @@ import { ConfirmModal } from '../Members/ConfirmModal';
 import { formatInstant, zoneOf } from '../Members/people';
 import { ChannelForm } from './ChannelForm';
 import { healthWords, verificationWords, type ChannelView, type PlatformHealth } from './credential-fields';
+import { notify } from './notify';
 
 interface VerifyOutcome {
   channelId: string;
@@ -41,7 +41,7 @@ export function ChannelsScreen(): ReactNode {
     mutationFn: (channel: ChannelView) => unwrap(api.DELETE('/api/channels/{id}', { params: { path: { id: channel.id } } })),
     onSuccess: async (_, channel) => {
       await queryClient.invalidateQueries({ queryKey: ['channels'] });
-      notifications.show({ color: 'green', title: 'Channel removed', message: `${channel.name} is disconnected; its history stays.` });
+      notify('green', 'Channel removed', `${channel.name} is disconnected; its history stays.`);
       setRemoving(null);
     },
   });
@@ -124,7 +124,7 @@ export function ChannelsScreen(): ReactNode {
                       <Button size="xs" variant="default" onClick={() => setEditing(channel)} aria-label={`Edit ${channel.name}`}>
                         Edit
                       </Button>
-                      <Button size="xs" variant="subtle" color="red.8" onClick={() => setRemoving(channel)} aria-label={`Remove ${channel.name}`}>
+                      <Button size="xs" variant="default" c="red.9" onClick={() => setRemoving(channel)} aria-label={`Remove ${channel.name}`}>
                         Remove
                       </Button>
                     </Group>
@@ -165,7 +165,7 @@ export function ChannelsScreen(): ReactNode {
             channels={channels.data ?? []}
             onClose={() => setEditing(null)}
             onSaved={(saved) => {
-              notifications.show({ color: 'green', title: formChannel ? 'Channel saved' : 'Channel added', message: `${saved.name} on ${platformName(saved.platform)}` });
+              notify('green', formChannel ? 'Channel saved' : 'Channel added', `${saved.name} on ${platformName(saved.platform)}`);
               setEditing(null);
             }}
           />
@@ -192,14 +192,14 @@ export function ChannelsScreen(): ReactNode {
 function ChannelStatus({ channel }: { channel: ChannelView }): ReactNode {
   if (channel.status === 'active') {
     return (
-      <Badge color="green" variant="light" data-testid="channel-status">
+      <Badge color="teal.9" variant="filled" autoContrast data-testid="channel-status">
         Active
       </Badge>
     );
   }
   return (
     <Stack gap={2}>
-      <Badge color="red" variant="light" data-testid="channel-status">
+      <Badge color="red.9" variant="filled" autoContrast data-testid="channel-status">
         Needs reconnecting
       </Badge>
       {channel.statusReason ? (
@@ -225,7 +225,7 @@ function HealthCell({ channel, health, loading, failed, timeZone }: { channel: C
   const words = healthWords(worst?.state);
   return (
     <Stack gap={2}>
-      <Badge color={words.color} variant="light" data-testid="platform-health">
+      <Badge color={words.color} variant="filled" autoContrast data-testid="platform-health">
         {words.label}
       </Badge>
       {worst?.degradedSince && worst.state !== 'closed' ? (

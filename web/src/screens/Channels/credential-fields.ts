@@ -78,12 +78,12 @@ export const FAILOVER_LABELS: Record<ChannelView['failoverPolicy'], string> = {
 export function healthWords(state: 'closed' | 'open' | 'half_open' | undefined): { label: string; color: string } {
   switch (state) {
     case 'open':
-      return { label: 'Degraded', color: 'red' };
+      return { label: 'Degraded', color: 'red.9' };
     case 'half_open':
-      return { label: 'Recovering', color: 'yellow' };
+      return { label: 'Recovering', color: 'yellow.4' };
     case 'closed':
     case undefined:
-      return { label: 'Healthy', color: 'green' };
+      return { label: 'Healthy', color: 'teal.9' };
   }
 }
 
