@@ -171,4 +171,23 @@ describe('Ads screen', () => {
       await admin.context.close();
     }
   });
+  it('names a crisis as what paused a campaign, with its pause order and a link to the crisis', async () => {
+    const lead = await consoleApp.app.member('crisis_lead');
+    const activation = await lead.post('/api/crisis/activate', { reason: 'Storm damage at the plant', level: 2, pauseAds: true }).expect(201);
+    const crisisId = (activation.body as { crisis: { id: string } }).crisis.id;
+    try {
+      await waitFor('the crisis pause to reach Meta', () => meta.campaigns.find('1001', springFakeId)?.status === 'paused', 30_000);
+      const page = marketer.page;
+      await openAds(page);
+      await shows(row(page, 'Spring sale').getByTestId('campaign-paused-by'), 'Held paused: the crisis pause');
+      await row(page, 'Spring sale').getByRole('link', { name: 'The crisis that paused it' }).waitFor();
+      const order = page.getByTestId('pause-order');
+      await shows(order, /^Crisis pause:/);
+      await order.getByRole('link', { name: 'The crisis report' }).waitFor();
+      expect(await order.getByRole('link', { name: 'The crisis report' }).getAttribute('href')).toBe(`/crises/${crisisId}/report`);
+      await checkA11y(page, 'ads-crisis');
+    } finally {
+      await lead.post('/api/crisis/deactivate', { note: 'Over', resumeCampaigns: true }).expect(200);
+    }
+  });
 });
