@@ -67,6 +67,26 @@ describe('Channels screen', () => {
     await brand.getByRole('cell', { name: 'X', exact: true }).waitFor();
   });
 
+  it("shows the platform's health: degraded while X's circuit breaker is open, healthy again once it recovers", async () => {
+    // Arranged in the table the dispatcher keeps (tripping the breaker for real takes a run of failed sends); the
+    // screen reads it through GET /api/platforms/health like any other state.
+    await consoleApp.app.sql(
+      `INSERT INTO platform_health (scope, platform, state, opened_at, retry_at, consecutive_failures, trips)
+       VALUES ('platform:x', 'x', 'open', now() - interval '5 minutes', now() + interval '1 hour', 5, 1)`,
+    );
+    try {
+      const page = admin.page;
+      await openChannels(page);
+      await shows(row(page, 'Brand on X').getByTestId('platform-health'), 'Degraded');
+      await shows(row(page, 'Brand on X'), 'since ');
+      await checkA11y(page, 'channels-degraded');
+    } finally {
+      await consoleApp.app.sql(`UPDATE platform_health SET state = 'closed', opened_at = NULL, retry_at = NULL WHERE scope = 'platform:x'`);
+    }
+    await openChannels(admin.page);
+    await shows(row(admin.page, 'Brand on X').getByTestId('platform-health'), 'Healthy');
+  });
+
   it('verifies a channel: the account it reaches in words, the last-verified time filled in', async () => {
     const page = admin.page;
     await openChannels(page);
