@@ -145,13 +145,21 @@ describe('Ads screen', () => {
     }
   });
 
-  it('lets an admin sync now and connect an ad account, with the service’s field errors under the fields', async () => {
+  it('lets an admin sync now, set the monthly cap and connect an ad account, with the service’s field errors under the fields', async () => {
     const admin = await signedInPage(browser, consoleApp, 'admin');
     try {
       const page = admin.page;
       await openAds(page);
       await page.getByRole('button', { name: 'Sync Brand EU now' }).click();
       await shows(page.locator('.mantine-Notification-root'), 'Brand EU: 2 campaigns read');
+
+      await page.getByRole('button', { name: 'Monthly cap…' }).click();
+      const capForm = page.getByRole('form', { name: 'Monthly cap across all ad accounts' });
+      await capForm.getByLabel(/^Monthly cap/).fill('1,000');
+      await capForm.getByRole('button', { name: 'Save the monthly cap' }).click();
+      await capForm.waitFor({ state: 'hidden' });
+      await shows(page.getByTestId('monthly-cap'), 'of the monthly cap €1,000.00 across all ad accounts');
+      expect((await consoleApp.app.admin.get('/api/ad-spend-cap').expect(200)).body).toMatchObject({ monthlyCapMinor: 100000, currency: 'EUR' });
 
       await page.getByRole('button', { name: 'Add an ad account' }).click();
       const form = page.getByRole('form', { name: 'Add an ad account' });
@@ -163,6 +171,10 @@ describe('Ads screen', () => {
       await shows(form, 'Some fields need attention');
       await form.getByText(/^platformAccountId must be/).waitFor();
       await form.getByLabel(/^Account ID/).fill('act_2002');
+      await form.getByRole('button', { name: 'Add the ad account' }).click();
+      // Checked once the id is right: nothing is converted, so the account must be in the monthly cap's currency.
+      await form.getByText('currency must be EUR while the workspace has a monthly cap in EUR').waitFor();
+      await form.getByLabel(/^Currency/).fill('EUR');
       await form.getByRole('button', { name: 'Add the ad account' }).click();
       await form.waitFor({ state: 'hidden' });
       await shows(page.getByTestId('ad-account-row'), 'Brand US');

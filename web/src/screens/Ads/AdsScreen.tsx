@@ -12,7 +12,7 @@ import { ConfirmModal } from '../Members/ConfirmModal';
 import { formatInstant, zoneOf } from '../Members/people';
 import { AdAccountForm } from './AdAccountForm';
 import { AD_PLATFORM_NAMES, reasonWords, STATUS_WORDS, type AdAccountView, type CampaignView, type PauseOrderView } from './ad-fields';
-import { BudgetModal, PauseModal, ResumeModal } from './CampaignModals';
+import { BudgetModal, MonthlyCapModal, PauseModal, ResumeModal } from './CampaignModals';
 import { formatMoney } from './money';
 import { notify } from '../Channels/notify';
 
@@ -24,7 +24,7 @@ export function AdsScreen(): ReactNode {
   return (
     <Stack gap="lg">
       <Title order={2}>Ads</Title>
-      <MonthlyCap />
+      <MonthlyCap manage={session.can('adAccounts.manage')} />
       <AdAccounts timeZone={timeZone} manage={session.can('adAccounts.manage')} sync={session.can('adAccounts.sync')} />
       <Campaigns timeZone={timeZone} manage={session.can('campaigns.manage')} />
       <PauseOrders timeZone={timeZone} />
@@ -32,18 +32,30 @@ export function AdsScreen(): ReactNode {
   );
 }
 
-function MonthlyCap(): ReactNode {
+function MonthlyCap({ manage }: { manage: boolean }): ReactNode {
   const cap = useQuery({ queryKey: ['ad-spend-cap'], queryFn: () => unwrap(api.GET('/api/ad-spend-cap')) });
-  if (cap.isPending || cap.isError) {
-    return cap.isError ? <ErrorState error={cap.error} title="The monthly cap could not be loaded" /> : null;
+  const [editing, setEditing] = useState(false);
+  if (cap.isPending) {
+    return null;
+  }
+  if (cap.isError) {
+    return <ErrorState error={cap.error} retry={() => void cap.refetch()} title="The monthly cap could not be loaded" />;
   }
   const { monthlyCapMinor, currency, spentThisMonthMinor } = cap.data;
   return (
-    <Text size="sm" data-testid="monthly-cap">
-      {monthlyCapMinor !== null && currency
-        ? `Spend this month: ${formatMoney(spentThisMonthMinor, currency)} of the monthly cap ${formatMoney(monthlyCapMinor, currency)} across all ad accounts.`
-        : 'No monthly cap across the ad accounts is set.'}
-    </Text>
+    <Group justify="space-between">
+      <Text size="sm" data-testid="monthly-cap">
+        {monthlyCapMinor !== null && currency
+          ? `Spend this month: ${formatMoney(spentThisMonthMinor, currency)} of the monthly cap ${formatMoney(monthlyCapMinor, currency)} across all ad accounts.`
+          : 'No monthly cap across the ad accounts is set.'}
+      </Text>
+      {manage ? (
+        <Button size="xs" variant="default" onClick={() => setEditing(true)}>
+          Monthly cap…
+        </Button>
+      ) : null}
+      {editing ? <MonthlyCapModal cap={cap.data} onClose={() => setEditing(false)} /> : null}
+    </Group>
   );
 }
 

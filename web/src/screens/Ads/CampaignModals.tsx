@@ -186,3 +186,54 @@ export function BudgetModal({ campaign, onClose }: { campaign: CampaignView; onC
     </Modal>
   );
 }
+
+/** The workspace's monthly cap across every ad account (admins): in one currency, which every account must use. */
+export function MonthlyCapModal({ cap, onClose }: { cap: { monthlyCapMinor: number | null; currency: string | null }; onClose: () => void }): ReactNode {
+  const queryClient = useQueryClient();
+  const [currency, setCurrency] = useState(cap.currency ?? 'EUR');
+  const [amount, setAmount] = useState(cap.monthlyCapMinor !== null && cap.currency ? minorToDecimal(cap.monthlyCapMinor, cap.currency) : '');
+  const [tried, setTried] = useState(false);
+  const code = currency.trim().toUpperCase();
+  const parsed = amount.trim() === '' ? { minor: null } : parseMajor(amount, code);
+  const save = useMutation({
+    mutationFn: (monthlyCapMinor: number | null) => unwrap(api.PUT('/api/ad-spend-cap', { body: { monthlyCapMinor, currency: code } })),
+    onSuccess: async (answer) => {
+      await Promise.all(['ad-spend-cap', 'campaigns'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
+      notify('green', 'Monthly cap saved', answer.monthlyCapMinor === null ? 'No monthly cap is set.' : `At most ${formatMoney(answer.monthlyCapMinor, code)} a month across all ad accounts.`);
+      onClose();
+    },
+  });
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    setTried(true);
+    if ('minor' in parsed) {
+      save.mutate(parsed.minor);
+    }
+  };
+  const amountError = fieldError(save.error, 'monthlyCapMinor') ?? (tried && 'error' in parsed ? parsed.error : undefined);
+  const currencyError = fieldError(save.error, 'currency');
+  return (
+    <Modal opened onClose={onClose} title="Monthly cap across all ad accounts" centered closeButtonProps={{ 'aria-label': 'Cancel' }}>
+      <form onSubmit={submit} noValidate aria-label="Monthly cap across all ad accounts">
+        <Stack>
+          <Text size="sm">When the month&apos;s spend (UTC months) reaches it, every campaign is paused. Leave the amount empty to remove it.</Text>
+          {save.error && !amountError && !currencyError ? (
+            <Alert color="red" role="alert" title="Not saved">
+              {save.error.message}
+            </Alert>
+          ) : null}
+          <TextInput label="Currency" required description="Every ad account must be in this currency" value={currency} onChange={(e) => setCurrency(e.currentTarget.value)} error={currencyError} maxLength={3} />
+          <TextInput label={`Monthly cap (${code || 'currency'})`} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} error={amountError} data-autofocus />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              Save the monthly cap
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
