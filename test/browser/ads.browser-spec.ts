@@ -145,7 +145,7 @@ describe('Ads screen', () => {
     }
   });
 
-  it('lets an admin sync now, set the monthly cap and connect an ad account, with the service’s field errors under the fields', async () => {
+  it('lets an admin sync now, set the monthly cap, connect an ad account (field errors under the fields), edit and remove it', async () => {
     const admin = await signedInPage(browser, consoleApp, 'admin');
     try {
       const page = admin.page;
@@ -179,6 +179,24 @@ describe('Ads screen', () => {
       await form.waitFor({ state: 'hidden' });
       await shows(page.getByTestId('ad-account-row'), 'Brand US');
       expect(await page.content()).not.toContain('another-meta-token');
+
+      // Edit: the credentials are only named as stored; a rename keeps them.
+      await page.getByRole('button', { name: 'Edit Brand US' }).click();
+      const edit = page.getByRole('form', { name: 'Edit Brand US' });
+      await shows(edit, 'Stored: accessToken');
+      expect(await edit.getByLabel(/^Access token/).inputValue()).toBe('');
+      await edit.getByLabel(/^Name/).fill('Brand Americas');
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await edit.waitFor({ state: 'hidden' });
+      await shows(page.getByTestId('ad-account-row'), 'Brand Americas');
+      const accounts = (await consoleApp.app.admin.get('/api/ad-accounts').expect(200)).body as { name: string; credentialFields: string[] }[];
+      expect(accounts.find((a) => a.name === 'Brand Americas')?.credentialFields).toEqual(['accessToken']);
+
+      // Remove, after confirming.
+      await page.getByRole('button', { name: 'Remove Brand Americas' }).click();
+      await page.getByRole('dialog', { name: 'Remove Brand Americas?' }).getByRole('button', { name: 'Remove the ad account' }).click();
+      await none(page.getByTestId('ad-account-row').filter({ hasText: 'Brand Americas' }));
+      expect(((await consoleApp.app.admin.get('/api/ad-accounts').expect(200)).body as { name: string }[]).map((a) => a.name)).toEqual(['Brand EU']);
     } finally {
       await admin.context.close();
     }
