@@ -42,7 +42,7 @@ function PlaybookPage({ playbook }: { playbook: PlaybookView }): ReactNode {
     mutationFn: () => unwrap(api.DELETE('/api/playbooks/{id}', { params: { path: { id: playbook.id } } })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: PLAYBOOKS_KEY });
-      notifications.show({ color: 'green', title: 'Archived', message: `${playbook.name} can no longer be activated; its history stays.` });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Archived', message: `${playbook.name} can no longer be activated; its history stays.` });
       setArchiving(false);
       await navigate('/playbooks');
     },

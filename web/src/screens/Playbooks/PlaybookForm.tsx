@@ -95,7 +95,7 @@ function PlaybookFields({ playbook, templates, channels }: { playbook?: Playbook
     },
     onSuccess: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: PLAYBOOKS_KEY });
-      notifications.show({ color: 'green', title: 'Playbook saved', message: `${saved.name} (revision ${saved.revision}) is checked and ready to rehearse.` });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Playbook saved', message: `${saved.name} (revision ${saved.revision}) is checked and ready to rehearse.` });
       await navigate(`/playbooks/${saved.id}`);
     },
   });

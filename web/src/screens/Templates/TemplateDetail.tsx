@@ -59,7 +59,7 @@ function TemplatePage({ template }: { template: TemplateView }): ReactNode {
     mutationFn: () => unwrap(api.DELETE('/api/templates/{id}', { params: { path: { id: template.id } } })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: TEMPLATES_KEY });
-      notifications.show({ color: 'green', title: 'Archived', message: `${template.name} can no longer be used; its history stays.` });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Archived', message: `${template.name} can no longer be used; its history stays.` });
       setArchiving(false);
       await navigate('/templates');
     },
@@ -181,7 +181,7 @@ function Approval({ template, version }: { template: TemplateView; version: Temp
     onSuccess: async () => {
       setComment('');
       await queryClient.invalidateQueries({ queryKey: TEMPLATES_KEY });
-      notifications.show({ color: 'green', title: 'Approved', message: `Version ${version.version} of ${template.name} can now be used in playbooks.` });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Approved', message: `Version ${version.version} of ${template.name} can now be used in playbooks.` });
     },
   });
   const wrote = version.authorId === session.member.id;
@@ -253,7 +253,7 @@ function RejectModal({ template, version, opened, onClose }: { template: Templat
     mutationFn: () => unwrap(api.POST('/api/templates/{id}/reject', { params: { path: { id: template.id } }, body: { version: version.version, comment: comment.trim() } })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: TEMPLATES_KEY });
-      notifications.show({ color: 'orange', title: 'Sent back', message: `Version ${version.version} of ${template.name} went back to its author with your comment.` });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'orange', title: 'Sent back', message: `Version ${version.version} of ${template.name} went back to its author with your comment.` });
       close();
     },
   });

@@ -57,6 +57,7 @@ export function TemplateForm({ template }: { template?: TemplateView }): ReactNo
       await queryClient.invalidateQueries({ queryKey: TEMPLATES_KEY });
       const unchanged = template && saved.currentVersion === template.currentVersion;
       notifications.show({
+        closeButtonProps: { 'aria-label': 'Dismiss' },
         color: 'green',
         title: unchanged ? 'Nothing changed' : `Version ${saved.currentVersion} saved`,
         message: unchanged ? 'The text and placeholders are as in the latest version, so no new version was made.' : `${saved.name} waits for an approver who did not write it.`,
