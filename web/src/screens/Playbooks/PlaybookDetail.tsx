@@ -174,7 +174,7 @@ function Rehearsal({ playbook, channelName, templateName }: { playbook: Playbook
                 </Card>
               ))}
               <Text size="sm" fw={600}>
-                Who would be told:
+                Contacts and responsibilities:
               </Text>
               <List size="sm" spacing={2}>
                 {plan.contacts.map((c, i) => (

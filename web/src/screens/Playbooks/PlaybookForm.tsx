@@ -6,6 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError, messageOf, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
 import { Loading } from '../../components/states';
 import { PLATFORMS, platformName, type Platform } from '../../platforms';
 import type { TemplateView } from '../Templates/templates-data';
@@ -87,10 +88,11 @@ function PlaybookFields({ playbook, templates, channels }: { playbook?: Playbook
           prompts: m.prompts,
         })),
       };
-      // The generated DTO types a few numbers loosely (level as an object); the body is what the service validates.
-      const sent = body as never;
+      // The generated DTO types level as an object (an enum of numbers); the service validates the body whatever its type says.
+      type Body = components['schemas']['CreatePlaybookDto'];
+      const sent = body as unknown as Body;
       return playbook
-        ? unwrap(api.PATCH('/api/playbooks/{id}', { params: { path: { id: playbook.id } }, body: { ...(body as object), ...(reason.trim() ? { reason: reason.trim() } : {}) } as never }))
+        ? unwrap(api.PATCH('/api/playbooks/{id}', { params: { path: { id: playbook.id } }, body: { ...sent, ...(reason.trim() ? { reason: reason.trim() } : {}) } }))
         : unwrap(api.POST('/api/playbooks', { body: sent }));
     },
     onSuccess: async (saved) => {
