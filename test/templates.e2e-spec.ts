@@ -77,6 +77,21 @@ describe('templates', () => {
       expect(again.body.message).toContain('already approved');
     });
 
+    it('names who wrote each version and who decided on it, for every member to read', async () => {
+      const id = await write(marketer);
+      await otherMarketer.patch(`/api/templates/${id}`, { body: `${OUTAGE.body} More soon.` }).expect(200);
+      await approverA.post(`/api/templates/${id}/approve`, { version: 2 }).expect(200);
+      const names = async (c: Caller): Promise<string> => (await c.get('/api/members/me').expect(200)).body.name;
+      const res = await viewer.get(`/api/templates/${id}`).expect(200);
+      expect(res.body.versions.map((v: { version: number; authorName: string }) => [v.version, v.authorName])).toEqual([
+        [2, await names(otherMarketer)],
+        [1, await names(marketer)],
+      ]);
+      expect(res.body.versions[0].decisions[0]).toMatchObject({ approverId: approverA.memberId, approverName: await names(approverA) });
+      const listed = (await viewer.get('/api/templates').expect(200)).body.find((t: { id: string }) => t.id === id);
+      expect(listed.versions[1].authorName).toBe(await names(marketer));
+    });
+
     it('makes every edit a new version; earlier versions keep their content and approval', async () => {
       const id = await write();
       await approverA.post(`/api/templates/${id}/approve`, { version: 1 }).expect(200);

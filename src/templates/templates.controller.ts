@@ -11,7 +11,7 @@ import { TemplatePreviewView, TemplateView } from './dto/template.view';
 import { UpdateTemplateDto } from './dto/update-template.dto';
 import { TemplateDetails, TemplatesService } from './templates.service';
 
-const view = ({ template, versions, decisions }: TemplateDetails): TemplateView => TemplateView.of(template, versions, decisions);
+const view = ({ template, versions, decisions, names }: TemplateDetails): TemplateView => TemplateView.of(template, versions, decisions, names);
 
 @ApiTags('templates')
 @Controller('templates')

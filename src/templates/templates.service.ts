@@ -1,12 +1,13 @@
 // Templates: immutable versions, four-eyes approval of one exact version, filling previews, and the usability check playbooks rely on.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { actorOf } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { measureText } from '../calendar/text-limits';
 import { Platform, PLATFORMS } from '../channels/platform';
 import { Clock } from '../common/clock';
+import { Member } from '../members/member.entity';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import type { CreateTemplateDto } from './dto/create-template.dto';
@@ -31,6 +32,8 @@ export interface TemplateDetails {
   template: Template;
   versions: TemplateVersion[];
   decisions: TemplateDecision[];
+  /** Names of the members who wrote the versions and took the decisions (a former member is missing). */
+  names: Map<string, string>;
 }
 
 /** Whether a template version can be used now, and if not, why (for the caller to prefix with its field). */
@@ -63,7 +66,7 @@ export class TemplatesService {
         targetId: template.id,
         after: versionSummary(version),
       });
-      return { template, versions: [version], decisions: [] };
+      return { template, versions: [version], decisions: [], names: await this.memberNames(manager, template.workspaceId, [version.authorId]) };
     });
   }
 
@@ -330,11 +333,23 @@ export class TemplatesService {
       .where('d.template_id = ANY(:ids)', { ids })
       .orderBy('d.created_at', 'ASC')
       .getMany();
+    const names = await this.memberNames(manager, templates[0].workspaceId, [...versions.map((v) => v.authorId), ...decisions.map((d) => d.approverId)]);
     return templates.map((template) => ({
       template,
       versions: versions.filter((v) => v.templateId === template.id),
       decisions: decisions.filter((d) => d.templateId === template.id),
+      names,
     }));
+  }
+
+  /** So the console can say who wrote a version and who judged it: members' names are admin-only elsewhere. */
+  private async memberNames(manager: EntityManager, workspaceId: string, ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) {
+      return new Map();
+    }
+    const members = await manager.find(Member, { select: { id: true, name: true }, where: { workspaceId, id: In(unique) } });
+    return new Map(members.map((m) => [m.id, m.name]));
   }
 }
 

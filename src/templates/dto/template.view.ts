@@ -14,13 +14,14 @@ export class PlaceholderView {
 
 export class TemplateDecisionView {
   @ApiProperty({ format: 'uuid' }) approverId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Their name; null for a former member' }) approverName: string | null;
   @ApiProperty({ enum: ['approved', 'rejected'] }) decision: 'approved' | 'rejected';
   @ApiProperty({ description: 'Hash of the content judged' }) contentHash: string;
   @ApiProperty({ nullable: true, type: String }) comment: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 
-  static of(d: TemplateDecision): TemplateDecisionView {
-    return { approverId: d.approverId, decision: d.decision, contentHash: d.contentHash, comment: d.comment, createdAt: d.createdAt };
+  static of(d: TemplateDecision, names: ReadonlyMap<string, string>): TemplateDecisionView {
+    return { approverId: d.approverId, approverName: names.get(d.approverId) ?? null, decision: d.decision, contentHash: d.contentHash, comment: d.comment, createdAt: d.createdAt };
   }
 }
 
@@ -32,11 +33,12 @@ export class TemplateVersionView {
   @ApiProperty({ type: [PlaceholderView] }) placeholders: PlaceholderView[];
   @ApiProperty({ description: 'SHA-256 of the body, variants and placeholders: what an approval is bound to' }) contentHash: string;
   @ApiProperty({ format: 'uuid' }) authorId: string;
+  @ApiProperty({ nullable: true, type: String, description: "The author's name; null for a former member" }) authorName: string | null;
   @ApiProperty({ enum: VERSION_STATUSES, description: 'Only an approved version of a live template can be used' }) status: VersionStatus;
   @ApiProperty({ type: [TemplateDecisionView], description: 'Decisions on this version, oldest first' }) decisions: TemplateDecisionView[];
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 
-  static of(v: TemplateVersion, decisions: TemplateDecision[]): TemplateVersionView {
+  static of(v: TemplateVersion, decisions: TemplateDecision[], names: ReadonlyMap<string, string>): TemplateVersionView {
     return {
       version: v.version,
       name: v.name,
@@ -45,8 +47,9 @@ export class TemplateVersionView {
       placeholders: v.placeholders,
       contentHash: v.contentHash,
       authorId: v.authorId,
+      authorName: names.get(v.authorId) ?? null,
       status: v.status,
-      decisions: decisions.filter((d) => d.version === v.version).map((d) => TemplateDecisionView.of(d)),
+      decisions: decisions.filter((d) => d.version === v.version).map((d) => TemplateDecisionView.of(d, names)),
       createdAt: v.createdAt,
     };
   }
@@ -63,7 +66,7 @@ export class TemplateView {
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
   @ApiProperty({ type: [TemplateVersionView], description: 'Every version, newest first' }) versions: TemplateVersionView[];
 
-  static of(t: Template, versions: TemplateVersion[], decisions: TemplateDecision[]): TemplateView {
+  static of(t: Template, versions: TemplateVersion[], decisions: TemplateDecision[], names: ReadonlyMap<string, string> = new Map()): TemplateView {
     const newestFirst = [...versions].sort((a, b) => b.version - a.version);
     return {
       id: t.id,
@@ -74,7 +77,7 @@ export class TemplateView {
       archivedAt: t.archivedAt,
       createdAt: t.createdAt,
       updatedAt: t.updatedAt,
-      versions: newestFirst.map((v) => TemplateVersionView.of(v, decisions)),
+      versions: newestFirst.map((v) => TemplateVersionView.of(v, decisions, names)),
     };
   }
 }

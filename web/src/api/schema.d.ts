@@ -2140,6 +2140,8 @@ export interface components {
         TemplateDecisionView: {
             /** Format: uuid */
             approverId: string;
+            /** @description Their name; null for a former member */
+            approverName: string | null;
             /** @enum {string} */
             decision: "approved" | "rejected";
             /** @description Hash of the content judged */
@@ -2160,6 +2162,8 @@ export interface components {
             contentHash: string;
             /** Format: uuid */
             authorId: string;
+            /** @description The author's name; null for a former member */
+            authorName: string | null;
             /**
              * @description Only an approved version of a live template can be used
              * @enum {string}
