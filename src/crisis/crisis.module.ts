@@ -4,6 +4,7 @@ import { ApprovalsModule } from '../approvals/approvals.module';
 import { DispatchStoreModule } from '../dispatch/dispatch-store.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { PlaybooksModule } from '../playbooks/playbooks.module';
+import { CrisisPreviewService } from './crisis-preview.service';
 import { CrisisReportService } from './crisis-report.service';
 import { CrisisStoreModule } from './crisis-store.module';
 import { CrisisController } from './crisis.controller';
@@ -12,7 +13,7 @@ import { CrisisService } from './crisis.service';
 @Module({
   imports: [CrisisStoreModule, DispatchModule, DispatchStoreModule, ApprovalsModule, PlaybooksModule, AdsModule],
   controllers: [CrisisController],
-  providers: [CrisisService, CrisisReportService],
+  providers: [CrisisService, CrisisReportService, CrisisPreviewService],
   exports: [CrisisService],
 })
 export class CrisisModule {}

@@ -430,7 +430,7 @@ function playbookSnapshot(plan: StagingPlan): Record<string, unknown> {
 }
 
 /** The answers as given, checked before anything is touched: malformed input is a 400, never a partial switch. */
-function placeholderValues(raw: Record<string, unknown> | undefined): Record<string, string> {
+export function placeholderValues(raw: Record<string, unknown> | undefined): Record<string, string> {
   const values: Record<string, string> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(raw ?? {})) {

@@ -781,6 +781,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deliveries/missed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries whose time passed while crisis mode held them, with their post text and channel, soonest first */
+        get: operations["DeliveriesController_missedList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule missed deliveries again, all or none
+         * @description A 4xx naming the deliveries that are not missed or not found, and nothing written. Each change is audited. During a crisis covering its platform, a rescheduled delivery is held by it and goes out only with its sign-off.
+         */
+        post: operations["DeliveriesController_reschedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel missed deliveries, all or none (a 4xx naming those that are not missed or not found); each change audited */
+        post: operations["DeliveriesController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries/{id}/resolve": {
         parameters: {
             query?: never;
@@ -1108,6 +1162,43 @@ export interface paths {
          * @description When this answers, no delivery in scope reaches a platform unless approved under the crisis policy after activation, on any instance. Sends in flight were finished or stopped first and are listed. 409 with the active crisis if one is already on.
          */
         post: operations["CrisisController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/crisis/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the switch would do with this body, changing nothing
+         * @description Deliveries in scope due within the hour, the day and in all (and the first due), campaigns that would pause, the replacement posts the playbook would stage (and what would not, and why), and who would be notified. Writes and audits nothing. 409 while a crisis is on.
+         */
+        post: operations["CrisisController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/crisis/deactivation-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What ending the crisis would resume, mark missed and leave paused, changing nothing. 409 when no crisis is on */
+        post: operations["CrisisController_deactivationPreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2449,6 +2540,47 @@ export interface components {
             contacts: components["schemas"]["ContactView"][];
             messages: components["schemas"]["PlannedMessageView"][];
         };
+        MissedDeliveryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            postId: string;
+            /** @description The post's text, cut at 280 characters */
+            text: string;
+            /** Format: uuid */
+            channelId: string;
+            channelName: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /**
+             * Format: date-time
+             * @description The time it was due when crisis mode held it
+             */
+            dueAt: string;
+            /**
+             * Format: uuid
+             * @description The crisis that held it
+             */
+            heldByCrisisId: string | null;
+        };
+        RescheduleMissedDto: {
+            /** @description Missed deliveries: all are changed, or none */
+            deliveryIds: string[];
+            /**
+             * Format: date-time
+             * @description The new time, in the future; with its offset or Z
+             * @example 2026-12-04T09:00:00Z
+             */
+            scheduledAt: string;
+        };
+        BulkMissedView: {
+            /** @description The deliveries as they are now (held when an active crisis covers them) */
+            deliveries: components["schemas"]["DeliveryView"][];
+        };
+        CancelMissedDto: {
+            /** @description Missed deliveries: all are changed, or none */
+            deliveryIds: string[];
+        };
         ResolveDeliveryDto: {
             /**
              * @description What a person found: published (it is on the platform), resend (it is not; send it again now), drop (it is not; do not send it). needs_verification accepts all three; failed accepts resend and drop.
@@ -2971,6 +3103,139 @@ export interface components {
             notStaged: components["schemas"]["UnstagedMessageView"][];
             /** @description Placeholder answers not used (not asked by the playbook) */
             warnings: string[];
+        };
+        PreviewDeliveryView: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            postId: string;
+            /** @description The post's text, cut at 140 characters */
+            text: string;
+            /** Format: uuid */
+            channelId: string;
+            channelName: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /** Format: date-time */
+            dueAt: string;
+        };
+        PreviewCampaignView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @example meta */
+            platform: string;
+        };
+        PreviewCampaignsView: {
+            /** @description Running campaigns in scope: the switch pauses them */
+            wouldPause: components["schemas"]["PreviewCampaignView"][];
+            /** @description Campaigns in scope already paused */
+            alreadyPaused: components["schemas"]["PreviewCampaignView"][];
+        };
+        PreviewPlaybookView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            category: string;
+        };
+        PreviewChannelView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+        };
+        PreviewReplacementView: {
+            /** Format: uuid */
+            templateId: string;
+            templateName: string;
+            templateVersion: number;
+            /** @description The filled text (placeholders still missing stay as {{name}}) */
+            text: string;
+            channels: components["schemas"]["PreviewChannelView"][];
+            /** @description Minutes after activation it is scheduled for */
+            offsetMinutes: number;
+            /** @description Placeholder values it still misses: staged as a draft when non-empty */
+            missing: string[];
+        };
+        PreviewNotStagedView: {
+            /** Format: uuid */
+            templateId: string;
+            templateName: string | null;
+            channelIds: string[];
+            reason: string;
+        };
+        PreviewWebhookView: {
+            /** Format: uuid */
+            id: string;
+            description: string | null;
+            /**
+             * @description The endpoint's host only: paths and query strings may carry tokens
+             * @example hooks.example.com
+             */
+            host: string;
+        };
+        PreviewContactView: {
+            name: string;
+            role: string;
+            email: string | null;
+            phone: string | null;
+            chat: string | null;
+        };
+        PreviewNotifiedView: {
+            /** @description Active webhooks subscribed to crisis.activated */
+            webhookCount: number;
+            webhooks: components["schemas"]["PreviewWebhookView"][];
+            /** @description The playbook's contacts */
+            contacts: components["schemas"]["PreviewContactView"][];
+        };
+        CrisisPreviewView: {
+            level: number;
+            /** @description Platforms that would be held; null: all */
+            platforms: ("x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram")[] | null;
+            /** @description Approvals each post in scope would need */
+            approvalsRequired: number;
+            pauseAds: boolean;
+            /** @description Deliveries in scope that would be held: total, due within the hour and the day */
+            held: components["schemas"]["HeldSummaryView"];
+            /** @description The first deliveries due, soonest first */
+            firstDue: components["schemas"]["PreviewDeliveryView"][];
+            /** @description null when ads would not be paused */
+            campaigns: components["schemas"]["PreviewCampaignsView"] | null;
+            playbook: components["schemas"]["PreviewPlaybookView"] | null;
+            /** @description Replacement posts the playbook would stage */
+            replacements: components["schemas"]["PreviewReplacementView"][];
+            /** @description Playbook messages (or channels) that would not be staged, and why */
+            notStaged: components["schemas"]["PreviewNotStagedView"][];
+            /** @description Placeholder answers that would not be used */
+            warnings: string[];
+            notified: components["schemas"]["PreviewNotifiedView"];
+        };
+        DeactivationPreviewDto: {
+            /**
+             * @description Whether the campaigns this crisis paused would resume (as for POST /api/crisis/deactivate)
+             * @default true
+             */
+            resumeCampaigns: boolean;
+        };
+        PreviewCountedView: {
+            count: number;
+            /** @description The first ones, soonest first */
+            first: components["schemas"]["PreviewDeliveryView"][];
+        };
+        DeactivationPreviewView: {
+            /** Format: uuid */
+            crisisId: string;
+            /** @description Held deliveries still ahead: they resume at their times */
+            resume: components["schemas"]["PreviewCountedView"];
+            /** @description Held deliveries whose time passed: they become missed, never sent by themselves */
+            missed: components["schemas"]["PreviewCountedView"];
+            /** @description Campaigns this crisis paused that would resume */
+            campaignsResume: components["schemas"]["PreviewCampaignView"][];
+            /** @description Campaigns this crisis paused that would stay paused (asked to, or paused for another reason too) */
+            campaignsStayPaused: components["schemas"]["PreviewCampaignView"][];
+            /** @description Replacement posts never approved: withdrawn */
+            withdrawnPosts: number;
         };
         DeactivateCrisisDto: {
             /** @description How it ended; kept in the report */
@@ -5558,6 +5823,117 @@ export interface operations {
             };
         };
     };
+    DeliveriesController_missedList: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state */
+                state?: "pending_approval" | "scheduled" | "publishing" | "published" | "failed" | "held" | "missed" | "needs_verification" | "cancelled" | "failed_over";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MissedDeliveryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeliveriesController_reschedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleMissedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkMissedView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role marketer or crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeliveriesController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelMissedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkMissedView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role marketer or crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     DeliveriesController_resolve: {
         parameters: {
             query?: never;
@@ -6636,6 +7012,80 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CrisisController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateCrisisDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrisisPreviewView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CrisisController_deactivationPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeactivationPreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeactivationPreviewView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role crisis_lead */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
