@@ -31,7 +31,7 @@ export class CrisisController {
     if (!crisis) {
       return { active: false, crisis: null, held: 0, released: 0, replacementPostsWaiting: 0 };
     }
-    return { active: true, crisis: CrisisView.of(crisis), ...(await this.crises.counts(crisis)) };
+    return { active: true, crisis: CrisisView.of(crisis), ...(await this.crises.counts(crisis)), activatedByName: await this.crises.memberName(crisis.activatedBy) };
   }
 
   @Post('crisis/activate')

@@ -3005,6 +3005,8 @@ export interface components {
             released: number;
             /** @description Replacement posts waiting for crisis sign-off */
             replacementPostsWaiting: number;
+            /** @description The name of the member who flipped the switch (for the banner) */
+            activatedByName?: string | null;
         };
         ActivateCrisisDto: {
             /**

@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'approvalPolicy.manage': ['admin'],
   /** Reschedule or retry deliveries (deliveries.controller). */
   'delivery.manage': ['marketer'],
+  /** Reschedule or cancel missed deliveries in bulk (deliveries.controller reschedule / cancel). */
+  'missed.manage': ['marketer', 'crisis_lead'],
   /** Add, edit, disable members; invite links; their sessions and API keys. */
   'members.manage': ['admin'],
   /** Connect and edit channels. */
