@@ -9,9 +9,9 @@ import { ErrorState, Loading } from '../../components/states';
 import { platformName, PLATFORMS, type Platform } from '../../platforms';
 import { useSignedIn } from '../../session/session';
 import { DeliveryList, LEVELS, scopeText } from './parts';
+import { showSwitchAnswer } from './switch-answers';
 
 type Preview = components['schemas']['CrisisPreviewView'];
-type Activation = components['schemas']['ActivationView'];
 type Body = components['schemas']['ActivateCrisisDto'];
 
 /** What every screen refetches when the switch flips: the banner, calendars, queues and campaigns. */
@@ -26,9 +26,11 @@ export function ActivateCrisis(): ReactNode {
   }
   return (
     <>
-      <Button color="red" onClick={() => setOpened(true)}>
-        Activate crisis mode…
-      </Button>
+      <Group>
+        <Button color="red" onClick={() => setOpened(true)}>
+          Activate crisis mode…
+        </Button>
+      </Group>
       {opened ? <SwitchDialog onClose={() => setOpened(false)} /> : null}
     </>
   );
@@ -48,7 +50,6 @@ function SwitchDialog({ onClose }: { onClose: () => void }): ReactNode {
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [typed, setTyped] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [activation, setActivation] = useState<Activation | null>(null);
 
   const playbook = (playbooks.data ?? []).find((p) => p.id === playbookId) ?? null;
   const prompts = [...new Set((playbook?.messages ?? []).flatMap((m) => m.prompts))];
@@ -74,7 +75,9 @@ function SwitchDialog({ onClose }: { onClose: () => void }): ReactNode {
   const activating = useMutation({
     mutationFn: () => unwrap(api.POST('/api/crisis/activate', { body: body() })),
     onSuccess: async (answer) => {
-      setActivation(answer);
+      // Shown by the Shell (SwitchAnswers): the crisis screen turns into the room under this dialog as the state changes.
+      showSwitchAnswer({ kind: 'activation', activation: answer });
+      onClose();
       await Promise.all(SWITCH_KEYS.map((queryKey) => queryClient.invalidateQueries({ queryKey: [...queryKey] })));
     },
   });
@@ -85,10 +88,8 @@ function SwitchDialog({ onClose }: { onClose: () => void }): ReactNode {
   const nameMatches = typed.trim() === session.workspace.name;
 
   return (
-    <Modal opened onClose={onClose} title={activation ? 'Crisis mode is on' : 'Activate crisis mode'} size="xl" closeButtonProps={{ 'aria-label': 'Close' }}>
-      {activation ? (
-        <ActivationAnswer activation={activation} zone={zone} onClose={onClose} />
-      ) : (
+    <Modal opened onClose={onClose} title="Activate crisis mode" size="xl" closeButtonProps={{ 'aria-label': 'Close' }}>
+      {(
         <Stack>
           <Textarea label="Reason" description="Shown to everyone on the banner and kept in the report" required value={reason} onChange={(e) => changed(setReason)(e.currentTarget.value)} error={fieldError('reason')} autosize minRows={2} />
           {playbooks.isLoading ? <Loading label="Loading playbooks…" /> : null}
@@ -215,55 +216,6 @@ function PreviewPanel({ preview, zone }: { preview: Preview; zone: string }): Re
         {preview.notified.webhooks.length > 0 ? `: ${preview.notified.webhooks.map((w) => (w.description ? `${w.description} (${w.host})` : w.host)).join(', ')}` : ''}.
         {preview.notified.contacts.length > 0 ? ` Contacts: ${preview.notified.contacts.map((c) => `${c.name}, ${c.role}`).join('; ')}.` : ''}
       </Text>
-    </Stack>
-  );
-}
-
-function ActivationAnswer({ activation, zone, onClose }: { activation: Activation; zone: string; onClose: () => void }): ReactNode {
-  const ads = activation.ads;
-  return (
-    <Stack>
-      <Alert color="red.9" variant="filled" title="Nothing in scope is published without crisis sign-off">
-        {activation.held.deliveries} {activation.held.deliveries === 1 ? 'delivery is' : 'deliveries are'} held on {scopeText(activation.crisis.platforms)}.
-      </Alert>
-      <Title order={3} size="h4">
-        Sends in flight when the switch was flipped
-      </Title>
-      {activation.inFlight.length === 0 ? (
-        <Text size="sm">None.</Text>
-      ) : (
-        <List size="sm">
-          {activation.inFlight.map((s) => (
-            <List.Item key={s.deliveryId}>
-              {platformName(s.platform)}: {s.outcome === 'in_flight' ? `finished (${s.state})` : s.outcome === 'stopped_before_send' ? 'stopped before it was sent' : 'may have reached the platform: check it'}
-              {s.url ? ` · ${s.url}` : ''}
-            </List.Item>
-          ))}
-        </List>
-      )}
-      <Text size="sm">
-        Paid campaigns: {ads ? `${ads.paused} paused, ${ads.alreadyPaused} already paused, ${ads.pending} pending confirmation` : 'not paused'}.
-      </Text>
-      <Text size="sm">
-        Replacement posts staged for sign-off: {activation.replacementPostIds.length}
-        {activation.drafts.length > 0 ? `; ${activation.drafts.length} as drafts waiting for ${[...new Set(activation.drafts.flatMap((d) => d.missing.map((m) => m.name)))].join(', ')}` : ''}.
-      </Text>
-      {activation.notStaged.length > 0 ? (
-        <Alert color="yellow" title="Not staged">
-          {activation.notStaged.map((n) => n.reason).join('; ')}
-        </Alert>
-      ) : null}
-      {activation.warnings.length > 0 ? (
-        <Alert color="yellow" title="Warnings">
-          {activation.warnings.join('; ')}
-        </Alert>
-      ) : null}
-      <Text size="xs" c="dimmed">
-        Activated {new Date(activation.crisis.activatedAt).toLocaleString('en-GB', { timeZone: zone })} ({zone}).
-      </Text>
-      <Group justify="flex-end">
-        <Button onClick={onClose}>Done</Button>
-      </Group>
     </Stack>
   );
 }

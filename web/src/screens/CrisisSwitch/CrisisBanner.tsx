@@ -7,6 +7,7 @@ import { api, unwrap } from '../../api/client';
 import { useSignedIn } from '../../session/session';
 import { showInstant } from '../Composer/zoned-time';
 import { scopeText } from './parts';
+import { SwitchAnswers } from './SwitchAnswers';
 
 export const CRISIS_KEY = ['crisis'] as const;
 
@@ -14,11 +15,13 @@ export function CrisisBanner(): ReactNode {
   const session = useSignedIn();
   const state = useQuery({ queryKey: CRISIS_KEY, queryFn: () => unwrap(api.GET('/api/crisis')) });
   if (!state.data?.active || !state.data.crisis) {
-    return null;
+    return <SwitchAnswers />;
   }
   const { crisis, held } = state.data;
   const since = showInstant(new Date(crisis.activatedAt), session.workspace.timeZone);
   return (
+    <>
+    <SwitchAnswers />
     <Alert
       color="red.9"
       variant="filled"
@@ -39,5 +42,6 @@ export function CrisisBanner(): ReactNode {
         </Anchor>
       </Text>
     </Alert>
+    </>
   );
 }

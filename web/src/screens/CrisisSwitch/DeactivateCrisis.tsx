@@ -1,17 +1,15 @@
 // Ending the crisis: a note, whether the campaigns it paused resume, the service's preview of what resumes and what
 // becomes missed, a confirmation; then what happened, with the way to the missed deliveries.
-import { Alert, Anchor, Button, Checkbox, Group, List, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, List, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { Link } from 'react-router';
 import { api, messageOf, unwrap } from '../../api/client';
-import type { components } from '../../api/schema';
 import { ErrorState, Loading } from '../../components/states';
 import { useSignedIn } from '../../session/session';
 import { SWITCH_KEYS } from './ActivateCrisis';
 import { DeliveryList } from './parts';
+import { showSwitchAnswer } from './switch-answers';
 
-type Deactivation = components['schemas']['DeactivationView'];
 
 /** Rendered by the crisis room for crisis leads while a crisis is on. */
 export function DeactivateCrisis({ crisisId }: { crisisId: string }): ReactNode {
@@ -22,9 +20,11 @@ export function DeactivateCrisis({ crisisId }: { crisisId: string }): ReactNode 
   }
   return (
     <>
-      <Button variant="outline" color="red" onClick={() => setOpened(true)}>
-        End the crisis…
-      </Button>
+      <Group>
+        <Button variant="outline" color="red" onClick={() => setOpened(true)}>
+          End the crisis…
+        </Button>
+      </Group>
       {opened ? <EndDialog crisisId={crisisId} onClose={() => setOpened(false)} /> : null}
     </>
   );
@@ -36,47 +36,19 @@ function EndDialog({ crisisId, onClose }: { crisisId: string; onClose: () => voi
   const queryClient = useQueryClient();
   const [note, setNote] = useState('');
   const [resumeCampaigns, setResumeCampaigns] = useState(true);
-  const [done, setDone] = useState<Deactivation | null>(null);
   const preview = useQuery({
     queryKey: ['crises', crisisId, 'deactivation-preview', resumeCampaigns],
     queryFn: () => unwrap(api.POST('/api/crisis/deactivation-preview', { body: { resumeCampaigns } })),
-    enabled: done === null,
   });
   const ending = useMutation({
     mutationFn: () => unwrap(api.POST('/api/crisis/deactivate', { body: { resumeCampaigns, ...(note.trim() ? { note: note.trim() } : {}) } })),
     onSuccess: async (answer) => {
-      setDone(answer);
+      // Shown by the Shell (SwitchAnswers): the room this dialog belongs to goes away as the crisis ends.
+      showSwitchAnswer({ kind: 'deactivation', deactivation: answer });
+      onClose();
       await Promise.all(SWITCH_KEYS.map((queryKey) => queryClient.invalidateQueries({ queryKey: [...queryKey] })));
     },
   });
-
-  if (done) {
-    const campaigns = done.campaigns as { resumed: number; pending: number; keptPaused: number } | null;
-    return (
-      <Modal opened onClose={onClose} title="The crisis is over" size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
-        <Stack>
-          <Text data-testid="deactivation-result">
-            {done.resumed.length} held {done.resumed.length === 1 ? 'delivery' : 'deliveries'} resumed; scheduled posts still ahead go out at their times. {done.missed.length}{' '}
-            {done.missed.length === 1 ? 'delivery' : 'deliveries'} became missed.
-            {done.withdrawnPostIds.length > 0 ? ` ${done.withdrawnPostIds.length} replacement ${done.withdrawnPostIds.length === 1 ? 'post was' : 'posts were'} withdrawn.` : ''}
-          </Text>
-          {campaigns ? (
-            <Text size="sm">
-              Campaigns: {campaigns.resumed} resumed, {campaigns.pending} pending, {campaigns.keptPaused} kept paused.
-            </Text>
-          ) : null}
-          {done.missed.length > 0 ? (
-            <Anchor component={Link} to="/missed" onClick={onClose}>
-              Reschedule or cancel the missed deliveries
-            </Anchor>
-          ) : null}
-          <Group justify="flex-end">
-            <Button onClick={onClose}>Done</Button>
-          </Group>
-        </Stack>
-      </Modal>
-    );
-  }
 
   const data = preview.data;
   return (
@@ -92,7 +64,7 @@ function EndDialog({ crisisId, onClose }: { crisisId: string; onClose: () => voi
               What ending the crisis would do
             </Title>
             <Text data-testid="deactivation-preview-counts">
-              {data.resume.count} held {data.resume.count === 1 ? 'delivery resumes' : 'deliveries resume'} at their times; {data.missed.count}{' '}
+              {data.resume.count} held {data.resume.count === 1 ? 'delivery resumes at its time' : 'deliveries resume at their times'}; {data.missed.count}{' '}
               {data.missed.count === 1 ? 'delivery becomes' : 'deliveries become'} missed (their time passed: never sent by themselves).
             </Text>
             <DeliveryList deliveries={data.resume.first} zone={zone} caption="Resume" />

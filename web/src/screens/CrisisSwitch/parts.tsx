@@ -26,8 +26,8 @@ export function DeliveryList({ deliveries, zone, caption }: { deliveries: Previe
     );
   }
   return (
-    <Table striped withTableBorder>
-      <caption style={{ textAlign: 'left' }}>{caption}</caption>
+    <Table striped withTableBorder captionSide="top">
+      <Table.Caption style={{ textAlign: 'left', fontWeight: 600 }}>{caption}</Table.Caption>
       <Table.Thead>
         <Table.Tr>
           <Table.Th>Post</Table.Th>
