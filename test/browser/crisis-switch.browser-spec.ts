@@ -2,7 +2,7 @@
 // (the banner and the held posts appear on the marketer's screen without a reload), nothing in scope reaches the
 // platform after the switch answered, the end resumes what is ahead and lists what passed as missed, which is then
 // rescheduled from /missed. A marketer has no switch, and the API refuses them.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { FakeXApi } from '../fakes/x-api';
 import { checkA11y, ConsoleApp, launchBrowser, screenshot, signedInPage, type SignedIn } from '../support/browser';
 import { Caller } from '../support/test-app';
