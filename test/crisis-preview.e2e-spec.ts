@@ -154,6 +154,19 @@ describe('the crisis previews', () => {
     await lead.post('/api/crisis/deactivation-preview', { resumeCampaigns: 'yes' }).expect(400);
   }, 60_000);
 
+  it('racing an activation, answers the preview (200) or the conflict (409), never a 5xx, and the switch flips once', async () => {
+    const [preview, activation] = await Promise.all([
+      lead.post('/api/crisis/preview', { reason: 'Race', playbookId, placeholderValues: { issue: 'an outage' } }),
+      lead.post('/api/crisis/activate', { reason: 'Race', level: 1, pauseAds: false }),
+    ]);
+    expect(activation.status).toBe(201);
+    expect([200, 409]).toContain(preview.status);
+    const crises = await t.sql<{ reason: string }>('SELECT reason FROM crises WHERE deactivated_at IS NULL');
+    expect(crises).toEqual([{ reason: 'Race' }]);
+    // The preview staged nothing: the only crisis posts are none (the activation had no playbook).
+    expect(await t.sql('SELECT id FROM posts WHERE crisis_id = $1', [activation.body.crisis.id])).toEqual([]);
+  }, 60_000);
+
   it("is scoped to the caller's workspace: another workspace's lead previews nothing of this one", async () => {
     const otherAdmin = await t.otherWorkspace();
     const otherLead = await t.member('crisis_lead', otherAdmin);
