@@ -8,7 +8,7 @@ import type { Platform } from '../channels/platform';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { gatePlatforms } from '../dispatch/dispatch-gate';
 import { CrisisService } from './crisis.service';
-import type { CrisisRoomView, CrisisSignOffView } from './dto/crisis-room.view';
+import type { CrisisRoomView, RoomApprovalView } from './dto/crisis-room.view';
 
 /** The room lists at most this many held deliveries; the calendar (status=held) has the rest. */
 export const ROOM_HELD_LIMIT = 200;
@@ -70,8 +70,8 @@ export class CrisisRoomService {
   }
 
   /** Approvals under the crisis of each post's current version (an edit voids them), one per approver. */
-  private async signOffs(crisisId: string, postIds: string[]): Promise<Map<string, CrisisSignOffView[]>> {
-    const result = new Map<string, CrisisSignOffView[]>();
+  private async signOffs(crisisId: string, postIds: string[]): Promise<Map<string, RoomApprovalView[]>> {
+    const result = new Map<string, RoomApprovalView[]>();
     if (postIds.length === 0) {
       return result;
     }

@@ -3,15 +3,15 @@ import { PostView } from '../../calendar/dto/post.view';
 import { PLATFORMS } from '../../channels/platform';
 import type { Platform } from '../../channels/platform';
 
-export class CrisisSignOffView {
+export class RoomApprovalView {
   @ApiProperty({ format: 'uuid' }) approverId: string;
   @ApiProperty({ example: 'Ana Approver' }) approverName: string;
   @ApiProperty({ format: 'date-time' }) approvedAt: Date;
 }
 
 export class RoomReplacementPostView extends PostView {
-  @ApiProperty({ type: [CrisisSignOffView], description: 'Approvals of the current version given under this crisis' })
-  crisisApprovals: CrisisSignOffView[];
+  @ApiProperty({ type: [RoomApprovalView], description: 'Approvals of the current version given under this crisis' })
+  crisisApprovals: RoomApprovalView[];
 }
 
 export class RoomHeldDeliveryView {
@@ -23,8 +23,8 @@ export class RoomHeldDeliveryView {
   @ApiProperty({ format: 'date-time' }) dueAt: Date;
   @ApiProperty({ description: 'held: fell due (or was stopped) under the crisis; scheduled: not due yet, it will not go out without crisis sign-off' })
   state: string;
-  @ApiProperty({ type: [CrisisSignOffView], description: 'Approvals of the current version given under this crisis' })
-  crisisApprovals: CrisisSignOffView[];
+  @ApiProperty({ type: [RoomApprovalView], description: 'Approvals of the current version given under this crisis' })
+  crisisApprovals: RoomApprovalView[];
 }
 
 export class CrisisRoomView {

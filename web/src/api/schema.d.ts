@@ -3015,6 +3015,14 @@ export interface components {
             /** @description A lesson learned or an observation, for the report */
             text: string;
         };
+        RoomApprovalView: {
+            /** Format: uuid */
+            approverId: string;
+            /** @example Ana Approver */
+            approverName: string;
+            /** Format: date-time */
+            approvedAt: string;
+        };
         RoomReplacementPostView: {
             /** Format: uuid */
             id: string;
@@ -3052,7 +3060,7 @@ export interface components {
             updatedAt: string;
             deliveries: components["schemas"]["DeliveryView"][];
             /** @description Approvals of the current version given under this crisis */
-            crisisApprovals: components["schemas"]["CrisisSignOffView"][];
+            crisisApprovals: components["schemas"]["RoomApprovalView"][];
         };
         RoomHeldDeliveryView: {
             /** Format: uuid */
@@ -3070,7 +3078,7 @@ export interface components {
             /** @description held: fell due (or was stopped) under the crisis; scheduled: not due yet, it will not go out without crisis sign-off */
             state: string;
             /** @description Approvals of the current version given under this crisis */
-            crisisApprovals: components["schemas"]["CrisisSignOffView"][];
+            crisisApprovals: components["schemas"]["RoomApprovalView"][];
         };
         CrisisRoomView: {
             /** Format: uuid */
