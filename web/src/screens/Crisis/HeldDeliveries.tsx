@@ -4,7 +4,7 @@ import { Badge, Button, Card, Group, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { components } from '../../api/schema';
 import { Empty } from '../../components/states';
-import { platformName, type Platform } from '../../platforms';
+import { platformName } from '../../platforms';
 import { useSignedIn } from '../../session/session';
 import { shortText, useApprove, type Verdict } from './decisions';
 import { formatAt } from './time';
