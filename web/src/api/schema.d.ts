@@ -1290,6 +1290,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/crises/{id}/room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The crisis room: the playbook's replacement posts (drafts included) with their crisis sign-offs, and what the crisis holds with the posts' text */
+        get: operations["CrisisRoomController_room"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/platforms/health": {
         parameters: {
             query?: never;
@@ -3264,6 +3281,83 @@ export interface components {
         CrisisNoteDto: {
             /** @description A lesson learned or an observation, for the report */
             text: string;
+        };
+        RoomApprovalView: {
+            /** Format: uuid */
+            approverId: string;
+            /** @example Ana Approver */
+            approverName: string;
+            /** Format: date-time */
+            approvedAt: string;
+        };
+        RoomReplacementPostView: {
+            /** Format: uuid */
+            id: string;
+            text: string;
+            platformText: {
+                [key: string]: string;
+            };
+            imageUrls: string[];
+            link: string | null;
+            /** Format: date-time */
+            scheduledAt: string;
+            /** @example Europe/Madrid */
+            timeZone: string;
+            labels: string[];
+            /** @enum {string} */
+            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "cancelled";
+            /** @description Bumped by every content edit */
+            contentVersion: number;
+            /** Format: uuid */
+            authorId: string;
+            /** Format: uuid */
+            lastEditorId: string;
+            /** Format: date-time */
+            submittedAt: Record<string, never> | null;
+            /**
+             * Format: uuid
+             * @description Set on a crisis's replacement posts
+             */
+            crisisId: string | null;
+            /** @description Set while the post is a draft: what it misses (give it with POST /api/posts/:id/placeholder-values, or PATCH the text) */
+            draft: components["schemas"]["PostDraftView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            deliveries: components["schemas"]["DeliveryView"][];
+            /** @description Approvals of the current version given under this crisis */
+            crisisApprovals: components["schemas"]["RoomApprovalView"][];
+        };
+        RoomHeldDeliveryView: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            postId: string;
+            /** @description The post's text */
+            text: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /** @example Brand on X */
+            channel: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** @description held: fell due (or was stopped) under the crisis; scheduled: not due yet, it will not go out without crisis sign-off */
+            state: string;
+            /** @description Approvals of the current version given under this crisis */
+            crisisApprovals: components["schemas"]["RoomApprovalView"][];
+        };
+        CrisisRoomView: {
+            /** Format: uuid */
+            crisisId: string;
+            /** @description Approvals each post in scope needs while the crisis lasts */
+            approvalsRequired: number;
+            /** @description The playbook's replacement posts (drafts included), oldest first */
+            replacementPosts: components["schemas"]["RoomReplacementPostView"][];
+            /** @description What the crisis holds, soonest due first (at most 200) */
+            held: components["schemas"]["RoomHeldDeliveryView"][];
+            /** @description True when more deliveries are held than listed */
+            heldTruncated: boolean;
         };
         PlatformHealthItemView: {
             /**
@@ -7273,6 +7367,41 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CrisisRoomController_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrisisRoomView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'templates.approve': ['approver'],
   /** Write, rehearse and archive playbooks (playbooks.controller). */
   'playbooks.manage': ['crisis_lead'],
+  /** Add a lessons-learned note to a crisis (crisis.controller addNote). */
+  'crisis.note': ['crisis_lead', 'admin', 'approver', 'marketer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;
