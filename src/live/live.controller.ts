@@ -1,6 +1,6 @@
 // GET /api/events: the live stream (server-sent events) a console follows; any member, cookie or API key.
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -17,6 +17,7 @@ export const STREAMS_PER_MEMBER = 10;
 const after = (a: { tx: string; id: string }, b: { tx: string; id: string }): boolean =>
   BigInt(a.tx) > BigInt(b.tx) || (a.tx === b.tx && BigInt(a.id) > BigInt(b.id));
 
+@ApiTags('live')
 @Controller('events')
 export class LiveController {
   private readonly open = new Map<string, number>();
@@ -28,7 +29,11 @@ export class LiveController {
 
   @Get()
   @Authorize(ANY_MEMBER)
-  @ApiExcludeEndpoint() // a stream, not JSON: the console uses EventSource, not the typed client
+  @ApiOperation({ summary: 'The live stream (server-sent events) of what changes in the workspace; resumes from Last-Event-ID' })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: the stream replays what happened since, or sends `event: refresh` when it is too old' })
+  @ApiQuery({ name: 'lastEventId', required: false, type: String, description: 'The same as the Last-Event-ID header, for scripts' })
+  @ApiOkResponse({ description: 'An endless text/event-stream: `id:`, `event:` (crisis.activated, deliveries.changed, …) and JSON `data:`; heartbeat comments every 14 s' })
   async stream(
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
