@@ -7,7 +7,9 @@ import { IdParam } from '../common/id-param';
 import type { Principal } from '../common/principal';
 import { renderCrisisReport } from './crisis-report';
 import { CrisisReportService } from './crisis-report.service';
+import { CrisisPreviewService } from './crisis-preview.service';
 import { CrisisService } from './crisis.service';
+import { CrisisPreviewView, DeactivationPreviewDto, DeactivationPreviewView } from './dto/crisis-preview.view';
 import { ActivateCrisisDto, CrisisNoteDto, DeactivateCrisisDto } from './dto/activate-crisis.dto';
 import { ActivationView, CrisisStateView, CrisisView, DeactivationView } from './dto/crisis.view';
 
@@ -17,6 +19,7 @@ export class CrisisController {
   constructor(
     private readonly crises: CrisisService,
     private readonly reports: CrisisReportService,
+    private readonly previews: CrisisPreviewService,
   ) {}
 
   @Get('crisis')
@@ -28,7 +31,7 @@ export class CrisisController {
     if (!crisis) {
       return { active: false, crisis: null, held: 0, released: 0, replacementPostsWaiting: 0 };
     }
-    return { active: true, crisis: CrisisView.of(crisis), ...(await this.crises.counts(crisis)) };
+    return { active: true, crisis: CrisisView.of(crisis), ...(await this.crises.counts(crisis)), activatedByName: await this.crises.memberName(crisis.activatedBy) };
   }
 
   @Post('crisis/activate')
@@ -52,6 +55,29 @@ export class CrisisController {
       notStaged: activation.notStaged,
       warnings: activation.warnings,
     };
+  }
+
+  @Post('crisis/preview')
+  @HttpCode(200)
+  @Authorize('crisis_lead')
+  @ApiOperation({
+    summary: 'What the switch would do with this body, changing nothing',
+    description:
+      'Deliveries in scope due within the hour, the day and in all (and the first due), campaigns that would pause, the replacement posts ' +
+      'the playbook would stage (and what would not, and why), and who would be notified. Writes and audits nothing. 409 while a crisis is on.',
+  })
+  @ApiOkResponse({ type: CrisisPreviewView })
+  preview(@CurrentPrincipal() principal: Principal, @Body() dto: ActivateCrisisDto): Promise<CrisisPreviewView> {
+    return this.previews.preview(principal, dto);
+  }
+
+  @Post('crisis/deactivation-preview')
+  @HttpCode(200)
+  @Authorize('crisis_lead')
+  @ApiOperation({ summary: 'What ending the crisis would resume, mark missed and leave paused, changing nothing. 409 when no crisis is on' })
+  @ApiOkResponse({ type: DeactivationPreviewView })
+  deactivationPreview(@CurrentPrincipal() principal: Principal, @Body() dto: DeactivationPreviewDto): Promise<DeactivationPreviewView> {
+    return this.previews.deactivationPreview(principal, dto.resumeCampaigns ?? true);
   }
 
   @Post('crisis/deactivate')

@@ -286,6 +286,12 @@ export class CrisisService {
     return { held: held.deliveries, released: Number(row.released), replacementPostsWaiting: Number(row.waiting) };
   }
 
+  /** A member's name, for the banner's "who" (members are kept when they leave, so it is found). */
+  async memberName(memberId: string): Promise<string | null> {
+    const [row] = await this.dataSource.query<{ name: string }[]>('SELECT name FROM members WHERE id = $1', [memberId]);
+    return row?.name ?? null;
+  }
+
   async list(workspaceId: string, limit: number): Promise<Crisis[]> {
     return this.dataSource.getRepository(Crisis).find({ where: { workspaceId }, order: { activatedAt: 'DESC', id: 'ASC' }, take: limit });
   }
@@ -430,7 +436,7 @@ function playbookSnapshot(plan: StagingPlan): Record<string, unknown> {
 }
 
 /** The answers as given, checked before anything is touched: malformed input is a 400, never a partial switch. */
-function placeholderValues(raw: Record<string, unknown> | undefined): Record<string, string> {
+export function placeholderValues(raw: Record<string, unknown> | undefined): Record<string, string> {
   const values: Record<string, string> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(raw ?? {})) {

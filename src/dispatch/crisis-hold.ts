@@ -87,3 +87,13 @@ export const HOLD_DUE_AT_DEACTIVATION = `
   UPDATE deliveries d SET state = 'held', held_by_crisis_id = $1, updated_at = now()
     FROM due WHERE d.id = due.id
   RETURNING d.id`;
+
+/**
+ * SQL: true when the delivery aliased `d` would be stopped by a crisis activated now on the platforms
+ * bound as `platformsParam` (text[]): {@link stoppedByCrisis} for a crisis row that does not exist yet.
+ * A new crisis has released nothing, so only the scope and the scheduled state decide. What the
+ * switch's preview lists; its counts come from heldSummary with the same scope.
+ */
+export function wouldBeStoppedByCrisis(d: string, platformsParam: string): string {
+  return `(${d}.state = 'scheduled' AND ${d}.platform = ANY(${platformsParam}::text[]))`;
+}

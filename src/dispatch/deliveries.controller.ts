@@ -8,7 +8,9 @@ import { DeliveriesService } from './deliveries.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import type { DeliveryState } from './delivery-state';
 import { DeliveriesQueryDto } from './dto/deliveries-query.dto';
+import { BulkMissedView, CancelMissedDto, MissedDeliveryView, RescheduleMissedDto } from './dto/missed-bulk.dto';
 import { ResolveDeliveryDto } from './dto/resolve-delivery.dto';
+import { MissedDeliveriesService } from './missed-deliveries.service';
 
 @ApiTags('calendar')
 @Controller('deliveries')
@@ -16,6 +18,7 @@ export class DeliveriesController {
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly resolutions: DeliveriesService,
+    private readonly missed: MissedDeliveriesService,
   ) {}
 
   @Get()
@@ -25,6 +28,37 @@ export class DeliveriesController {
   async list(@CurrentPrincipal() principal: Principal, @Query() query: DeliveriesQueryDto): Promise<DeliveryView[]> {
     const rows = await this.deliveries.ofWorkspace(principal.workspaceId, query.state as DeliveryState | undefined, query.limit ?? 100);
     return rows.map((d) => DeliveryView.of(d));
+  }
+
+  @Get('missed')
+  @Authorize(ANY_MEMBER)
+  @ApiOperation({ summary: 'Deliveries whose time passed while crisis mode held them, with their post text and channel, soonest first' })
+  @ApiOkResponse({ type: [MissedDeliveryView] })
+  missedList(@CurrentPrincipal() principal: Principal, @Query() query: DeliveriesQueryDto): Promise<MissedDeliveryView[]> {
+    return this.missed.list(principal.workspaceId, query.limit ?? 100);
+  }
+
+  @Post('reschedule')
+  @HttpCode(200)
+  @Authorize('marketer', 'crisis_lead')
+  @ApiOperation({
+    summary: 'Schedule missed deliveries again, all or none',
+    description:
+      'A 4xx naming the deliveries that are not missed or not found, and nothing written. Each change is audited. ' +
+      'During a crisis covering its platform, a rescheduled delivery is held by it and goes out only with its sign-off.',
+  })
+  @ApiOkResponse({ type: BulkMissedView })
+  async reschedule(@CurrentPrincipal() principal: Principal, @Body() dto: RescheduleMissedDto): Promise<BulkMissedView> {
+    return { deliveries: (await this.missed.reschedule(principal, dto.deliveryIds, dto.scheduledAt)).map((d) => DeliveryView.of(d)) };
+  }
+
+  @Post('cancel')
+  @HttpCode(200)
+  @Authorize('marketer', 'crisis_lead')
+  @ApiOperation({ summary: 'Cancel missed deliveries, all or none (a 4xx naming those that are not missed or not found); each change audited' })
+  @ApiOkResponse({ type: BulkMissedView })
+  async cancel(@CurrentPrincipal() principal: Principal, @Body() dto: CancelMissedDto): Promise<BulkMissedView> {
+    return { deliveries: (await this.missed.cancel(principal, dto.deliveryIds)).map((d) => DeliveryView.of(d)) };
   }
 
   @Post(':id/resolve')

@@ -60,6 +60,11 @@ export class DeliveriesRepository {
     );
   }
 
+  /** Deliveries by id, as shown to people (see {@link shown}). */
+  ofIds(manager: EntityManager, ids: string[]): Promise<Delivery[]> {
+    return shown(manager.getRepository(Delivery).createQueryBuilder('d').where('d.id = ANY(:ids)', { ids }).orderBy('d.due_at', 'ASC').addOrderBy('d.id', 'ASC'));
+  }
+
   async move(manager: EntityManager, delivery: Delivery, to: DeliveryState, changes: Partial<Delivery> = {}): Promise<void> {
     assertTransition(delivery.state, to);
     await manager.update(Delivery, { id: delivery.id, state: delivery.state }, { ...changes, state: to });

@@ -8,11 +8,12 @@ import { DispatchGate } from './dispatch-gate';
 import { DispatchMetrics } from './dispatch.metrics';
 import { DispatchStoreModule } from './dispatch-store.module';
 import { Dispatcher } from './dispatcher';
+import { MissedDeliveriesService } from './missed-deliveries.service';
 
 @Module({
   imports: [DispatchStoreModule, ChannelsModule, PublishersModule],
   controllers: [DeliveriesController],
-  providers: [Dispatcher, DispatchGate, DispatchMetrics, DeliveriesService, BreakersService],
+  providers: [Dispatcher, DispatchGate, DispatchMetrics, DeliveriesService, BreakersService, MissedDeliveriesService],
   exports: [Dispatcher, DispatchGate, BreakersService],
 })
 export class DispatchModule {}

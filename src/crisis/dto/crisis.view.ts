@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PLATFORMS } from '../../channels/platform';
 import type { Platform } from '../../channels/platform';
 import type { Crisis } from '../crisis.entity';
@@ -81,6 +81,7 @@ export class CrisisStateView {
   @ApiProperty({ description: 'Deliveries in scope the crisis holds (every one reads held, due or not)' }) held: number;
   @ApiProperty({ description: 'Deliveries approved under the crisis policy to go out' }) released: number;
   @ApiProperty({ description: 'Replacement posts waiting for crisis sign-off' }) replacementPostsWaiting: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The name of the member who flipped the switch (for the banner)' }) activatedByName?: string | null;
 }
 
 export class ActivationAdsView {

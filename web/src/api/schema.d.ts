@@ -371,6 +371,23 @@ export interface paths {
         patch: operations["WorkspacesController_update"];
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live stream (server-sent events) of what changes in the workspace; resumes from Last-Event-ID */
+        get: operations["LiveController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels": {
         parameters: {
             query?: never;
@@ -781,6 +798,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deliveries/missed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries whose time passed while crisis mode held them, with their post text and channel, soonest first */
+        get: operations["DeliveriesController_missedList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule missed deliveries again, all or none
+         * @description A 4xx naming the deliveries that are not missed or not found, and nothing written. Each change is audited. During a crisis covering its platform, a rescheduled delivery is held by it and goes out only with its sign-off.
+         */
+        post: operations["DeliveriesController_reschedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel missed deliveries, all or none (a 4xx naming those that are not missed or not found); each change audited */
+        post: operations["DeliveriesController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries/{id}/resolve": {
         parameters: {
             query?: never;
@@ -1114,6 +1185,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/crisis/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the switch would do with this body, changing nothing
+         * @description Deliveries in scope due within the hour, the day and in all (and the first due), campaigns that would pause, the replacement posts the playbook would stage (and what would not, and why), and who would be notified. Writes and audits nothing. 409 while a crisis is on.
+         */
+        post: operations["CrisisController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/crisis/deactivation-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What ending the crisis would resume, mark missed and leave paused, changing nothing. 409 when no crisis is on */
+        post: operations["CrisisController_deactivationPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/crisis/deactivate": {
         parameters: {
             query?: never;
@@ -1193,6 +1301,23 @@ export interface paths {
         put?: never;
         /** Add a lessons-learned note to a crisis, for its report */
         post: operations["CrisisController_addNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/crises/{id}/room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The crisis room: the playbook's replacement posts (drafts included) with their crisis sign-offs, and what the crisis holds with the posts' text */
+        get: operations["CrisisRoomController_room"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2458,6 +2583,47 @@ export interface components {
             contacts: components["schemas"]["ContactView"][];
             messages: components["schemas"]["PlannedMessageView"][];
         };
+        MissedDeliveryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            postId: string;
+            /** @description The post's text, cut at 280 characters */
+            text: string;
+            /** Format: uuid */
+            channelId: string;
+            channelName: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /**
+             * Format: date-time
+             * @description The time it was due when crisis mode held it
+             */
+            dueAt: string;
+            /**
+             * Format: uuid
+             * @description The crisis that held it
+             */
+            heldByCrisisId: string | null;
+        };
+        RescheduleMissedDto: {
+            /** @description Missed deliveries: all are changed, or none */
+            deliveryIds: string[];
+            /**
+             * Format: date-time
+             * @description The new time, in the future; with its offset or Z
+             * @example 2026-12-04T09:00:00Z
+             */
+            scheduledAt: string;
+        };
+        BulkMissedView: {
+            /** @description The deliveries as they are now (held when an active crisis covers them) */
+            deliveries: components["schemas"]["DeliveryView"][];
+        };
+        CancelMissedDto: {
+            /** @description Missed deliveries: all are changed, or none */
+            deliveryIds: string[];
+        };
         ResolveDeliveryDto: {
             /**
              * @description What a person found: published (it is on the platform), resend (it is not; send it again now), drop (it is not; do not send it). needs_verification accepts all three; failed accepts resend and drop.
@@ -2882,6 +3048,8 @@ export interface components {
             released: number;
             /** @description Replacement posts waiting for crisis sign-off */
             replacementPostsWaiting: number;
+            /** @description The name of the member who flipped the switch (for the banner) */
+            activatedByName?: string | null;
         };
         ActivateCrisisDto: {
             /**
@@ -2981,6 +3149,139 @@ export interface components {
             /** @description Placeholder answers not used (not asked by the playbook) */
             warnings: string[];
         };
+        PreviewDeliveryView: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            postId: string;
+            /** @description The post's text, cut at 140 characters */
+            text: string;
+            /** Format: uuid */
+            channelId: string;
+            channelName: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /** Format: date-time */
+            dueAt: string;
+        };
+        PreviewCampaignView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @example meta */
+            platform: string;
+        };
+        PreviewCampaignsView: {
+            /** @description Running campaigns in scope: the switch pauses them */
+            wouldPause: components["schemas"]["PreviewCampaignView"][];
+            /** @description Campaigns in scope already paused */
+            alreadyPaused: components["schemas"]["PreviewCampaignView"][];
+        };
+        PreviewPlaybookView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            category: string;
+        };
+        PreviewChannelView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+        };
+        PreviewReplacementView: {
+            /** Format: uuid */
+            templateId: string;
+            templateName: string;
+            templateVersion: number;
+            /** @description The filled text (placeholders still missing stay as {{name}}) */
+            text: string;
+            channels: components["schemas"]["PreviewChannelView"][];
+            /** @description Minutes after activation it is scheduled for */
+            offsetMinutes: number;
+            /** @description Placeholder values it still misses: staged as a draft when non-empty */
+            missing: string[];
+        };
+        PreviewNotStagedView: {
+            /** Format: uuid */
+            templateId: string;
+            templateName: string | null;
+            channelIds: string[];
+            reason: string;
+        };
+        PreviewWebhookView: {
+            /** Format: uuid */
+            id: string;
+            description: string | null;
+            /**
+             * @description The endpoint's host only: paths and query strings may carry tokens
+             * @example hooks.example.com
+             */
+            host: string;
+        };
+        PreviewContactView: {
+            name: string;
+            role: string;
+            email: string | null;
+            phone: string | null;
+            chat: string | null;
+        };
+        PreviewNotifiedView: {
+            /** @description Active webhooks subscribed to crisis.activated */
+            webhookCount: number;
+            webhooks: components["schemas"]["PreviewWebhookView"][];
+            /** @description The playbook's contacts */
+            contacts: components["schemas"]["PreviewContactView"][];
+        };
+        CrisisPreviewView: {
+            level: number;
+            /** @description Platforms that would be held; null: all */
+            platforms: ("x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram")[] | null;
+            /** @description Approvals each post in scope would need */
+            approvalsRequired: number;
+            pauseAds: boolean;
+            /** @description Deliveries in scope that would be held: total, due within the hour and the day */
+            held: components["schemas"]["HeldSummaryView"];
+            /** @description The first deliveries due, soonest first */
+            firstDue: components["schemas"]["PreviewDeliveryView"][];
+            /** @description null when ads would not be paused */
+            campaigns: components["schemas"]["PreviewCampaignsView"] | null;
+            playbook: components["schemas"]["PreviewPlaybookView"] | null;
+            /** @description Replacement posts the playbook would stage */
+            replacements: components["schemas"]["PreviewReplacementView"][];
+            /** @description Playbook messages (or channels) that would not be staged, and why */
+            notStaged: components["schemas"]["PreviewNotStagedView"][];
+            /** @description Placeholder answers that would not be used */
+            warnings: string[];
+            notified: components["schemas"]["PreviewNotifiedView"];
+        };
+        DeactivationPreviewDto: {
+            /**
+             * @description Whether the campaigns this crisis paused would resume (as for POST /api/crisis/deactivate)
+             * @default true
+             */
+            resumeCampaigns: boolean;
+        };
+        PreviewCountedView: {
+            count: number;
+            /** @description The first ones, soonest first */
+            first: components["schemas"]["PreviewDeliveryView"][];
+        };
+        DeactivationPreviewView: {
+            /** Format: uuid */
+            crisisId: string;
+            /** @description Held deliveries still ahead: they resume at their times */
+            resume: components["schemas"]["PreviewCountedView"];
+            /** @description Held deliveries whose time passed: they become missed, never sent by themselves */
+            missed: components["schemas"]["PreviewCountedView"];
+            /** @description Campaigns this crisis paused that would resume */
+            campaignsResume: components["schemas"]["PreviewCampaignView"][];
+            /** @description Campaigns this crisis paused that would stay paused (asked to, or paused for another reason too) */
+            campaignsStayPaused: components["schemas"]["PreviewCampaignView"][];
+            /** @description Replacement posts never approved: withdrawn */
+            withdrawnPosts: number;
+        };
         DeactivateCrisisDto: {
             /** @description How it ended; kept in the report */
             note?: string;
@@ -3006,6 +3307,83 @@ export interface components {
         CrisisNoteDto: {
             /** @description A lesson learned or an observation, for the report */
             text: string;
+        };
+        RoomApprovalView: {
+            /** Format: uuid */
+            approverId: string;
+            /** @example Ana Approver */
+            approverName: string;
+            /** Format: date-time */
+            approvedAt: string;
+        };
+        RoomReplacementPostView: {
+            /** Format: uuid */
+            id: string;
+            text: string;
+            platformText: {
+                [key: string]: string;
+            };
+            imageUrls: string[];
+            link: string | null;
+            /** Format: date-time */
+            scheduledAt: string;
+            /** @example Europe/Madrid */
+            timeZone: string;
+            labels: string[];
+            /** @enum {string} */
+            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "cancelled";
+            /** @description Bumped by every content edit */
+            contentVersion: number;
+            /** Format: uuid */
+            authorId: string;
+            /** Format: uuid */
+            lastEditorId: string;
+            /** Format: date-time */
+            submittedAt: Record<string, never> | null;
+            /**
+             * Format: uuid
+             * @description Set on a crisis's replacement posts
+             */
+            crisisId: string | null;
+            /** @description Set while the post is a draft: what it misses (give it with POST /api/posts/:id/placeholder-values, or PATCH the text) */
+            draft: components["schemas"]["PostDraftView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            deliveries: components["schemas"]["DeliveryView"][];
+            /** @description Approvals of the current version given under this crisis */
+            crisisApprovals: components["schemas"]["RoomApprovalView"][];
+        };
+        RoomHeldDeliveryView: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            postId: string;
+            /** @description The post's text */
+            text: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /** @example Brand on X */
+            channel: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** @description held: fell due (or was stopped) under the crisis; scheduled: not due yet, it will not go out without crisis sign-off */
+            state: string;
+            /** @description Approvals of the current version given under this crisis */
+            crisisApprovals: components["schemas"]["RoomApprovalView"][];
+        };
+        CrisisRoomView: {
+            /** Format: uuid */
+            crisisId: string;
+            /** @description Approvals each post in scope needs while the crisis lasts */
+            approvalsRequired: number;
+            /** @description The playbook's replacement posts (drafts included), oldest first */
+            replacementPosts: components["schemas"]["RoomReplacementPostView"][];
+            /** @description What the crisis holds, soonest due first (at most 200) */
+            held: components["schemas"]["RoomHeldDeliveryView"][];
+            /** @description True when more deliveries are held than listed */
+            heldTruncated: boolean;
         };
         PlatformHealthItemView: {
             /**
@@ -4175,6 +4553,45 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LiveController_stream: {
+        parameters: {
+            query?: {
+                /** @description The same as the Last-Event-ID header, for scripts */
+                lastEventId?: string;
+            };
+            header: {
+                "last-event-id": string;
+                /** @description The id of the last event received: the stream replays what happened since, or sends `event: refresh` when it is too old */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream: `id:`, `event:` (crisis.activated, deliveries.changed, …) and JSON `data:`; heartbeat comments every 14 s */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5567,6 +5984,117 @@ export interface operations {
             };
         };
     };
+    DeliveriesController_missedList: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state */
+                state?: "pending_approval" | "scheduled" | "publishing" | "published" | "failed" | "held" | "missed" | "needs_verification" | "cancelled" | "failed_over";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MissedDeliveryView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeliveriesController_reschedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleMissedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkMissedView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role marketer or crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeliveriesController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelMissedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkMissedView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role marketer or crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     DeliveriesController_resolve: {
         parameters: {
             query?: never;
@@ -6652,6 +7180,80 @@ export interface operations {
             };
         };
     };
+    CrisisController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateCrisisDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrisisPreviewView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CrisisController_deactivationPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeactivationPreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeactivationPreviewView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     CrisisController_deactivate: {
         parameters: {
             query?: never;
@@ -6830,6 +7432,41 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CrisisRoomController_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrisisRoomView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

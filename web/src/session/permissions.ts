@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'approvalPolicy.manage': ['admin'],
   /** Reschedule or retry deliveries (deliveries.controller). */
   'delivery.manage': ['marketer'],
+  /** Reschedule or cancel missed deliveries in bulk (deliveries.controller reschedule / cancel). */
+  'missed.manage': ['marketer', 'crisis_lead'],
   /** Add, edit, disable members; invite links; their sessions and API keys. */
   'members.manage': ['admin'],
   /** Connect and edit channels. */
@@ -33,6 +35,8 @@ export const PERMISSIONS = {
   'templates.approve': ['approver'],
   /** Write, rehearse and archive playbooks (playbooks.controller). */
   'playbooks.manage': ['crisis_lead'],
+  /** Add a lessons-learned note to a crisis (crisis.controller addNote). */
+  'crisis.note': ['crisis_lead', 'admin', 'approver', 'marketer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;
