@@ -121,7 +121,7 @@ describe('Crisis room and report', () => {
     await page.getByRole('button', { name: 'Add note' }).click();
     await timeline.getByText('Status page updated by hand; automate it next time.', { exact: false }).waitFor(LONG);
     await checkA11y(page, 'crisis-room');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'crisis-room');
   });
 
