@@ -21,6 +21,7 @@ import { DispatchModule } from './dispatch/dispatch.module';
 import { FailoverModule } from './failover/failover.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { LiveModule } from './live/live.module';
 import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
@@ -63,6 +64,7 @@ export class AppModule {
         AuthModule,
         MembersModule,
         WorkspacesModule,
+        LiveModule,
         ChannelsModule,
         ApprovalsModule,
         CalendarModule,

@@ -331,6 +331,9 @@ describe('fuzzing every operation of the OpenAPI document', () => {
   function listOperations(): Operation[] {
     const operations: Operation[] = [];
     for (const [path, methods] of Object.entries(document.paths)) {
+      if (path === '/api/events') {
+        continue; // an endless event stream, never answered "in time": test/live-events.e2e-spec.ts covers it
+      }
       for (const [method, op] of Object.entries(methods)) {
         operations.push({
           method: method as Operation['method'],

@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { liveEventOfAudit, writeLiveEvent } from '../live/live-events';
 import { Metrics } from '../metrics/metrics';
 import type { AuditActor } from './audit-actor';
 import { BrokenLink, chainTemplate, findBrokenLink, GENESIS_HASH, hashEvent } from './audit-chain';
@@ -78,6 +79,10 @@ export class AuditService {
     }
     const append = this.prepare(workspaceId, actor, entry);
     const [row] = await manager.query<AppendedRow[]>(`SELECT id, seq, prev_hash, hash FROM ${append.call(1)}`, append.params);
+    const live = liveEventOfAudit(workspaceId, entry);
+    if (live) {
+      await writeLiveEvent(manager, live); // open consoles follow every audited change
+    }
     return append.accept(row);
   }
 

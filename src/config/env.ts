@@ -50,6 +50,13 @@ export class Env {
   @Max(43_200, { message: 'must be an integer number of minutes between 5 and 43200' })
   SESSION_IDLE_MINUTES: number = 720;
 
+  /** How long the live stream's events stay for replay after a reconnect (Last-Event-ID); older gaps get a refresh. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes between 1 and 1440' })
+  @Min(1, { message: 'must be an integer number of minutes between 1 and 1440' })
+  @Max(1440, { message: 'must be an integer number of minutes between 1 and 1440' })
+  LIVE_EVENTS_RETENTION_MINUTES: number = 60;
+
   /** A console session ends this long after sign-in, however active. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of hours between 1 and 8760' })

@@ -371,6 +371,23 @@ export interface paths {
         patch: operations["WorkspacesController_update"];
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live stream (server-sent events) of what changes in the workspace; resumes from Last-Event-ID */
+        get: operations["LiveController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels": {
         parameters: {
             query?: never;
@@ -4260,6 +4277,45 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LiveController_stream: {
+        parameters: {
+            query?: {
+                /** @description The same as the Last-Event-ID header, for scripts */
+                lastEventId?: string;
+            };
+            header: {
+                "last-event-id": string;
+                /** @description The id of the last event received: the stream replays what happened since, or sends `event: refresh` when it is too old */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream: `id:`, `event:` (crisis.activated, deliveries.changed, …) and JSON `data:`; heartbeat comments every 14 s */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
             403: {
                 headers: {
                     [name: string]: unknown;

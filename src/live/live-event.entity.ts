@@ -1,0 +1,29 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One event of the live stream, written in the transaction of the change it announces. */
+@Entity('live_events')
+@Index('IDX_live_events_tx_id', ['tx', 'id'])
+export class LiveEventRow {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'PK_live_events' })
+  id: string;
+
+  /** The writing transaction's id: readers go in (tx, id) order below the oldest running transaction. */
+  @Column('bigint', { default: () => 'live_tx()' })
+  tx: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
+  @Column('text')
+  type: string;
+
+  @Column('jsonb')
+  data: Record<string, unknown>;
+
+  /** Only members with one of these roles receive it; null: every member. */
+  @Column('text', { array: true, nullable: true })
+  roles: string[] | null;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+}

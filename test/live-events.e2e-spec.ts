@@ -1,0 +1,162 @@
+// The live stream (GET /api/events): real HTTP streaming against the real service and database.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TestApp, type Caller } from './support/test-app';
+import { waitFor } from './support/wait';
+
+interface Received {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** A streaming client: collects events as they arrive; `close()` drops the connection. */
+class Stream {
+  readonly events: Received[] = [];
+  ended = false;
+  status = 0;
+  private request?: http.ClientRequest;
+
+  static async open(base: string, key: string, lastEventId?: string): Promise<Stream> {
+    const stream = new Stream();
+    await new Promise<void>((resolve, reject) => {
+      const headers: Record<string, string> = { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' };
+      if (lastEventId) {
+        headers['Last-Event-ID'] = lastEventId;
+      }
+      stream.request = http.get(`${base}/api/events`, { headers }, (res) => {
+        stream.status = res.statusCode ?? 0;
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let at: number;
+          while ((at = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, at);
+            buffer = buffer.slice(at + 2);
+            const fields: Record<string, string> = {};
+            for (const line of block.split('\n')) {
+              const m = /^([a-z]+): ?(.*)$/i.exec(line);
+              if (m) {
+                fields[m[1]] = m[2];
+              }
+            }
+            if (fields.event) {
+              stream.events.push({ id: fields.id ?? '', type: fields.event, data: JSON.parse(fields.data ?? '{}') as Record<string, unknown> });
+            }
+          }
+        });
+        res.on('end', () => (stream.ended = true));
+        res.on('close', () => (stream.ended = true));
+        resolve();
+      });
+      stream.request.on('error', (error) => (stream.ended ? resolve() : reject(error)));
+    });
+    return stream;
+  }
+
+  types(): string[] {
+    return this.events.map((e) => e.type);
+  }
+
+  close(): void {
+    this.request?.destroy();
+  }
+}
+
+describe('Live events (GET /api/events)', () => {
+  let app: TestApp;
+  let base: string;
+  let lead: Caller;
+  const streams: Stream[] = [];
+  const open = async (key: string, lastEventId?: string, at = base): Promise<Stream> => {
+    const s = await Stream.open(at, key, lastEventId);
+    streams.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    app = await TestApp.start();
+    await app.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
+    lead = await app.member('crisis_lead');
+  }, 60_000);
+
+  afterEach(() => streams.splice(0).forEach((s) => s.close()));
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('carries a crisis activation and deactivation in order to a member of the workspace, not to another workspace', async () => {
+    const marketer = await app.member('marketer');
+    const other = await app.otherWorkspace();
+    const mine = await open(marketer.key!);
+    const theirs = await open(other.key!);
+    expect(mine.status).toBe(200);
+    const activated = await lead.post('/api/crisis/activate', { reason: 'Live test', level: 1 }).expect(201);
+    const crisisId = (activated.body as { crisis: { id: string } }).crisis.id;
+    await lead.post('/api/crisis/deactivate', { note: 'over' }).expect(200);
+    await waitFor('mine.types().includes(crisis.deactivate', () => mine.types().includes('crisis.deactivated'), 10_000);
+    const crisisEvents = mine.events.filter((e) => e.type.startsWith('crisis.'));
+    expect(crisisEvents.map((e) => e.type)).toEqual(['crisis.activated', 'crisis.deactivated']);
+    expect(crisisEvents[0].data).toMatchObject({ crisisId, level: 1 });
+    expect(theirs.events.filter((e) => e.type.startsWith('crisis.'))).toEqual([]);
+  });
+
+  it('resumes from Last-Event-ID with exactly the events missed, and asks for a refresh when the id is unknown', async () => {
+    const marketer = await app.member('marketer');
+    const first = await open(marketer.key!);
+    await lead.post('/api/crisis/activate', { reason: 'Resume test', level: 1 }).expect(201);
+    await waitFor('first.types().includes(crisis.activated', () => first.types().includes('crisis.activated'), 10_000);
+    const seen = first.events[first.events.length - 1].id;
+    first.close();
+    await lead.post('/api/crisis/deactivate', { note: 'missed while away' }).expect(200);
+    const resumed = await open(marketer.key!, seen);
+    await waitFor('resumed.types().includes(crisis.deactiv', () => resumed.types().includes('crisis.deactivated'), 10_000);
+    expect(resumed.types().filter((t) => t.startsWith('crisis.'))).toEqual(['crisis.deactivated']);
+
+    const stale = await open(marketer.key!, '1.1');
+    await waitFor('stale.events.length > 0', () => stale.events.length > 0, 10_000);
+    expect(stale.types()[0]).toBe('refresh');
+    const malformed = await open(marketer.key!, 'not-a-cursor');
+    await waitFor('malformed.events.length > 0', () => malformed.events.length > 0, 10_000);
+    expect(malformed.types()[0]).toBe('refresh');
+  });
+
+  it('keeps admin-only events (members) from other roles', async () => {
+    const marketer = await app.member('marketer');
+    const m = await open(marketer.key!);
+    const a = await open(app.admin.key!);
+    const created = await app.member('viewer');
+    await app.admin.patch(`/api/members/${created.memberId}`, { name: 'Renamed viewer' }).expect(200);
+    await waitFor('a.types().includes(members.changed)', () => a.types().includes('members.changed'), 10_000);
+    await lead.post('/api/crisis/activate', { reason: 'Role test', level: 1 }).expect(201);
+    await lead.post('/api/crisis/deactivate', { note: 'done' }).expect(200);
+    await waitFor('m.types().includes(crisis.deactivated)', () => m.types().includes('crisis.deactivated'), 10_000);
+    expect(m.types()).not.toContain('members.changed');
+  });
+
+  it('ends the stream with session.ended when the member is disabled', async () => {
+    const marketer = await app.member('marketer');
+    const s = await open(marketer.key!);
+    await app.admin.delete(`/api/members/${marketer.memberId}`).expect(204);
+    await waitFor('s.ended', () => s.ended, 15_000);
+    expect(s.types()).toContain('session.ended');
+  });
+
+  it('delivers a change made on one instance to a stream on another instance of the same database', async () => {
+    const second = await TestApp.start({ sameDatabaseAs: app });
+    try {
+      await second.app.listen(0, '127.0.0.1');
+      const secondBase = `http://127.0.0.1:${(second.app.getHttpServer().address() as AddressInfo).port}`;
+      const marketer = await app.member('marketer');
+      const s = await open(marketer.key!, undefined, secondBase);
+      await lead.post('/api/crisis/activate', { reason: 'Two instances', level: 1 }).expect(201);
+      await waitFor('s.types().includes(crisis.activated)', () => s.types().includes('crisis.activated'), 10_000);
+      await lead.post('/api/crisis/deactivate', { note: 'done' }).expect(200);
+      s.close();
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+});
