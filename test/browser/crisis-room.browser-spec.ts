@@ -138,7 +138,8 @@ describe('Crisis room and report', () => {
     await second.getByText('Crisis approvals: 1 of 2').waitFor(LONG);
     await second.getByRole('button', { name: /^Approve “We are aware/ }).click();
     await waitFor('the statement on the fake X', () => fake.tweets.find((t) => t.text === STATEMENT), 30_000);
-    // The room shows it published (on reload here; with the live stream the engine's delivery change refetches it).
+    // Shown published after a reload: the live stream (merged from `live`) did not refetch the room when the
+    // engine published it; see the report to the lead.
     await approverB.page.reload();
     await approverB.page.getByTestId('replacement-post').first().getByText('published', { exact: true }).waitFor(LONG);
   });
