@@ -4,9 +4,9 @@ import type { ReactNode } from 'react';
 import { useLive, type LiveStatus } from './live';
 
 const WORDS: Record<Exclude<LiveStatus, 'off'>, { label: string; color: string }> = {
-  connecting: { label: 'Connecting…', color: 'gray' },
-  live: { label: 'Live', color: 'green' },
-  reconnecting: { label: 'Reconnecting…', color: 'orange' },
+  connecting: { label: 'Connecting…', color: 'gray.7' },
+  live: { label: 'Live', color: 'teal.9' },
+  reconnecting: { label: 'Reconnecting…', color: 'red.9' },
 };
 
 export function LiveIndicator(): ReactNode {
@@ -16,7 +16,7 @@ export function LiveIndicator(): ReactNode {
   }
   const { label, color } = WORDS[status];
   return (
-    <Badge role="status" aria-live="polite" variant="light" color={color} data-testid="live-status" data-status={status}
+    <Badge role="status" aria-live="polite" variant="filled" color={color} data-testid="live-status" data-status={status}
       title={status === 'live' ? 'This console follows changes as they happen' : 'The live connection dropped; changes will show once it is back'}>
       {label}
     </Badge>

@@ -58,7 +58,7 @@ function PastCrises(): ReactNode {
             {crises.data.map((c) => (
               <Table.Tr key={c.id}>
                 <Table.Td>
-                  <Badge color={c.level === 3 ? 'red' : c.level === 2 ? 'orange' : 'yellow'} c={c.level === 1 ? 'dark' : undefined}>
+                  <Badge variant="light" color={c.level === 3 ? 'red' : c.level === 2 ? 'orange' : 'yellow'} c="dark">
                     Level {c.level}
                   </Badge>
                 </Table.Td>
