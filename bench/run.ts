@@ -1,12 +1,13 @@
-// `npm run bench [-- burst|calendar|console|create-post|bulk-pause|crisis]`: runs the named benchmarks (all by default), one after another.
+// `npm run bench [-- burst|calendar|console|create-post|bulk-pause|crisis|crisis-banner]`: runs the named benchmarks (all by default), one after another.
 import { main as bulkPause } from './bulk-pause';
 import { main as burst } from './burst';
 import { main as calendar } from './calendar';
 import { main as consoleBench } from './console';
 import { main as createPost } from './create-post';
 import { main as crisis } from './crisis';
+import { main as crisisBanner } from './crisis-banner';
 
-const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, console: consoleBench, 'create-post': createPost, 'bulk-pause': bulkPause, crisis };
+const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, console: consoleBench, 'create-post': createPost, 'bulk-pause': bulkPause, crisis, 'crisis-banner': crisisBanner };
 
 async function run(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);

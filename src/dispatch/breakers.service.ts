@@ -1,4 +1,5 @@
 // The circuit breakers of every platform and channel, kept in PostgreSQL so that every instance sees and feeds the same ones.
+import { writeLiveEvent } from '../live/live-events';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -364,6 +365,7 @@ export class BreakersService implements OnApplicationShutdown {
         : { scope: row.channelId ? 'channel' : 'platform', platform: row.platform, state: row.state, degradedSince, recoveredAt: this.clock.now() };
     if (row.channelId) {
       await this.webhooks.emit(manager, row.workspaceId!, type, { ...data, channelId: row.channelId, reason: row.lastError });
+      await writeLiveEvent(manager, { workspaceId: row.workspaceId!, type: 'channels.changed', data: { channelId: row.channelId, status: row.state } });
       return;
     }
     const workspaces = await manager.query<{ workspace_id: string }[]>(
@@ -372,6 +374,7 @@ export class BreakersService implements OnApplicationShutdown {
     );
     for (const { workspace_id } of workspaces) {
       await this.webhooks.emit(manager, workspace_id, type, data);
+      await writeLiveEvent(manager, { workspaceId: workspace_id, type: 'platforms.changed', data: { platform: row.platform, status: row.state } });
     }
   }
 
