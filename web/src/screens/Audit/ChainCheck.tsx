@@ -39,7 +39,7 @@ export function ChainCheck(): ReactNode {
   } else {
     const result = verify.data;
     body = (
-      <Alert color={result.ok ? 'green' : 'red'} variant="light" title={result.ok ? 'Chain check: OK' : 'Chain check: broken'} role="status" data-testid="chain-check">
+      <Alert color={result.ok ? 'green' : 'red'} variant="light" title={result.ok ? 'Chain check: OK' : 'Chain check: broken'} role="status" data-testid="chain-check" styles={{ title: { color: "var(--mantine-color-black)" } }}>
         <Stack gap={4}>
           <Text size="sm">{chainSentence(result)}</Text>
           {result.firstBrokenLink ? (

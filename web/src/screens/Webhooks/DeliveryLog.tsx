@@ -82,7 +82,7 @@ export function DeliveryLog({ webhook, zone }: { webhook: WebhookView; zone?: st
                         </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={STATE_COLOR[delivery.state]} variant="light">
+                        <Badge color={STATE_COLOR[delivery.state]} variant="light" styles={{ label: { color: "var(--mantine-color-black)" } }}>
                           {STATE_LABEL[delivery.state]}
                         </Badge>
                       </Table.Td>

@@ -90,7 +90,7 @@ function WebhookPanel({ webhook }: { webhook: WebhookView }): ReactNode {
             </Title>
             {webhook.description ? <Text c="dimmed">{webhook.description}</Text> : null}
             <Group gap="xs">
-              <Badge color={webhook.active ? 'green' : 'gray'} variant="light">
+              <Badge color={webhook.active ? 'green' : 'gray'} variant="light" styles={{ label: { color: "var(--mantine-color-black)" } }}>
                 {webhook.active ? 'Active' : 'Inactive'}
               </Badge>
               {webhook.disabledReason ? <Text size="sm">Switched off by the service: {webhook.disabledReason}</Text> : null}

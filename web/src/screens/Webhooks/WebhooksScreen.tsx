@@ -105,7 +105,7 @@ function WebhookTable({ webhooks, zone }: { webhooks: WebhookView[]; zone?: stri
                   <Text size="sm">{webhook.eventTypes.join(', ')}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={webhook.active ? 'green' : 'gray'} variant="light">
+                  <Badge color={webhook.active ? 'green' : 'gray'} variant="light" styles={{ label: { color: "var(--mantine-color-black)" } }}>
                     {webhook.active ? 'Active' : 'Inactive'}
                   </Badge>
                   {webhook.disabledReason ? (
@@ -126,7 +126,7 @@ function WebhookTable({ webhooks, zone }: { webhooks: WebhookView[]; zone?: stri
                   ) : delivery ? (
                     <Stack gap={0}>
                       <Group gap={6}>
-                        <Badge color={STATE_COLOR[delivery.state]} variant="light">
+                        <Badge color={STATE_COLOR[delivery.state]} variant="light" styles={{ label: { color: "var(--mantine-color-black)" } }}>
                           {STATE_LABEL[delivery.state]}
                         </Badge>
                         <Text size="sm">{delivery.eventType}</Text>
