@@ -39,9 +39,9 @@ export function DeliveryLog({ webhook, zone }: { webhook: WebhookView; zone?: st
       unwrap(api.POST('/api/webhooks/{id}/deliveries/{deliveryId}/resend', { params: { path: { id: webhook.id, deliveryId: delivery.id } } })),
     onSuccess: async (_data, delivery) => {
       await queryClient.invalidateQueries({ queryKey: ['webhooks', webhook.id, 'deliveries'] });
-      notifications.show({ color: 'green', title: 'Re-sent', message: `${delivery.eventType} is on its way again; its outcome appears here.` });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Re-sent', message: `${delivery.eventType} is on its way again; its outcome appears here.` });
     },
-    onError: (error) => notifications.show({ color: 'red', title: 'Not re-sent', message: messageOf(error), autoClose: 10_000 }),
+    onError: (error) => notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'red', title: 'Not re-sent', message: messageOf(error), autoClose: 10_000 }),
   });
 
   const items = log.data?.pages.flatMap((page) => page.items) ?? [];

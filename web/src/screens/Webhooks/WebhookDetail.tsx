@@ -56,9 +56,9 @@ function WebhookPanel({ webhook }: { webhook: WebhookView }): ReactNode {
       setEditing(false);
       setSwitchingOff(false);
       if (body.url === undefined) {
-        notifications.show({ color: 'green', title: body.active ? 'Switched on' : 'Switched off', message: body.active ? 'It receives events again.' : 'It receives nothing until switched on; what it had not been sent is cancelled.' });
+        notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: body.active ? 'Switched on' : 'Switched off', message: body.active ? 'It receives events again.' : 'It receives nothing until switched on; what it had not been sent is cancelled.' });
       } else {
-        notifications.show({ color: 'green', title: 'Saved', message: 'The webhook is changed.' });
+        notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Saved', message: 'The webhook is changed.' });
       }
     },
   });
@@ -66,16 +66,16 @@ function WebhookPanel({ webhook }: { webhook: WebhookView }): ReactNode {
     mutationFn: () => unwrap(api.POST('/api/webhooks/{id}/test', path)),
     onSuccess: async () => {
       await refresh();
-      notifications.show({ color: 'green', title: 'Test queued', message: 'A signed webhook.test is on its way; its outcome appears in the delivery log below.' });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Test queued', message: 'A signed webhook.test is on its way; its outcome appears in the delivery log below.' });
     },
-    onError: (error) => notifications.show({ color: 'red', title: 'Test not sent', message: messageOf(error), autoClose: 10_000 }),
+    onError: (error) => notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'red', title: 'Test not sent', message: messageOf(error), autoClose: 10_000 }),
   });
   const remove = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/webhooks/{id}', path)),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: ['webhooks', webhook.id] });
       await queryClient.invalidateQueries({ queryKey: ['webhooks'] });
-      notifications.show({ color: 'green', title: 'Deleted', message: `${webhook.url} receives nothing more.` });
+      notifications.show({ closeButtonProps: { 'aria-label': 'Dismiss' }, color: 'green', title: 'Deleted', message: `${webhook.url} receives nothing more.` });
       void navigate('/webhooks');
     },
   });
