@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../common/decorators';
 import { DomainError } from '../common/domain-error';
 import { IdParam } from '../common/id-param';
@@ -83,6 +83,21 @@ export class WebhooksController {
   @ApiAcceptedResponse({ type: QueuedTestView })
   sendTest(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<QueuedTestView> {
     return this.webhooks.sendTest(principal, id);
+  }
+
+  @Post(':id/deliveries/:deliveryId/resend')
+  @HttpCode(202)
+  @Authorize('admin')
+  @ApiOperation({
+    summary:
+      'Send a failed or cancelled delivery again: the same event id and payload, freshly signed, as its next attempt in the log. ' +
+      '409 when the webhook is inactive or deleted, or the delivery is pending, in flight or delivered',
+  })
+  @ApiAcceptedResponse({ type: WebhookDeliveryView, description: 'The delivery, pending again; follow it in the delivery log' })
+  @ApiConflictResponse({ description: 'The webhook is inactive or deleted, or the delivery is pending, in flight or already delivered' })
+  async resend(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @IdParam('deliveryId') deliveryId: string): Promise<WebhookDeliveryView> {
+    const entry = await this.webhooks.resend(principal, id, deliveryId);
+    return WebhookDeliveryView.of(entry.delivery, entry.eventType, entry.attempts);
   }
 }
 

@@ -17,7 +17,7 @@ import { WebhookAttempt } from './webhook-attempt.entity';
 import { WebhookDelivery, WebhookDeliveryState } from './webhook-delivery.entity';
 import { WebhookEvent } from './webhook-event.entity';
 import type { WebhookEventType } from './webhook-event-types';
-import { writeWebhookEvent } from './webhook-outbox';
+import { WEBHOOK_CHANNEL, writeWebhookEvent } from './webhook-outbox';
 import { generateWebhookSecret } from './webhook-signature';
 import { webhookUrlProblem } from './webhook-url';
 import { Webhook } from './webhook.entity';
@@ -170,6 +170,64 @@ export class WebhooksService {
         after: { eventId: queued.eventId },
       });
       return { eventId: queued.eventId, deliveryId: queued.deliveryIds[0] };
+    });
+  }
+
+  /**
+   * Sends one delivery's event again: the same event id and payload, signed afresh with the webhook's
+   * current secret and sent to its current URL. The delivery goes back to pending, due now, and the
+   * sender makes the next attempt, logged after the earlier ones. A failed delivery has used up
+   * WEBHOOK_MAX_ATTEMPTS, so its re-send is one attempt: failing, it is failed again (and may be re-sent
+   * again). A cancelled one keeps the retries it had left.
+   */
+  resend(principal: Principal, webhookId: string, deliveryId: string): Promise<DeliveryLogEntry> {
+    return this.dataSource.transaction(async (manager) => {
+      const webhook = await manager.findOne(Webhook, { where: { id: webhookId, workspaceId: principal.workspaceId }, lock: { mode: 'pessimistic_write' } });
+      if (!webhook) {
+        throw DomainError.notFound('Webhook', webhookId);
+      }
+      const delivery = await manager.findOne(WebhookDelivery, {
+        where: { id: deliveryId, webhookId, workspaceId: principal.workspaceId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!delivery) {
+        throw DomainError.notFound('Webhook delivery', deliveryId);
+      }
+      // Refusals say what to do instead; a deleted webhook's secret is erased, so nothing could be signed.
+      if (webhook.deletedAt !== null) {
+        throw DomainError.conflict(`Webhook ${webhookId} was deleted: its secret is erased and nothing can be sent to it again`);
+      }
+      if (!webhook.active) {
+        throw DomainError.conflict(
+          `Webhook ${webhookId} is inactive${webhook.disabledReason ? ` (${webhook.disabledReason})` : ''}: activate it (PATCH active: true) before re-sending`,
+        );
+      }
+      if (delivery.state === 'pending' || delivery.state === 'sending') {
+        throw DomainError.conflict(`Webhook delivery ${deliveryId} is ${delivery.state}: it is already on its way, there is nothing to re-send`);
+      }
+      if (delivery.state === 'delivered') {
+        throw DomainError.conflict(`Webhook delivery ${deliveryId} was delivered already: only a failed or cancelled delivery is re-sent`);
+      }
+      const before = { deliveryId, eventId: delivery.eventId, state: delivery.state, attempts: delivery.attempts, lastError: delivery.lastError };
+      await manager.query(
+        `UPDATE webhook_deliveries
+            SET state = 'pending', due_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+          WHERE id = $1`,
+        [deliveryId],
+      );
+      await manager.query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, 'due']);
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'webhook.delivery_resent',
+        targetType: 'webhook',
+        targetId: webhookId,
+        before,
+        after: { deliveryId, eventId: delivery.eventId, state: 'pending' },
+      });
+      // One connection in a transaction: read one after the other.
+      const updated = await manager.findOneByOrFail(WebhookDelivery, { id: deliveryId });
+      const event = await manager.findOneByOrFail(WebhookEvent, { id: delivery.eventId });
+      const attempts = await manager.find(WebhookAttempt, { where: { deliveryId }, order: { attempt: 'ASC' } });
+      return { delivery: updated, eventType: event.type, attempts };
     });
   }
 
