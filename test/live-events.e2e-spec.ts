@@ -1,6 +1,7 @@
 // The live stream (GET /api/events): real HTTP streaming against the real service and database.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeXApi } from './fakes/x-api';
 import { TestApp, type Caller } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -159,4 +160,57 @@ describe('Live events (GET /api/events)', () => {
       await second.close();
     }
   }, 60_000);
+});
+
+describe('Live events of the engine', () => {
+  let x: FakeXApi;
+  let app: TestApp;
+  let base: string;
+  const streams: Stream[] = [];
+
+  beforeAll(async () => {
+    x = await FakeXApi.start();
+    x.rateLimit = 1_000_000;
+    app = await TestApp.start({ env: { X_API_URL: x.url, DISPATCH_TICK_MS: '100' } });
+    await app.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.app.getHttpServer().address() as AddressInfo).port}`;
+  }, 60_000);
+  afterAll(async () => {
+    streams.splice(0).forEach((s) => s.close());
+    await app?.close();
+    await x?.close();
+  });
+
+  it('tells of a post created on the fast path and of its delivery published by the dispatcher, with ids and states only', async () => {
+    const viewer = await app.member('viewer');
+    const marketer = await app.member('marketer');
+    const channelId = (await app.admin.post('/api/channels', { platform: 'x', name: 'X', handle: '@brand', credentials: x.oauth2Credentials() }).expect(201))
+      .body.id as string;
+    const s = await Stream.open(base, viewer.key!);
+    streams.push(s);
+    const post = await marketer.post('/api/posts', { text: 'Published while you watch', channelIds: [channelId], publishNow: true }).expect(201);
+    const postId = post.body.id as string;
+    await waitFor('the post created on the stream', () =>
+      s.events.find((e) => e.type === 'posts.changed' && (e.data.postIds as string[]).includes(postId)),
+    );
+    const published = await waitFor('its delivery published on the stream', () =>
+      s.events.find(
+        (e) => e.type === 'deliveries.changed' && (e.data.deliveries as { postId: string; state: string }[]).some((d) => d.postId === postId && d.state === 'published'),
+      ),
+    );
+    expect(x.tweets.filter((t) => t.text === 'Published while you watch')).toHaveLength(1);
+    expect(JSON.stringify(published.data)).not.toContain('Published while you watch');
+  });
+
+  it('refuses a member an eleventh open stream with 429', async () => {
+    const viewer = await app.member('viewer');
+    for (let i = 0; i < 10; i++) {
+      const s = await Stream.open(base, viewer.key!);
+      streams.push(s);
+      expect(s.status).toBe(200);
+    }
+    const eleventh = await Stream.open(base, viewer.key!);
+    streams.push(eleventh);
+    expect(eleventh.status).toBe(429);
+  });
 });

@@ -134,6 +134,10 @@ export class PostsService {
        held AS (SELECT 1 FROM workspaces WHERE id = $2 FOR KEY SHARE),
        held_channels AS (SELECT 1 FROM channels WHERE id = ANY($19::uuid[]) FOR KEY SHARE),
        woken AS (SELECT pg_notify($${n + 1}, 'due')::text AS notified WHERE $${n + 2}::boolean),
+       -- The open consoles' calendars hear of it (live_events, tx set by live_tx(); the hubs' poll finds it: no
+       -- NOTIFY on the busiest write path).
+       live AS (INSERT INTO live_events (workspace_id, type, data)
+                VALUES ($2, 'posts.changed', jsonb_build_object('postIds', jsonb_build_array($1::uuid::text), 'what', 'created'))),
        appended AS (
          SELECT a.id, a.seq, a.prev_hash, a.hash
            FROM (SELECT (SELECT count(*) FROM post) + (SELECT count(*) FROM planned) + (SELECT count(*) FROM held) + (SELECT count(*) FROM held_channels)

@@ -78,10 +78,10 @@ export class OutcomeRecorder {
     const column = <T>(pick: (p: Pending) => T): T[] => batch.map(pick);
     // `d.id = ANY($1)` beside the join lets PostgreSQL find the rows by primary key: joined to unnest() alone
     // it scanned the table on every flush (113 µs a row against 41 µs, pg_stat_statements in a burst).
-    const [rows] = await runner.query<[{ id: string }[], number]>(
+    const rows = await runner.query<{ id: string }[]>(
       // A cancel or a rejection that met the send in flight (stop_requested, read on the row as locked) turns a
       // retry into its own state, at the planned time: the send is never tried again.
-      `UPDATE deliveries d
+      `WITH changed AS (UPDATE deliveries d
           SET state = CASE WHEN d.stop_requested IS NOT NULL AND v.state = 'scheduled' THEN d.stop_requested ELSE v.state END,
               due_at = CASE WHEN d.stop_requested IS NOT NULL THEN d.due_at ELSE COALESCE(v.due_at, d.due_at) END, attempts = v.attempts,
               last_error = CASE WHEN d.stop_requested IS NOT NULL AND v.state = 'scheduled'
@@ -94,7 +94,14 @@ export class OutcomeRecorder {
          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[])
               AS v(id, state, due_at, attempts, last_error, platform_post_id, url)
         WHERE d.id = v.id AND d.id = ANY($1::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $8
-        RETURNING d.id`,
+        RETURNING d.id, d.workspace_id, d.post_id, d.state),
+       -- One live event per workspace and batch, never one per send: the open consoles refetch what changed.
+       -- No NOTIFY here: the hubs' poll finds it within its period.
+       live AS (INSERT INTO live_events (workspace_id, type, data)
+                SELECT workspace_id, 'deliveries.changed',
+                       jsonb_build_object('deliveries', jsonb_agg(jsonb_build_object('id', id, 'postId', post_id, 'state', state)))
+                  FROM changed GROUP BY workspace_id)
+       SELECT id FROM changed`,
       [
         column((p) => p.deliveryId),
         column((p) => p.outcome.state),

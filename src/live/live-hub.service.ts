@@ -8,8 +8,8 @@ import type { Env } from '../config/env';
 import { LIVE_CHANNEL } from './live-events';
 
 export const LIVE_LISTENER = 'holdfast-live-listener';
-/** The safety net when a wake-up is lost (listener reconnecting). */
-const POLL_MS = 2_000;
+/** The safety net when a wake-up is lost (listener reconnecting), and how engine-side events (no NOTIFY on the send and create-post paths) are found. */
+const POLL_MS = 500;
 const PRUNE_MS = 60_000;
 /** Advisory lock key: one instance of the cluster prunes at a time. */
 const PRUNE_LOCK = 7_950_700;

@@ -138,9 +138,7 @@ describe('Crisis room and report', () => {
     await second.getByText('Crisis approvals: 1 of 2').waitFor(LONG);
     await second.getByRole('button', { name: /^Approve “We are aware/ }).click();
     await waitFor('the statement on the fake X', () => fake.tweets.find((t) => t.text === STATEMENT), 30_000);
-    // Shown published after a reload: the live stream (merged from `live`) did not refetch the room when the
-    // engine published it; see the report to the lead.
-    await approverB.page.reload();
+    // Shown published without a reload: the engine's recorded outcome reaches the console through the live stream.
     await approverB.page.getByTestId('replacement-post').first().getByText('published', { exact: true }).waitFor(LONG);
   });
 
