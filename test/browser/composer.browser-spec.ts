@@ -126,7 +126,7 @@ describe('The composer', () => {
   );
 
   it(
-    'puts the refusal of a channel disconnected meanwhile on the channels',
+    'names a chosen channel disconnected meanwhile, and schedules nothing until another is chosen',
     async () => {
       const doomed = await consoleApp.app.admin.post('/api/channels', channelBody('mastodon', { name: 'Old Mastodon', handle: '@old' })).expect(201);
       const { page, context, person } = await signedInPage(browser, consoleApp, 'marketer');
@@ -136,11 +136,12 @@ describe('The composer', () => {
       await page.getByLabel('Date', { exact: true }).fill('2031-05-04');
       await page.getByLabel('Time', { exact: true }).fill('10:00');
       await consoleApp.app.admin.delete(`/api/channels/${doomed.body.id}`).expect((res) => expect(res.status).toBeLessThan(300));
-      await page.getByRole('button', { name: 'Schedule post' }).click();
-      await page.getByTestId('channels-error').filter({ hasText: `do not exist in this workspace: ${doomed.body.id}` }).waitFor();
-      expect(await postsBy(person.id)).toEqual([]);
-      // The list is read again: the disconnected channel is gone from it, and another one can be chosen.
+      // The live stream refetches the channels: the disconnected one leaves the list, named, without a reload.
+      await page.getByTestId('channels-vanished').filter({ hasText: 'Old Mastodon was disconnected meanwhile and is no longer chosen' }).waitFor();
       await page.getByRole('checkbox', { name: /Old Mastodon/ }).waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Schedule post' }).click();
+      await page.getByTestId('channels-error').filter({ hasText: 'Choose at least one channel' }).waitFor();
+      expect(await postsBy(person.id)).toEqual([]);
       await page.getByRole('checkbox', { name: /Holdfast on Mastodon/ }).check();
       await page.getByRole('button', { name: 'Schedule post' }).click();
       await page.waitForURL(/\/calendar$/);

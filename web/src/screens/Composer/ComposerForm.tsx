@@ -18,7 +18,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMemo, useState, type CSSProperties, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type CSSProperties, type FormEvent, type ReactNode } from 'react';
 import {
   changesContent,
   checkDraft,
@@ -64,8 +64,12 @@ function messages(errors: FieldErrors, field: string): string | undefined {
 export function ComposerForm(props: ComposerFormProps): ReactNode {
   const { channels, initial, original, editVoidsApprovals = false, workspaceZone, saving, serviceErrors, onFieldChanged } = props;
   const [typed, setDraft] = useState<Draft>(initial);
-  // A channel disconnected meanwhile leaves the list (its checkbox with it): it is no longer chosen either.
+  // A channel disconnected meanwhile (the live stream refetches the list) leaves it, its checkbox with it: it is no
+  // longer chosen either, and the form says so by name rather than letting the post go out on fewer channels unseen.
+  const names = useRef(new Map<string, string>()).current;
+  channels.forEach((channel) => names.set(channel.id, channel.name));
   const draft: Draft = { ...typed, channelIds: typed.channelIds.filter((id) => channels.some((channel) => channel.id === id)) };
+  const vanished = typed.channelIds.filter((id) => !draft.channelIds.includes(id)).map((id) => names.get(id) ?? 'A channel');
   const [attempted, setAttempted] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const zones = useMemo(() => timeZones(), []);
@@ -190,6 +194,12 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
                     </Group>
                   </Checkbox.Group>
                 ))}
+                {vanished.length > 0 ? (
+                  <Text size="sm" c="orange.9" role="alert" data-testid="channels-vanished">
+                    {vanished.join(', ')} {vanished.length === 1 ? 'was' : 'were'} disconnected meanwhile and {vanished.length === 1 ? 'is' : 'are'} no
+                    longer chosen.
+                  </Text>
+                ) : null}
                 {messages(shown, 'channelIds') ? (
                   <Text size="sm" c="red.9" role="alert" data-testid="channels-error">
                     {messages(shown, 'channelIds')}
