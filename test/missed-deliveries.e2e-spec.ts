@@ -39,7 +39,11 @@ describe('missed deliveries in bulk', () => {
       postIds.push((await marketer.post('/api/posts', { text, channelIds: [x], scheduledAt: new Date(Date.now() + 3600_000).toISOString() }).expect(201)).body.id);
     }
     await lead.post('/api/crisis/activate', { reason: 'Outage', level: 1, pauseAds: false }).expect(201);
-    await t.sql(`UPDATE deliveries SET due_at = now() - interval '5 minutes' WHERE post_id = ANY($1::uuid[])`, [postIds]);
+    // Distinct past times, in the order the posts were written: the list is by due time, and ties would fall to random ids.
+    await t.sql(
+      `UPDATE deliveries SET due_at = now() - interval '30 minutes' + array_position($1::uuid[], post_id) * interval '1 minute' WHERE post_id = ANY($1::uuid[])`,
+      [postIds],
+    );
     const ended = await lead.post('/api/crisis/deactivate', { note: 'over' }).expect(200);
     const ids = (await t.sql<{ id: string }>('SELECT id FROM deliveries WHERE post_id = ANY($1::uuid[]) ORDER BY due_at, id', [postIds])).map((r) => r.id);
     expect([...ended.body.missed].sort()).toEqual([...ids].sort());

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError, messageOf, unwrap } from '../../api/client';
-import { ErrorState, Loading } from '../../components/states';
+import { OneThing } from '../../components/states';
 import { platformName, type Platform } from '../../platforms';
 import { useSignedIn } from '../../session/session';
 import { ConfirmModal } from '../Members/ConfirmModal';
@@ -14,21 +14,11 @@ import { PlaybookCard, usePlaybook, useTemplatesAndChannels } from './PlaybooksS
 
 export function PlaybookDetail(): ReactNode {
   const { id = '' } = useParams();
-  const playbook = usePlaybook(id);
-  if (playbook.isPending) {
-    return <Loading label="Loading the playbook…" />;
-  }
-  if (playbook.isError) {
-    return (
-      <Stack>
-        <ErrorState error={playbook.error} retry={() => void playbook.refetch()} title="This playbook could not be loaded" />
-        <Anchor component={Link} to="/playbooks">
-          Back to the playbooks
-        </Anchor>
-      </Stack>
-    );
-  }
-  return <PlaybookPage playbook={playbook.data} />;
+  return (
+    <OneThing query={usePlaybook(id)} loading="Loading the playbook…" failed="This playbook could not be loaded" back={{ to: '/playbooks', label: 'Back to the playbooks' }}>
+      {(data) => <PlaybookPage playbook={data} />}
+    </OneThing>
+  );
 }
 
 function PlaybookPage({ playbook }: { playbook: PlaybookView }): ReactNode {

@@ -7,7 +7,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError, messageOf, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
-import { ErrorState, Loading } from '../../components/states';
+import { OneThing } from '../../components/states';
 import { WordDiff } from '../../components/WordDiff';
 import { changed, wordDiff } from '../../components/word-diff';
 import { PLATFORMS, platformName, type Platform } from '../../platforms';
@@ -30,21 +30,11 @@ type Preview = components['schemas']['TemplatePreviewView'];
 
 export function TemplateDetail(): ReactNode {
   const { id = '' } = useParams();
-  const template = useTemplate(id);
-  if (template.isPending) {
-    return <Loading label="Loading the template…" />;
-  }
-  if (template.isError) {
-    return (
-      <Stack>
-        <ErrorState error={template.error} retry={() => void template.refetch()} title="This template could not be loaded" />
-        <Anchor component={Link} to="/templates">
-          Back to the templates
-        </Anchor>
-      </Stack>
-    );
-  }
-  return <TemplatePage template={template.data} />;
+  return (
+    <OneThing query={useTemplate(id)} loading="Loading the template…" failed="This template could not be loaded" back={{ to: '/templates', label: 'Back to the templates' }}>
+      {(data) => <TemplatePage template={data} />}
+    </OneThing>
+  );
 }
 
 function TemplatePage({ template }: { template: TemplateView }): ReactNode {
