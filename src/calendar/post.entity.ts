@@ -1,3 +1,4 @@
+import type { PostOptions } from '../publishers/publisher.port';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Platform } from '../channels/platform';
 import { Workspace } from '../workspaces/workspace.entity';
@@ -52,6 +53,14 @@ export class Post {
 
   @Column('text', { name: 'image_urls', array: true, default: () => `'{}'` })
   imageUrls: string[];
+
+  /** Library media (src/media), in the order the post shows them; beside imageUrls, not instead. */
+  @Column('uuid', { name: 'media_ids', array: true, default: () => `'{}'` })
+  mediaIds: string[];
+
+  /** Per-platform options the publishers read (Mastodon visibility, Telegram parse mode, Bluesky languages…). */
+  @Column('jsonb', { default: () => `'{}'` })
+  options: PostOptions;
 
   @Column('text', { nullable: true })
   link: string | null;

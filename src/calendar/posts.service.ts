@@ -78,6 +78,8 @@ export class PostsService {
           workspaceId: principal.workspaceId,
           authorId: principal.memberId,
           lastEditorId: principal.memberId,
+          mediaIds: [],
+          options: {},
           ...fields,
           scheduledAt,
           timeZone,

@@ -295,6 +295,77 @@ export class Env {
   })
   BLUESKY_LANGS: string = 'en';
 
+  // ---- Connecting accounts (issue 15): app credentials and the OAuth hosts. A platform without its
+  // client id and secret shows "not configured" in the console, with what to set.
+  /** X OAuth 2.0 app (developer portal → User authentication settings): client id; PKCE. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  X_CLIENT_ID?: string;
+
+  /** X OAuth 2.0 client secret (confidential clients); optional for public clients. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  X_CLIENT_SECRET?: string;
+
+  /** Where X's consent screen is (the token endpoint is X_API_URL/2/oauth2/token). */
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  X_OAUTH_URL: string = 'https://x.com';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  LINKEDIN_CLIENT_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  LINKEDIN_CLIENT_SECRET?: string;
+
+  /** LinkedIn's OAuth host (/oauth/v2/authorization and /oauth/v2/accessToken). */
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  LINKEDIN_OAUTH_URL: string = 'https://www.linkedin.com';
+
+  /** The Meta app (Facebook Login) for Facebook Pages and Instagram professional accounts. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  META_APP_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  META_APP_SECRET?: string;
+
+  /** Where Facebook Login's dialog is (/<version>/dialog/oauth); tokens are exchanged at META_GRAPH_URL. */
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  FACEBOOK_OAUTH_URL: string = 'https://www.facebook.com';
+
+  /** Resolves Bluesky handles to their PDS when connecting with an app password. */
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  BLUESKY_SERVICE_URL: string = 'https://bsky.social';
+
+  // ---- Token life cycle (issue 15)
+  /** A delivery whose channel needs reconnecting waits this long past its time, then becomes missed (per workspace overridable). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes between 0 and 10080' })
+  @Min(0, { message: 'must be an integer number of minutes between 0 and 10080' })
+  @Max(10_080, { message: 'must be an integer number of minutes between 0 and 10080' })
+  REAUTH_GRACE_MINUTES: number = 60;
+
+  /** Tokens that expire within this long are refreshed ahead by a once-per-cluster job. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes between 1 and 1440' })
+  @Min(1, { message: 'must be an integer number of minutes between 1 and 1440' })
+  @Max(1440, { message: 'must be an integer number of minutes between 1 and 1440' })
+  TOKEN_REFRESH_AHEAD_MINUTES: number = 15;
+
+  // ---- Media library (issue 15)
+  /** Where uploaded media bytes live: postgres (default, nothing to install) or s3 (an S3-compatible bucket, MEDIA_S3_*). */
+  @IsIn(['postgres', 's3'], { message: 'must be postgres or s3' })
+  MEDIA_STORE: 'postgres' | 's3' = 'postgres';
+
   @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
   X_ADS_API_URL: string = 'https://ads-api.x.com';
 

@@ -104,6 +104,10 @@ export class Delivery {
   @JoinColumn({ name: 'failover_of_id', foreignKeyConstraintName: 'FK_deliveries_failover_of' })
   failoverOf?: Delivery;
 
+  /** What an attempt left for the next one (Instagram's container id), saved before the step that needs it. */
+  @Column('jsonb', { nullable: true })
+  progress: { [key: string]: string | number | boolean | null } | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

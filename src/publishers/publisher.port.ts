@@ -16,6 +16,19 @@ export interface PublishRequest {
   text: string;
   imageUrls: string[];
   link: string | null;
+  /**
+   * Library media the post references (issue 15), in the post's order, already checked against this
+   * platform's limits and, where the platform needs it (Bluesky's 1 MB), resized. Empty when none;
+   * `imageUrls` keep working beside it.
+   */
+  media?: PublishMedia[];
+  /** The post's options for this platform (Mastodon visibility…, Telegram parse mode…, Bluesky languages). */
+  options?: PlatformPostOptions;
+  /**
+   * What an earlier attempt of this delivery left for the next one (Instagram's container id), and how to
+   * keep it before the step that depends on it: `save` commits before it resolves.
+   */
+  progress?: DeliveryProgress;
   /** Aborted when the send must stop (shutdown, crisis halt): adapters pass it to every request. */
   signal?: AbortSignal;
   /**
@@ -30,6 +43,34 @@ export interface PublishRequest {
    * Without it (unit tests) an adapter renews on its own and keeps nothing.
    */
   renewCredentials?: (renewal: CredentialRenewal) => Promise<Record<string, string>>;
+}
+
+/** One library item as a publisher receives it. */
+export interface PublishMedia {
+  id: string;
+  kind: 'image' | 'video';
+  mimeType: string;
+  byteSize: number;
+  width: number | null;
+  height: number | null;
+  /** Alt text (the image description), null when none was given. */
+  altText: string | null;
+  /** The bytes to upload to this platform (a resized variant where the platform needs one). */
+  read(): Promise<Buffer>;
+}
+
+/** Per-post options, by platform; each publisher reads its own. */
+export interface PostOptions {
+  mastodon?: { visibility?: 'public' | 'unlisted' | 'private' | 'direct'; spoilerText?: string; language?: string };
+  telegram?: { parseMode?: 'HTML' | 'MarkdownV2'; silent?: boolean };
+  bluesky?: { languages?: string[] };
+}
+export type PlatformPostOptions = NonNullable<PostOptions[keyof PostOptions]>;
+
+/** A delivery's saved progress between attempts (JSON), e.g. `{ instagramContainerId }`. */
+export interface DeliveryProgress {
+  state: Record<string, unknown> | null;
+  save(state: Record<string, unknown>): Promise<void>;
 }
 
 /** What an adapter hands to renewCredentials: when stored credentials will do, and how to renew them. */
