@@ -1,6 +1,8 @@
 // The live stream (GET /api/events): real HTTP streaming against the real service and database.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { LiveHub } from '../src/live/live-hub.service';
 import { FakeXApi } from './fakes/x-api';
 import { TestApp, type Caller } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -14,6 +16,8 @@ interface Received {
 /** A streaming client: collects events as they arrive; `close()` drops the connection. */
 class Stream {
   readonly events: Received[] = [];
+  /** The cursor as EventSource keeps it: the last `id:` field seen, on an event or on its own. */
+  lastId = '';
   ended = false;
   status = 0;
   private request?: http.ClientRequest;
@@ -41,6 +45,9 @@ class Stream {
               if (m) {
                 fields[m[1]] = m[2];
               }
+            }
+            if (fields.id !== undefined) {
+              stream.lastId = fields.id;
             }
             if (fields.event) {
               stream.events.push({ id: fields.id ?? '', type: fields.event, data: JSON.parse(fields.data ?? '{}') as Record<string, unknown> });
@@ -109,19 +116,46 @@ describe('Live events (GET /api/events)', () => {
     const first = await open(marketer.key!);
     await lead.post('/api/crisis/activate', { reason: 'Resume test', level: 1 }).expect(201);
     await waitFor('first.types().includes(crisis.activated', () => first.types().includes('crisis.activated'), 10_000);
-    const seen = first.events[first.events.length - 1].id;
+    await waitFor('the cursor after crisis.activated', () => first.lastId !== '' && first.events[first.events.length - 1].type !== 'refresh', 10_000);
+    const seen = first.lastId;
     first.close();
     await lead.post('/api/crisis/deactivate', { note: 'missed while away' }).expect(200);
     const resumed = await open(marketer.key!, seen);
     await waitFor('resumed.types().includes(crisis.deactiv', () => resumed.types().includes('crisis.deactivated'), 10_000);
     expect(resumed.types().filter((t) => t.startsWith('crisis.'))).toEqual(['crisis.deactivated']);
 
-    const stale = await open(marketer.key!, '1.1');
-    await waitFor('stale.events.length > 0', () => stale.events.length > 0, 10_000);
-    expect(stale.types()[0]).toBe('refresh');
+    // A cursor from the future (forged, or another database's) and one whose missed events were pruned.
+    const future = await open(marketer.key!, '9000000000000:9000000000000:');
+    await waitFor('future.events.length > 0', () => future.events.length > 0, 10_000);
+    expect(future.types()[0]).toBe('refresh');
+    await app.sql(`UPDATE live_events SET created_at = now() - interval '2 hours'`);
+    await app.app.get(LiveHub).prune();
+    const pruned = await open(marketer.key!, seen);
+    await waitFor('pruned.events.length > 0', () => pruned.events.length > 0, 10_000);
+    expect(pruned.types()[0]).toBe('refresh');
     const malformed = await open(marketer.key!, 'not-a-cursor');
     await waitFor('malformed.events.length > 0', () => malformed.events.length > 0, 10_000);
     expect(malformed.types()[0]).toBe('refresh');
+  });
+
+  it('is not held back by a long transaction elsewhere in the cluster (another database’s migration, a stuck session)', async () => {
+    const marketer = await app.member('marketer');
+    const s = await open(marketer.key!);
+    // A transaction with an xid, left open on another database of the same PostgreSQL: it pins the
+    // cluster-wide xmin, which a cursor of "below the oldest running transaction" would wait for.
+    const other = new Client({ connectionString: app.env.DATABASE_URL!.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      await lead.post('/api/crisis/activate', { reason: 'Long transaction elsewhere', level: 1 }).expect(201);
+      await waitFor('crisis.activated despite the open transaction', () => s.types().includes('crisis.activated'), 3_000);
+      await lead.post('/api/crisis/deactivate', { note: 'done' }).expect(200);
+      await waitFor('crisis.deactivated despite the open transaction', () => s.types().includes('crisis.deactivated'), 3_000);
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
   });
 
   it('keeps admin-only events (members) from other roles', async () => {

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One event of the live stream, written in the transaction of the change it announces. */
 @Entity('live_events')
@@ -26,4 +26,15 @@ export class LiveEventRow {
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;
+}
+
+/** One row: the newest transaction whose events were pruned. A cursor that did not see it cannot resume. */
+@Entity('live_events_horizon')
+@Check('CHK_live_events_horizon_one_row', `"id" = 1`)
+export class LiveEventsHorizon {
+  @PrimaryColumn('smallint', { primaryKeyConstraintName: 'PK_live_events_horizon' })
+  id: number;
+
+  @Column('bigint', { name: 'pruned_through', default: 0 })
+  prunedThrough: string;
 }

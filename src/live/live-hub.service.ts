@@ -13,37 +13,73 @@ const POLL_MS = 500;
 const PRUNE_MS = 60_000;
 /** Advisory lock key: one instance of the cluster prunes at a time. */
 const PRUNE_LOCK = 7_950_700;
+/** A resume with more to replay than this asks the console for a refresh instead. */
+export const REPLAY_MAX = 5000;
 
-/** The id part of an opening cursor ("now"): after every event of its transaction horizon. */
-export const NOW_ID = '9223372036854775807';
+/**
+ * A PostgreSQL snapshot (`xmin:xmax:xip,…`, as `pg_current_snapshot()::text` writes it): the set of
+ * transactions committed when it was taken. It is the stream's cursor: the events a reader has not
+ * seen since snapshot P are exactly those written by transactions P does not see. Unlike "below the
+ * oldest running transaction", this does not wait for unrelated long transactions anywhere in the
+ * cluster (xmin is cluster-wide: another database's migration would hold every console's events).
+ */
+export interface Snapshot {
+  text: string;
+  xmin: bigint;
+  xmax: bigint;
+  xip: Set<bigint>;
+}
+
+const SNAPSHOT = /^(\d{1,19}):(\d{1,19}):((?:\d{1,19},){0,9999}\d{1,19})?$/;
+
+/** The snapshot a cursor names, or null when it is not one PostgreSQL could have written. */
+export function parseSnapshot(text: string | undefined | null): Snapshot | null {
+  const m = SNAPSHOT.exec(text ?? '');
+  if (!m) {
+    return null;
+  }
+  const xmin = BigInt(m[1]);
+  const xmax = BigInt(m[2]);
+  const xip = new Set((m[3] ? m[3].split(',') : []).map((x) => BigInt(x)));
+  if (xmin < 1n || xmin > xmax || xmax > 9223372036854775807n || [...xip].some((x) => x < xmin || x >= xmax)) {
+    return null;
+  }
+  return { text: text!, xmin, xmax, xip };
+}
+
+/** Whether transaction `tx` had committed when `snapshot` was taken (live events only exist for committed ones). */
+export function sees(snapshot: Snapshot, tx: bigint): boolean {
+  return tx < snapshot.xmin || (tx < snapshot.xmax && !snapshot.xip.has(tx));
+}
 
 export interface LiveEvent {
-  /** `<tx>.<id>`: the stream's cursor, in commit order. */
-  cursor: string;
+  tx: bigint;
   workspaceId: string;
   type: string;
   data: Record<string, unknown>;
   roles: string[] | null;
+}
+
+/** What one read found: the events committed after `from` and by `to` (in no particular commit order). */
+export interface LiveBatch {
+  from: Snapshot;
+  to: Snapshot;
+  events: LiveEvent[];
 }
 
 export interface LiveSubscriber {
   workspaceId: string;
   roles: string[];
-  send(event: LiveEvent): void;
+  send(batch: LiveBatch): void;
 }
 
 interface Row {
-  id: string;
-  tx: string;
+  snap: string;
+  tx: string | null;
   workspace_id: string;
   type: string;
   data: Record<string, unknown>;
   roles: string[] | null;
-}
-
-export function parseCursor(cursor: string | undefined | null): { tx: string; id: string } | null {
-  const m = /^(\d{1,19})\.(\d{1,19})$/.exec(cursor ?? '');
-  return m ? { tx: m[1], id: m[2] } : null;
 }
 
 @Injectable()
@@ -56,7 +92,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private pruner?: NodeJS.Timeout;
   private stopping = false;
   /** Where this instance has read to; null until the first read sets it to now. */
-  private cursor: { tx: string; id: string } | null = null;
+  private cursor: Snapshot | null = null;
   private reading?: Promise<void>;
   private again = false;
   private readonly closers = new Set<() => void>();
@@ -99,37 +135,48 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   /** The cursor of "now": everything already committed is behind it. */
-  async now(): Promise<{ tx: string; id: string }> {
-    const [row] = await this.dataSource.query<{ tx: string; id: string }[]>(
-      `SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1)::text AS tx, $1 AS id`, [NOW_ID],
-    );
-    return row;
-  }
-
-  /** Events after `from` (exclusive) whose transactions have all finished, so none can appear behind them later. */
-  async since(from: { tx: string; id: string }): Promise<LiveEvent[]> {
-    const rows = await this.dataSource.query<Row[]>(
-      `SELECT id::text, tx::text, workspace_id, type, data, roles FROM live_events
-        WHERE (tx, id) > ($1::bigint, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-        ORDER BY tx, id LIMIT 5000`,
-      [from.tx, from.id],
-    );
-    return rows.map((r) => ({ cursor: `${r.tx}.${r.id}`, workspaceId: r.workspace_id, type: r.type, data: r.data, roles: r.roles }));
+  async now(): Promise<Snapshot> {
+    const [row] = await this.dataSource.query<{ snap: string }[]>(`SELECT pg_current_snapshot()::text AS snap`);
+    return parseSnapshot(row.snap)!;
   }
 
   /**
-   * Whether a stream can resume from this cursor: an event's cursor while its row is retained, or a
-   * stream's opening cursor (id NOW_ID) not older than the oldest retained row. Anything else: refresh.
+   * The events committed after `from` (exclusive) and up to now, with the snapshot "now" is: rows and
+   * snapshot come from one statement, so the rows are exactly what that snapshot sees and `from` did not.
+   * `workspaceId` narrows a stream's replay; `limit` caps it.
    */
-  async canResume(from: { tx: string; id: string }): Promise<boolean> {
-    if (from.id === NOW_ID) {
-      const [row] = await this.dataSource.query<{ ok: boolean }[]>(
-        `SELECT COALESCE(min(tx) <= $1::bigint + 1, true) AS ok FROM live_events`, [from.tx]);
-      return row.ok;
-    }
+  async since(from: Snapshot, workspaceId?: string, limit?: number): Promise<LiveBatch> {
+    const rows = await this.dataSource.query<Row[]>(
+      `WITH now AS (SELECT pg_current_snapshot() AS snap)
+       SELECT now.snap::text AS snap, e.tx::text, e.workspace_id, e.type, e.data, e.roles
+         FROM now LEFT JOIN LATERAL (
+           SELECT tx, id, workspace_id, type, data, roles FROM live_events
+            WHERE tx >= pg_snapshot_xmin($1::pg_snapshot)::text::bigint
+              AND NOT pg_visible_in_snapshot(tx::text::xid8, $1::pg_snapshot)
+              AND ($2::uuid IS NULL OR workspace_id = $2)
+            ORDER BY tx, id
+            LIMIT $3) e ON true`,
+      [from.text, workspaceId ?? null, limit ?? null],
+    );
+    const to = parseSnapshot(rows[0].snap)!;
+    const events = rows
+      .filter((r) => r.tx !== null)
+      .map((r) => ({ tx: BigInt(r.tx!), workspaceId: r.workspace_id, type: r.type, data: r.data, roles: r.roles }));
+    return { from, to, events };
+  }
+
+  /**
+   * Whether a stream can resume from this snapshot: no event it has not seen was pruned (every pruned
+   * transaction is one it saw), and it is not from the future (a forged or foreign cursor). Else: refresh.
+   */
+  async canResume(from: Snapshot): Promise<boolean> {
     const [row] = await this.dataSource.query<{ ok: boolean }[]>(
-      `SELECT EXISTS (SELECT 1 FROM live_events WHERE tx = $1::bigint AND id = $2::bigint) AS ok`, [from.tx, from.id]);
-    return row.ok;
+      `SELECT pg_snapshot_xmin($1::pg_snapshot)::text::bigint > h.pruned_through
+          AND pg_snapshot_xmax($1::pg_snapshot) <= pg_snapshot_xmax(pg_current_snapshot()) AS ok
+         FROM live_events_horizon h`,
+      [from.text],
+    );
+    return row?.ok === true;
   }
 
   subscribe(subscriber: LiveSubscriber, close: () => void): () => void {
@@ -147,7 +194,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   /** The instance's cursor: a new stream starts here so that it misses nothing the hub fans out later. */
-  get position(): { tx: string; id: string } | null {
+  get position(): Snapshot | null {
     return this.cursor;
   }
 
@@ -171,32 +218,31 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   private async read(): Promise<void> {
-    for (;;) {
-      if (!this.cursor) {
-        this.cursor = await this.now();
-      }
-      const events = await this.since(this.cursor);
-      if (events.length === 0) {
-        return;
-      }
-      for (const event of events) {
-        for (const subscriber of this.subscribers) {
-          if (subscriber.workspaceId === event.workspaceId && (event.roles === null || event.roles.some((r) => subscriber.roles.includes(r)))) {
-            subscriber.send(event);
-          }
-        }
-      }
-      this.cursor = parseCursor(events[events.length - 1].cursor);
+    if (!this.cursor) {
+      this.cursor = await this.now();
     }
+    const batch = await this.since(this.cursor);
+    // Fan-out and the move of the cursor happen in one synchronous step: a stream that subscribes
+    // between two reads gets every later batch, starting from `position`.
+    for (const subscriber of this.subscribers) {
+      subscriber.send(batch);
+    }
+    this.cursor = batch.to;
   }
 
   /** Once per cluster at a time (advisory lock): drop events past the replay window. */
-  private async prune(): Promise<void> {
+  async prune(): Promise<void> {
     const minutes = this.config.get('LIVE_EVENTS_RETENTION_MINUTES', { infer: true });
     await this.dataSource.transaction(async (manager) => {
       const [lock] = await manager.query<{ ok: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS ok', [PRUNE_LOCK]);
       if (lock.ok) {
-        await manager.query(`DELETE FROM live_events WHERE created_at < now() - make_interval(mins => $1)`, [minutes]);
+        // The horizon remembers the newest transaction pruned: a cursor that did not see it cannot resume.
+        await manager.query(
+          `WITH gone AS (DELETE FROM live_events WHERE created_at < now() - make_interval(mins => $1) RETURNING tx)
+           UPDATE live_events_horizon SET pruned_through = GREATEST(pruned_through, (SELECT max(tx) FROM gone))
+            WHERE EXISTS (SELECT 1 FROM gone)`,
+          [minutes],
+        );
       }
     });
   }

@@ -7,15 +7,12 @@ import { DataSource } from 'typeorm';
 import { ANY_MEMBER, Authorize, CurrentPrincipal } from '../common/decorators';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import type { Principal } from '../common/principal';
-import { LiveEvent, LiveHub, parseCursor } from './live-hub.service';
+import { LiveBatch, LiveHub, REPLAY_MAX, Snapshot, parseSnapshot, sees } from './live-hub.service';
 
 const HEARTBEAT_MS = 15_000 - 1_000;
 const RECHECK_MS = 5_000;
 const RETRY_MS = 2_000;
 export const STREAMS_PER_MEMBER = 10;
-
-const after = (a: { tx: string; id: string }, b: { tx: string; id: string }): boolean =>
-  BigInt(a.tx) > BigInt(b.tx) || (a.tx === b.tx && BigInt(a.id) > BigInt(b.id));
 
 @ApiTags('live')
 @Controller('events')
@@ -50,8 +47,8 @@ export class LiveController {
     }
     this.open.set(principal.memberId, count + 1);
     const asked = lastEventHeader ?? lastEventQuery;
-    const resume = asked === undefined || asked === '' ? null : parseCursor(asked);
-    const refresh = asked !== undefined && asked !== '' && (resume === null || !(await this.hub.canResume(resume)));
+    const resume = asked === undefined || asked === '' ? null : parseSnapshot(asked);
+    let refresh = asked !== undefined && asked !== '' && (resume === null || !(await this.hub.canResume(resume)));
 
     response.status(200);
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -63,25 +60,27 @@ export class LiveController {
     request.socket.setTimeout(0);
 
     let closed = false;
-    let sent = resume && !refresh ? resume : (this.hub.position ?? (await this.hub.now()));
-    let replaying = true;
-    const queued: LiveEvent[] = [];
     const write = (text: string): void => {
       if (!closed) {
         response.write(text);
       }
     };
-    const deliver = (event: LiveEvent): void => {
-      const at = parseCursor(event.cursor);
-      if (!at || !after(at, sent) || event.workspaceId !== principal.workspaceId) {
-        return;
-      }
-      if (event.roles !== null && !event.roles.some((r) => (principal.roles as string[]).includes(r))) {
-        sent = at;
-        return;
-      }
-      sent = at;
-      write(`id: ${event.cursor}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    // The stream's cursor is a snapshot; it goes out as the `id:` of a batch's last event only, so a
+    // connection cut mid-batch resumes from the batch before (an event may come twice, never not at all).
+    let at: Snapshot | null = null;
+    /** Events a replay already sent: what its snapshot saw. */
+    let replayed: Snapshot | null = null;
+    const deliver = (batch: LiveBatch): void => {
+      const mine = batch.events.filter(
+        (event) =>
+          event.workspaceId === principal.workspaceId &&
+          !(replayed && sees(replayed, event.tx)) &&
+          (event.roles === null || event.roles.some((r) => (principal.roles as string[]).includes(r))),
+      );
+      at = batch.to;
+      mine.forEach((event, i) =>
+        write(`${i === mine.length - 1 ? `id: ${batch.to.text}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`),
+      );
     };
     const close = (ended?: boolean): void => {
       if (closed) {
@@ -102,11 +101,17 @@ export class LiveController {
       }
       response.end();
     };
+    // Subscribe first, then read the replay: every batch the hub fans out from here on starts at `start`,
+    // which the replay's snapshot (taken later) sees, so replay and live batches leave no gap between them.
+    let replaying = true;
+    const queued: LiveBatch[] = [];
+    const start = this.hub.position ?? (await this.hub.now());
     const unsubscribe = this.hub.subscribe(
-      { workspaceId: principal.workspaceId, roles: principal.roles, send: (event) => (replaying ? queued.push(event) : deliver(event)) },
+      { workspaceId: principal.workspaceId, roles: principal.roles, send: (batch) => (replaying ? queued.push(batch) : deliver(batch)) },
       () => close(),
     );
-    const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
+    // The heartbeat carries the cursor too, so a quiet workspace's console keeps a cursor it can resume from.
+    const heartbeat = setInterval(() => write(at ? `id: ${at.text}\n: heartbeat\n\n` : ': heartbeat\n\n'), HEARTBEAT_MS);
     const recheck = setInterval(() => {
       void this.stillSignedIn(principal)
         .then((ok) => !ok && close(true))
@@ -115,26 +120,23 @@ export class LiveController {
     request.on('close', () => close());
 
     write(`retry: ${RETRY_MS}\n`);
-    if (refresh) {
-      write(`id: ${sent.tx}.${sent.id}\nevent: refresh\ndata: {}\n\n`);
-    } else {
-      write(`id: ${sent.tx}.${sent.id}\n: live\n\n`); // the opening cursor: a reconnect resumes from here
-    }
     try {
-      for (;;) {
-        const events = await this.hub.since(sent);
-        if (events.length === 0) {
-          break;
+      if (resume && !refresh) {
+        const replay = await this.hub.since(resume, principal.workspaceId, REPLAY_MAX + 1);
+        if (replay.events.length > REPLAY_MAX) {
+          refresh = true; // more missed than is worth replaying: the console reloads what it shows
+        } else {
+          deliver(replay);
         }
-        const before = sent;
-        events.forEach(deliver);
-        const last = parseCursor(events[events.length - 1].cursor);
-        if (last && after(last, sent)) {
-          sent = last; // events of other workspaces move the cursor too
-        }
-        if (!after(sent, before)) {
-          break;
-        }
+        replayed = replay.to;
+        at = replay.to;
+      } else {
+        at = start;
+      }
+      if (refresh) {
+        write(`id: ${at.text}\nevent: refresh\ndata: {}\n\n`);
+      } else {
+        write(`id: ${at.text}\n: live\n\n`); // the opening cursor: a reconnect resumes from here
       }
     } finally {
       replaying = false;

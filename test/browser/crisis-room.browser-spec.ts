@@ -91,6 +91,8 @@ describe('Crisis room and report', () => {
     await openRoom(page);
     const statement = page.getByTestId('replacement-post').first();
     await statement.getByText(STATEMENT).waitFor(LONG);
+    // The channel's name comes from the channels list, which may answer after the approvals queue.
+    await statement.getByText('To Brand on X (X)').waitFor(LONG);
     expect(await statement.textContent()).toContain('waits for sign-off');
     expect(await statement.textContent()).toContain('Crisis approvals: 0 of 2');
     expect(await statement.textContent()).toContain('To Brand on X (X)');
