@@ -26,18 +26,29 @@ async function main(): Promise<void> {
       process.stderr.write('Holdfast: shutdown took longer than 25 s, stopping the database now\n');
       void embedded?.stop().finally(() => process.exit(1));
     }, SHUTDOWN_GRACE_MS).unref();
+    let code = 0;
     try {
-      await app?.close();
+      // A signal during start-up waits for the app being created: its dispatcher may already be sending,
+      // and only close() lets those sends finish and be recorded.
+      await (app ?? (await creating?.catch(() => undefined)))?.close();
+    } catch (error) {
+      code = 1;
+      process.stderr.write(`Holdfast: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
     } finally {
       await embedded?.stop();
-      process.exit(0);
+      process.exit(code);
     }
   };
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let creating: ReturnType<typeof createApp> | undefined;
   process.once('SIGINT', (s) => void stop(s));
   process.once('SIGTERM', (s) => void stop(s));
   try {
-    app = await createApp(env);
+    creating = createApp(env);
+    app = await creating;
+    if (stopping) {
+      return; // a signal came during start-up: stop() closes the app, and it never listens
+    }
     await app.listen(env.PORT);
     const address = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
     process.stderr.write(`Holdfast listening on port ${env.PORT}: the console at ${address}/, API docs at ${address}/docs\n`);
