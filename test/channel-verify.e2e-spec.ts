@@ -141,26 +141,28 @@ describe('channel connection check and needs_reauth', () => {
   });
 
   describe('needs_reauth', () => {
-    it('is set when a send ends auth_expired; the channel then gets nothing until new credentials reconnect it', async () => {
+    it('is set when a send ends auth_expired; the delivery waits, due, and goes out once after new credentials reconnect the channel', async () => {
       const page = graph.addPage();
       const id = await connect('facebook', page);
       graph.expireToken(page.pageAccessToken);
       const before = await metric();
 
-      const first = await marketer.post('/api/posts', { text: 'Goes nowhere', channelIds: [id], publishNow: true }).expect(201);
-      const failed = await waitFor('the delivery to fail', async () => {
+      const first = await marketer.post('/api/posts', { text: 'Waits from its first try', channelIds: [id], publishNow: true }).expect(201);
+      const waiting = await waitFor('the delivery to wait for the reconnect', async () => {
         const res = await marketer.get(`/api/posts/${first.body.id}`).expect(200);
-        return res.body.deliveries[0].state === 'failed' ? res.body.deliveries[0] : undefined;
+        return res.body.deliveries[0].waitingForReconnectionSince ? res.body.deliveries[0] : undefined;
       });
-      expect(failed.lastError).toContain('the channel must be reconnected');
+      // Not failed: still due, the attempt not spent, and it says why it waits.
+      expect(waiting).toMatchObject({ state: 'scheduled', attempts: 0 });
+      expect(waiting.lastError).toMatch(/^waiting for the channel to be reconnected: Facebook rejected the access token/);
       const [row] = await t.sql<{ status: string; status_reason: string }>(
         `SELECT c.status, c.status_reason FROM channels c JOIN deliveries d ON d.channel_id = c.id WHERE d.post_id = $1`,
         [first.body.id],
       );
-      expect(row).toMatchObject({ status: 'needs_reauth', status_reason: failed.lastError });
+      expect(row).toMatchObject({ status: 'needs_reauth', status_reason: waiting.lastError });
       expect(await metric()).toBe(before + 1);
       const events = await t.sql<{ data: Record<string, unknown> }>(`SELECT data FROM webhook_events WHERE type = 'channel.needs_reauth' AND data->>'channelId' = $1`, [id]);
-      expect(events).toEqual([{ data: { channelId: id, platform: 'facebook', name: 'Brand on facebook', reason: failed.lastError } }]);
+      expect(events).toEqual([{ data: { channelId: id, platform: 'facebook', name: 'Brand on facebook', reason: waiting.lastError, waitingDeliveries: 1 } }]);
 
       // A second post falls due but waits, visibly scheduled, with no request to Facebook.
       const second = await marketer.post('/api/posts', { text: 'Waits for reconnection', channelIds: [id], publishNow: true }).expect(201);
@@ -169,15 +171,19 @@ describe('channel connection check and needs_reauth', () => {
       expect((await marketer.get(`/api/posts/${second.body.id}`).expect(200)).body.deliveries[0]).toMatchObject({ state: 'scheduled', attempts: 0 });
       expect(graph.requestsTo('POST /{version}/{id}/feed')).toHaveLength(feedCalls);
 
-      // New credentials are the reconnection: active again, and the waiting delivery goes out.
+      // New credentials are the reconnection: active again, and both waiting deliveries go out, once each.
       const pageAccessToken = graph.issuePageToken(page.pageId);
       const patched = await t.admin.patch(`/api/channels/${id}`, { credentials: { pageId: page.pageId, pageAccessToken } }).expect(200);
       expect(patched.body).toMatchObject({ status: 'active', statusReason: null });
-      await waitFor('the waiting delivery to publish', async () => {
-        const delivery = (await marketer.get(`/api/posts/${second.body.id}`).expect(200)).body.deliveries[0];
-        return delivery.state === 'published' || undefined;
-      });
-      expect(graph.posts.filter((post) => post.message === 'Waits for reconnection')).toHaveLength(1);
+      for (const post of [first, second]) {
+        const published = await waitFor('the waiting delivery to publish', async () => {
+          const delivery = (await marketer.get(`/api/posts/${post.body.id}`).expect(200)).body.deliveries[0];
+          return delivery.state === 'published' ? delivery : undefined;
+        });
+        expect(published.waitingForReconnectionSince).toBeNull();
+      }
+      expect(graph.posts.filter((p) => p.message === 'Waits from its first try')).toHaveLength(1);
+      expect(graph.posts.filter((p) => p.message === 'Waits for reconnection')).toHaveLength(1);
     });
 
     it('is cleared by a successful connection check, after which waiting deliveries publish', async () => {

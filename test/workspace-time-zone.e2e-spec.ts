@@ -33,7 +33,7 @@ describe('workspace time zone', () => {
     expect(bad.body.message).toBe('timeZone "Mars/Olympus" is not an IANA time zone such as Europe/Madrid');
     expect(bad.body.details).toEqual(['timeZone "Mars/Olympus" is not an IANA time zone such as Europe/Madrid']);
     expect((await t.admin.patch('/api/workspace', { timeZone: 42 }).expect(400)).body.message).toContain('timeZone must be a string');
-    expect((await t.admin.patch('/api/workspace', {}).expect(400)).body.message).toBe('give name or timeZone to change');
+    expect((await t.admin.patch('/api/workspace', {}).expect(400)).body.message).toBe('give name, timeZone or reauthGraceMinutes to change');
     expect((await t.admin.patch('/api/workspace', { name: null, timeZone: 'Europe/Madrid' }).expect(400)).body.message).toContain('name must be a string');
     expect((await t.admin.patch('/api/workspace', { timeZone: null }).expect(400)).body.message).toContain('timeZone must be a string');
     const marketer = await t.member('marketer');

@@ -1,5 +1,6 @@
 // Connected social accounts: credentials sealed at rest, fallbacks chosen in advance within the workspace.
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -9,6 +10,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { NetworkPolicy } from '../common/network-policy';
 import type { Principal } from '../common/principal';
+import type { Env } from '../config/env';
 import { Metrics } from '../metrics/metrics';
 import { type CredentialRenewal, PublishError, type PublishFailure } from '../publishers/publisher.port';
 import { PublisherRegistry } from '../publishers/publisher.registry';
@@ -21,6 +23,7 @@ import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { resolveFailoverSettings } from '../failover/failover-policy';
 import type { Platform } from './platform';
 import { validateCredentials } from './platform-credentials';
+import { settleReconnected } from './reconnect';
 
 /** A connection check that takes longer than this reports a retryable failure. */
 const VERIFY_TIMEOUT_MS = 15_000;
@@ -41,6 +44,7 @@ export class ChannelsService {
     private readonly clock: Clock,
     private readonly publishers: PublisherRegistry,
     private readonly network: NetworkPolicy,
+    private readonly config: ConfigService<Env, true>,
     metrics: Metrics,
   ) {
     metrics.registry.registerMetric(channelsNeedingReauth);
@@ -118,13 +122,14 @@ export class ChannelsService {
         Object.assign(changes, resolveFailoverSettings(channel, dto, (changes.fallbackChannelIds ?? channel.fallbackChannelIds).length));
       }
       await manager.update(Channel, { id }, changes);
+      const reconnected = channel.status === 'needs_reauth' && changes.status === 'active' ? await this.settle(manager, id) : null;
       const updated = await manager.findOneByOrFail(Channel, { id });
       await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
         action: 'channel.updated',
         targetType: 'channel',
         targetId: id,
         before,
-        after: { ...summary(updated), credentialsReplaced: dto.credentials !== undefined },
+        after: { ...summary(updated), credentialsReplaced: dto.credentials !== undefined, ...(reconnected ? { reconnected } : {}) },
       });
       return updated;
     });
@@ -187,8 +192,10 @@ export class ChannelsService {
     }
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.lockChannel(manager, principal.workspaceId, id);
+      let reconnected: { resumed: number; missed: number } | null = null;
       if (answer.ok) {
         await manager.update(Channel, { id }, { status: 'active', statusReason: null, lastVerifiedAt: this.clock.now() });
+        reconnected = locked.status === 'needs_reauth' ? await this.settle(manager, id) : null;
       } else if (answer.kind === 'auth_expired') {
         await markNeedsReauth(manager, [{ channelId: id, reason: answer.reason ?? 'the platform refused the credentials' }]);
       }
@@ -199,11 +206,16 @@ export class ChannelsService {
         targetId: id,
         before: { status: locked.status },
         after: answer.ok
-          ? { ok: true, accountId: answer.account?.accountId, handle: answer.account?.handle, status: after.status }
+          ? { ok: true, accountId: answer.account?.accountId, handle: answer.account?.handle, status: after.status, ...(reconnected ? { reconnected } : {}) }
           : { ok: false, kind: answer.kind, reason: answer.reason, status: after.status },
       });
     });
     return answer;
+  }
+
+  /** A needs_reauth channel became active (its row locked by the caller): its waiting deliveries go out, or are missed past the grace window. */
+  private settle(manager: EntityManager, channelId: string): Promise<{ resumed: number; missed: number }> {
+    return settleReconnected(manager, channelId, this.config.get('REAUTH_GRACE_MINUTES', { infer: true }));
   }
 
   /** The decrypted credentials, for the publishers only. */

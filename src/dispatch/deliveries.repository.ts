@@ -9,8 +9,8 @@ import { shownStateIs, stoppingCrisisId } from './crisis-hold';
 import { assertTransition, DeliveryState } from './delivery-state';
 import { Delivery } from './delivery.entity';
 
-/** The dispatcher LISTENs here to wake before its next tick when something falls due. */
-export const DISPATCH_CHANNEL = 'holdfast_dispatch';
+export { DISPATCH_CHANNEL } from './dispatch-channel';
+import { DISPATCH_CHANNEL } from './dispatch-channel';
 /** Deliveries due within this window wake the dispatcher at once. */
 const WAKE_WINDOW_MS = 5_000;
 

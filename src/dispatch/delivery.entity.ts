@@ -23,6 +23,7 @@ import type { DeliveryState } from './delivery-state';
 // GET /api/deliveries?state= and the failover candidates (AddOperatorReadIndexes).
 @Index('IDX_deliveries_workspace_state_updated', { synchronize: false })
 @Index('IDX_deliveries_scheduled_workspace', { synchronize: false })
+@Index('IDX_deliveries_waiting_for_reauth', { synchronize: false })
 export class Delivery {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_deliveries' })
   id: string;
@@ -107,6 +108,13 @@ export class Delivery {
   /** What an attempt left for the next one (Instagram's container id), saved before the step that needs it. */
   @Column('jsonb', { nullable: true })
   progress: { [key: string]: string | number | boolean | null } | null;
+
+  /**
+   * Since when it waits for its channel to be reconnected (the platform refused the credentials): it stays
+   * due, goes out after a reconnect within the grace window, and becomes missed past it.
+   */
+  @Column('timestamptz', { name: 'waiting_for_reauth_since', nullable: true })
+  waitingForReauthSince: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -94,9 +94,10 @@ export class OutcomeRecorder {
                 ELSE v.last_error END,
               platform_post_id = COALESCE(v.platform_post_id, d.platform_post_id), url = COALESCE(v.url, d.url),
               published_at = CASE WHEN v.state = 'published' THEN now() ELSE d.published_at END,
+              waiting_for_reauth_since = CASE WHEN v.waiting AND d.stop_requested IS NULL THEN COALESCE(d.waiting_for_reauth_since, now()) END,
               lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, stop_requested = NULL, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[])
-              AS v(id, state, due_at, attempts, last_error, platform_post_id, url)
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[], $9::boolean[])
+              AS v(id, state, due_at, attempts, last_error, platform_post_id, url, waiting)
         WHERE d.id = v.id AND d.id = ANY($1::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $8
         RETURNING d.id, d.workspace_id`,
       [
@@ -108,6 +109,7 @@ export class OutcomeRecorder {
         column((p) => p.outcome.published?.platformPostId ?? null),
         column((p) => p.outcome.published?.url ?? null),
         this.owner,
+        column((p) => p.outcome.reauthRequired === true),
       ],
     );
     for (const row of rows) {

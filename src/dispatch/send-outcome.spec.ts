@@ -47,7 +47,10 @@ describe('send outcome', () => {
     expect(outcomeOfFailure({ kind: 'unknown', reason: 'timeout' }, { ...context, idempotent: true })).toMatchObject({ state: 'scheduled' });
   });
 
-  it('asks for reconnection when auth expired', () => {
-    expect(outcomeOfFailure({ kind: 'auth_expired', reason: 'revoked' }, context)).toMatchObject({ state: 'failed', reauthRequired: true });
+  it('keeps a delivery whose auth expired due, at its time, waiting for the reconnect, without spending an attempt', () => {
+    const outcome = outcomeOfFailure({ kind: 'auth_expired', reason: 'revoked' }, { ...context, attempts: 3 });
+    expect(outcome).toMatchObject({ state: 'scheduled', reauthRequired: true, attempts: 2 });
+    expect(outcome.dueAt).toBeUndefined();
+    expect(outcome.lastError).toBe('waiting for the channel to be reconnected: revoked');
   });
 });

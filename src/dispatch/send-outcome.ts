@@ -24,7 +24,7 @@ export interface Outcome {
   published?: PublishResult;
   /** No send to this channel before this instant (the platform's rate-limit reset). */
   channelNotBefore?: Date;
-  /** The platform wants the channel reconnected. */
+  /** The platform wants the channel reconnected: the delivery waits for it (still due, not sent meanwhile). */
   reauthRequired?: boolean;
 }
 
@@ -67,6 +67,13 @@ export function outcomeOfFailure(failure: PublishFailure, context: SendContext):
         ? { state: 'needs_verification', attempts, lastError: `the platform reports duplicate content after an earlier attempt: ${failure.reason}` }
         : { state: 'failed', attempts, lastError: failure.reason };
     case 'auth_expired':
-      return { state: 'failed', attempts, lastError: `the channel must be reconnected: ${failure.reason}`, reauthRequired: true };
+      // Not a failure of the post: it waits, at its planned time, for the channel to be reconnected (then it
+      // goes out, or is missed past the grace window: channels/reconnect.ts). The attempt is not spent.
+      return {
+        state: 'scheduled',
+        attempts: attempts - 1,
+        lastError: `waiting for the channel to be reconnected: ${failure.reason}`,
+        reauthRequired: true,
+      };
   }
 }

@@ -7,7 +7,7 @@ export class LiveEventRow {
   @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'PK_live_events' })
   id: string;
 
-  /** The writing transaction's id: readers go in (tx, id) order below the oldest running transaction. */
+  /** The writing transaction's id: a reader's cursor is a snapshot, and the events it has not seen are those of transactions it does not see. */
   @Column('bigint', { default: () => 'live_tx()' })
   tx: string;
 

@@ -30,7 +30,7 @@ export interface LiveEventInput {
 
 /**
  * One row and a wake-up, in the caller's transaction: a rollback leaves neither, and readers see the
- * event only once its transaction has committed (they read below the oldest running transaction).
+ * event only once its transaction has committed (they read what a snapshot sees that their cursor's did not).
  */
 export async function writeLiveEvent(manager: EntityManager, event: LiveEventInput): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) {

@@ -131,6 +131,29 @@ export interface Publisher {
   verify(request: { channel: { id: string; platform: Platform; handle: string }; credentials: Record<string, string>; signal?: AbortSignal }): Promise<{ accountId: string; handle: string; displayName: string | null; url: string | null }>;
 }
 
+/**
+ * What the once-per-cluster refresh-ahead job gives a publisher whose platform's tokens expire (X, LinkedIn):
+ * the stored credentials, how far ahead counts as expiring, and the channel's renewal (as in PublishRequest).
+ */
+export interface RefreshAheadRequest {
+  channel: { id: string; platform: Platform; handle: string };
+  credentials: Record<string, string>;
+  /** Credentials that expire within this many milliseconds are renewed now. */
+  withinMs: number;
+  renewCredentials: (renewal: CredentialRenewal) => Promise<Record<string, string>>;
+  signal?: AbortSignal;
+}
+
+/** A publisher that can renew its channel's credentials before they expire, ahead of any send. */
+export interface RefreshesAhead {
+  /** Renews through `renewCredentials` when the credentials expire within `withinMs`; answers whether they were expiring. Throws PublishError. */
+  refreshAhead(request: RefreshAheadRequest): Promise<boolean>;
+}
+
+export function refreshesAhead(publisher: Publisher): publisher is Publisher & RefreshesAhead {
+  return typeof (publisher as Partial<RefreshesAhead>).refreshAhead === 'function';
+}
+
 /** What a connection check found: the account the credentials reach. */
 export type VerifiedAccount = Awaited<ReturnType<Publisher['verify']>>;
 /** What a connection check is given. */

@@ -72,8 +72,8 @@ export class WorkspacesService {
 
   /** Renames the workspace and/or sets its time zone; each change is audited with what it was before. */
   update(principal: Principal, dto: UpdateWorkspaceDto): Promise<Workspace> {
-    if (dto.name === undefined && dto.timeZone === undefined) {
-      throw DomainError.invalid('give name or timeZone to change');
+    if (dto.name === undefined && dto.timeZone === undefined && dto.reauthGraceMinutes === undefined) {
+      throw DomainError.invalid('give name, timeZone or reauthGraceMinutes to change');
     }
     if (dto.timeZone !== undefined && !isTimeZone(dto.timeZone)) {
       const problem = `timeZone ${JSON.stringify(dto.timeZone)} is not an IANA time zone such as Europe/Madrid`;
@@ -108,6 +108,17 @@ export class WorkspacesService {
           targetId: workspace.id,
           before,
           after: { timeZone: dto.timeZone },
+        });
+      }
+      if (dto.reauthGraceMinutes !== undefined && dto.reauthGraceMinutes !== workspace.reauthGraceMinutes) {
+        const before = { reauthGraceMinutes: workspace.reauthGraceMinutes };
+        workspace.reauthGraceMinutes = dto.reauthGraceMinutes;
+        await this.audit.record(manager, workspace.id, actor, {
+          action: 'workspace.reauth_grace_changed',
+          targetType: 'workspace',
+          targetId: workspace.id,
+          before,
+          after: { reauthGraceMinutes: dto.reauthGraceMinutes },
         });
       }
       await manager.save(workspace);

@@ -141,6 +141,16 @@ export class FakeXApi extends FakeServer<XFault> {
     return next;
   }
 
+  /** Whether X accepts `token` as a user access token now. */
+  acceptsBearer(token: string): boolean {
+    return this.bearerTokens.has(token);
+  }
+
+  /** Whether `refreshToken` can still be redeemed (X's refresh tokens work once). */
+  holdsRefreshToken(refreshToken: string): boolean {
+    return this.refreshTokens.has(refreshToken);
+  }
+
   /** Fresh, valid channel credentials (the shape channels/platform-credentials.ts accepts). */
   oauth2Credentials(overrides: Record<string, string> = {}): Record<string, string> {
     const credentials = {

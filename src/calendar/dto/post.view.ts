@@ -24,6 +24,14 @@ export class DeliveryView {
   releasedByCrisisId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The delivery this one replaces after a platform outage (failover)' })
   failoverOfId: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'Since when it waits for its channel to be reconnected (the platform refused the credentials): it stays due, goes out after a reconnect within the grace window from its planned time, and is missed past it',
+  })
+  waitingForReconnectionSince: Date | null;
 
   static of(d: Delivery): DeliveryView {
     return {
@@ -40,6 +48,7 @@ export class DeliveryView {
       heldByCrisisId: d.heldByCrisisId,
       releasedByCrisisId: d.releasedByCrisisId,
       failoverOfId: d.failoverOfId,
+      waitingForReconnectionSince: d.waitingForReauthSince ?? null,
     };
   }
 }

@@ -12,6 +12,8 @@ import {
   type Publisher,
   type PublishFailure,
   type PublishRequest,
+  type RefreshAheadRequest,
+  type RefreshesAhead,
   type PublishResult,
   type VerifiedAccount,
   type VerifyRequest,
@@ -61,7 +63,7 @@ interface Send {
 }
 
 @Injectable()
-export class XPublisher implements Publisher {
+export class XPublisher implements Publisher, RefreshesAhead {
   readonly platform = 'x' as const;
   readonly idempotentSends = false;
   private readonly logger = new Logger(XPublisher.name);
@@ -119,6 +121,34 @@ export class XPublisher implements Publisher {
       }
       throw new PublishError(withoutSecrets(failure, secrets));
     }
+  }
+
+  /**
+   * The refresh-ahead job's renewal: an OAuth 2.0 token expiring within `withinMs` is refreshed through the
+   * channel's renewal, so a send and the job never redeem one single-use refresh token twice; credentials
+   * someone renewed meanwhile (not expiring any more) are kept as they are.
+   */
+  async refreshAhead(request: RefreshAheadRequest): Promise<boolean> {
+    const expiring = (c: Record<string, string>): boolean =>
+      c.authType === 'oauth2' && typeof c.expiresAt === 'string' && Date.parse(c.expiresAt) - request.withinMs <= this.clock.now().getTime();
+    const credentials = readCredentials(request.credentials);
+    if (!canRenew(credentials) || !expiring(request.credentials)) {
+      return false;
+    }
+    const send: Send = {
+      request: { deliveryId: 'none: refreshed ahead of expiry', channel: request.channel, credentials: request.credentials, text: '', imageUrls: [], link: null, signal: request.signal },
+      secrets: SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean),
+      postRequested: false,
+    };
+    try {
+      const renewed = await request.renewCredentials({ usable: (stored) => !expiring(stored), renew: (stored) => this.refresh(stored, send) });
+      send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
+    } catch (error) {
+      const failure: PublishFailure =
+        error instanceof PublishError ? error.failure : { kind: 'retryable', reason: `The refreshed X tokens could not be kept: ${error instanceof Error ? error.message : String(error)}` };
+      throw new PublishError(withoutSecrets(failure, send.secrets));
+    }
+    return true;
   }
 
   /** Runs `action` with a client for the channel's user, renewing an OAuth 2.0 token at most once. */

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsInt, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 /** Leave a field out to keep it; null is not a value for either (IsOptional would let null through to the database). */
 const given = (_dto: object, value: unknown): boolean => value !== undefined;
@@ -17,4 +17,19 @@ export class UpdateWorkspaceDto {
   @IsString()
   @MaxLength(64)
   timeZone?: string;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 10080,
+    example: 120,
+    description:
+      'How long (minutes) a delivery waits past its planned time for its channel to be reconnected before it is missed; null: the service default (REAUTH_GRACE_MINUTES)',
+  })
+  @ValidateIf((_dto: object, value: unknown) => value !== undefined && value !== null)
+  @IsInt({ message: 'reauthGraceMinutes must be a whole number of minutes between 0 and 10080, or null for the default' })
+  @Min(0, { message: 'reauthGraceMinutes must be a whole number of minutes between 0 and 10080, or null for the default' })
+  @Max(10_080, { message: 'reauthGraceMinutes must be a whole number of minutes between 0 and 10080, or null for the default' })
+  reauthGraceMinutes?: number | null;
 }

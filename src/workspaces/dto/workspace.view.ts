@@ -8,6 +8,12 @@ export class WorkspaceView {
   @ApiProperty() name: string;
   @ApiProperty({ description: 'The workspace created on first start, whose admins create the others' }) isOperator: boolean;
   @ApiProperty({ example: 'Europe/Madrid', description: "IANA time zone the console's calendar opens in" }) timeZone: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "The workspace's own grace window for deliveries waiting on a reconnect (minutes); null: the service default, REAUTH_GRACE_MINUTES",
+  })
+  reauthGraceMinutes: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
 
@@ -17,6 +23,7 @@ export class WorkspaceView {
       name: workspace.name,
       isOperator: workspace.isOperator,
       timeZone: workspace.timeZone,
+      reauthGraceMinutes: workspace.reauthGraceMinutes ?? null,
       createdAt: workspace.createdAt,
       updatedAt: workspace.updatedAt,
     };

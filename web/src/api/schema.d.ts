@@ -1681,6 +1681,8 @@ export interface components {
              * @example Europe/Madrid
              */
             timeZone: string;
+            /** @description The workspace's own grace window for deliveries waiting on a reconnect (minutes); null: the service default, REAUTH_GRACE_MINUTES */
+            reauthGraceMinutes: number | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1702,6 +1704,11 @@ export interface components {
              * @example Europe/Madrid
              */
             timeZone?: string;
+            /**
+             * @description How long (minutes) a delivery waits past its planned time for its channel to be reconnected before it is missed; null: the service default (REAUTH_GRACE_MINUTES)
+             * @example 120
+             */
+            reauthGraceMinutes?: number | null;
         };
         CreateChannelDto: {
             /**
@@ -1875,6 +1882,11 @@ export interface components {
              * @description The delivery this one replaces after a platform outage (failover)
              */
             failoverOfId: string | null;
+            /**
+             * Format: date-time
+             * @description Since when it waits for its channel to be reconnected (the platform refused the credentials): it stays due, goes out after a reconnect within the grace window from its planned time, and is missed past it
+             */
+            waitingForReconnectionSince: string | null;
         };
         PostView: {
             /** Format: uuid */

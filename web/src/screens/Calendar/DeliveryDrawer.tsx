@@ -58,7 +58,16 @@ export function DeliveryDrawer({ selected, onClose, format }: { selected: Delive
             {selected.post.platformText[delivery.platform] ?? selected.post.text}
           </Text>
           <Row label="Planned for">{format(selected.post.scheduledAt)}</Row>
-          {delivery.state === 'scheduled' || delivery.state === 'pending_approval' ? <Row label="Next try">{format(delivery.dueAt)}</Row> : null}
+          {delivery.waitingForReconnectionSince && delivery.state === 'scheduled' ? (
+            <Row label="Waiting for a reconnect">
+              {`Since ${format(delivery.waitingForReconnectionSince)}: the platform refused the channel's credentials. An admin reconnects it under Channels; it goes out then if still within the grace window after its planned time, and is listed as missed past it.`}{' '}
+              <Anchor component={Link} to="/channels">
+                Channels
+              </Anchor>
+            </Row>
+          ) : delivery.state === 'scheduled' || delivery.state === 'pending_approval' ? (
+            <Row label="Next try">{format(delivery.dueAt)}</Row>
+          ) : null}
           <Row label="Attempts">{delivery.attempts === 0 ? 'Not tried yet' : String(delivery.attempts)}</Row>
           {delivery.lastError ? <Row label="Last error">{delivery.lastError}</Row> : null}
           {/* publishedAt is an ISO string on the wire (its generated type lacks `type: String`). */}
