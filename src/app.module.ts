@@ -10,6 +10,7 @@ import { AuditModule } from './audit/audit.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
+import { MediaModule } from './media/media.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
@@ -66,6 +67,7 @@ export class AppModule {
         WorkspacesModule,
         LiveModule,
         ChannelsModule,
+        MediaModule,
         ApprovalsModule,
         CalendarModule,
         TemplatesModule,

@@ -441,15 +441,21 @@ describe('dispatch to Bluesky', () => {
     expect(attemptsOf('Lost answer')).toHaveLength(1);
   });
 
-  it('fails at once, asking for a reconnection, when the app password was revoked', async () => {
+  it('waits for a reconnection, sending nothing more, when the app password was revoked', async () => {
     fake.revoke({ identifier: 'brand.bsky.social' });
     fake.expireAccessTokens();
     fake.expireRefreshTokens();
     const postId = await publishNow('Nobody home');
 
-    const delivery = await settled(postId);
+    const delivery = await waitFor(`post ${postId} to wait`, async () => {
+      const [d] = (await marketer.get(`/api/posts/${postId}`).expect(200)).body.deliveries;
+      return d.waitingForReconnectionSince ? d : undefined;
+    });
 
-    expect(delivery).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(delivery.lastError).toContain('the channel must be reconnected');
+    expect(delivery).toMatchObject({ state: 'scheduled', attempts: 0 });
+    expect(delivery.lastError).toContain('waiting for the channel to be reconnected');
+    // The one request that met the revocation, and none after it while the channel waits.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(attemptsOf('Nobody home')).toHaveLength(1);
   });
 });

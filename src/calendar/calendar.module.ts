@@ -11,9 +11,10 @@ import { Post } from './post.entity';
 import { PostVersion } from './post-version.entity';
 import { PostsController } from './posts.controller';
 import { PostsService } from './posts.service';
+import { MediaModule } from '../media/media.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Post, PostVersion]), DispatchStoreModule, ApprovalsModule, CrisisStoreModule, TemplatesModule],
+  imports: [TypeOrmModule.forFeature([Post, PostVersion]), DispatchStoreModule, ApprovalsModule, CrisisStoreModule, TemplatesModule, MediaModule],
   controllers: [PostsController],
   providers: [PostsService, CalendarService, PostDraftsService, PostHoldsService],
   exports: [PostsService],

@@ -9,6 +9,7 @@ import { AppendedRow, AuditService } from '../audit/audit.service';
 import { Channel } from '../channels/channel.entity';
 import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
+import { MediaLibrary } from '../media/media-library.service';
 import { queryPrepared } from '../database/prepared';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
@@ -59,6 +60,7 @@ export class PostsService {
     private readonly templates: TemplatesService,
     private readonly drafts: PostDraftsService,
     private readonly clock: Clock,
+    private readonly media: MediaLibrary,
   ) {}
 
   async create(principal: Principal, dto: CreatePostDto): Promise<PostWithDeliveries> {
@@ -68,7 +70,9 @@ export class PostsService {
     const { channels, approvalsRequired } = await this.planningContext(principal.workspaceId, dto.channelIds);
     const { fields, template } = await this.contentOf(principal.workspaceId, dto, channels);
     const hash = contentHash({ ...fields, channelIds: dto.channelIds });
-    assertPublishable(channels, fields);
+    const mediaIds = dto.mediaIds ?? [];
+    assertPublishable(channels, countingMedia(fields, mediaIds));
+    await this.media.checkForPost(this.dataSource.manager, principal.workspaceId, mediaIds, channels.map((c) => c.platform));
     const planPost = (crisis: Crisis | null): PostWithDeliveries => {
       // A crisis lead's post during a crisis is one of its statements: it waits for the crisis's sign-off like the
       // playbook's replacement posts (the author never approves it), and is withdrawn with them if never approved.
@@ -78,7 +82,7 @@ export class PostsService {
           workspaceId: principal.workspaceId,
           authorId: principal.memberId,
           lastEditorId: principal.memberId,
-          mediaIds: [],
+          mediaIds,
           options: {},
           ...fields,
           scheduledAt,
@@ -223,7 +227,9 @@ export class PostsService {
       };
       const liveChannelIds = live.map((d) => d.channelId);
       const channelIds = dto.channelIds ?? liveChannelIds;
-      const contentChanged = editChangesContent({ ...post, channelIds: liveChannelIds }, { ...fields, channelIds: dto.channelIds });
+      const mediaIds = dto.mediaIds ?? post.mediaIds;
+      const mediaChanged = dto.mediaIds !== undefined && dto.mediaIds.join(',') !== post.mediaIds.join(',');
+      const contentChanged = mediaChanged || editChangesContent({ ...post, channelIds: liveChannelIds }, { ...fields, channelIds: dto.channelIds });
 
       if (contentChanged) {
         const hash = contentHash({ ...fields, channelIds });
@@ -234,7 +240,8 @@ export class PostsService {
           );
         }
         const channels = await this.channelsOf(manager, principal.workspaceId, channelIds);
-        assertPublishable(channels, fields);
+        assertPublishable(channels, countingMedia(fields, mediaIds));
+        await this.media.checkForPost(manager, principal.workspaceId, mediaIds, channels.map((c) => c.platform));
         // Kept so that the approvers see what this edit changed (the post row keeps only the current version).
         await manager.insert(PostVersion, {
           postId: post.id,
@@ -250,7 +257,7 @@ export class PostsService {
           replacedAt: now,
         });
         await this.retarget(manager, post, live, channels);
-        Object.assign(post, fields, { contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
+        Object.assign(post, fields, { mediaIds, contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
         // A crisis's release was for the content it approved: the new version needs its own.
         await manager.update(Delivery, { postId: post.id }, { releasedByCrisisId: null });
         const policy = await this.policies.get(principal.workspaceId, manager);
@@ -436,8 +443,8 @@ function insertPlanned({ post, deliveries }: PostWithDeliveries): { sql: string;
   return {
     sql: `post AS (
        INSERT INTO posts (id, workspace_id, author_id, last_editor_id, text, platform_text, image_urls, link, scheduled_at, time_zone,
-                          labels, status, content_version, content_hash, submitted_at, crisis_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                          labels, status, content_version, content_hash, submitted_at, crisis_id, media_ids)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $21::uuid[])
        RETURNING created_at),
      planned AS (
        INSERT INTO deliveries (id, workspace_id, post_id, channel_id, platform, state, due_at)
@@ -465,8 +472,14 @@ function insertPlanned({ post, deliveries }: PostWithDeliveries): { sql: string;
       deliveries.map((d) => d.id),
       deliveries.map((d) => d.channelId),
       deliveries.map((d) => d.platform),
+      post.mediaIds,
     ],
   };
+}
+
+/** The fields as the platforms' limits count them: library media are images beside the image URLs. */
+function countingMedia(fields: ContentFields, mediaIds: string[]): ContentFields {
+  return mediaIds.length === 0 ? fields : { ...fields, imageUrls: [...fields.imageUrls, ...mediaIds.map((id) => `media:${id}`)] };
 }
 
 /** A new post's deliveries wait for its approval or are scheduled with it. */

@@ -9,6 +9,8 @@ export enum DomainErrorCode {
   ChooseWorkspace = 'choose_workspace',
   Gone = 'gone',
   TooManyRequests = 'too_many_requests',
+  /** An upload whose bytes are no type we take (decided from the content, not the name). */
+  UnsupportedMediaType = 'unsupported_media_type',
 }
 
 export class DomainError extends Error {
@@ -57,5 +59,7 @@ export function httpStatusOf(code: DomainErrorCode): number {
       return 410;
     case DomainErrorCode.TooManyRequests:
       return 429;
+    case DomainErrorCode.UnsupportedMediaType:
+      return 415;
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
+import { MediaModule } from '../media/media.module';
 import { PublishersModule } from '../publishers/publishers.module';
 import { BreakersService } from './breakers.service';
 import { DeliveriesController } from './deliveries.controller';
@@ -11,7 +12,7 @@ import { Dispatcher } from './dispatcher';
 import { MissedDeliveriesService } from './missed-deliveries.service';
 
 @Module({
-  imports: [DispatchStoreModule, ChannelsModule, PublishersModule],
+  imports: [DispatchStoreModule, ChannelsModule, PublishersModule, MediaModule],
   controllers: [DeliveriesController],
   providers: [Dispatcher, DispatchGate, DispatchMetrics, DeliveriesService, BreakersService, MissedDeliveriesService],
   exports: [Dispatcher, DispatchGate, BreakersService],

@@ -14,6 +14,7 @@ import { PLATFORMS } from '../channels/platform';
 import { ChannelsService } from '../channels/channels.service';
 import { Clock } from '../common/clock';
 import type { Env } from '../config/env';
+import { MediaSource } from '../media/media-source';
 import { PublisherRegistry } from '../publishers/publisher.registry';
 import { CredentialVault } from '../secrets/credential-vault';
 import { PublishError, PublishFailure } from '../publishers/publisher.port';
@@ -38,6 +39,7 @@ interface ClaimedDelivery {
   text: string;
   platform_text: Partial<Record<Platform, string>>;
   image_urls: string[];
+  media_ids: string[];
   link: string | null;
   handle: string;
   credentials_sealed: string;
@@ -118,6 +120,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly vault: CredentialVault,
     private readonly clock: Clock,
     private readonly breakers: BreakersService,
+    private readonly media: MediaSource,
   ) {
     this.recorder = new OutcomeRecorder(dataSource, this.owner);
     this.tickMs = config.get('DISPATCH_TICK_MS', { infer: true });
@@ -343,7 +346,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
              FOR UPDATE SKIP LOCKED)
           RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts)
        SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts,
-              p.text, p.platform_text, p.image_urls, p.link, ch.handle, ch.credentials_sealed
+              p.text, p.platform_text, p.image_urls, p.media_ids, p.link, ch.handle, ch.credentials_sealed
          FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
         ORDER BY claimed.due_at`,
       [this.owner, this.leaseMs, platform, limit, only.excludeChannels ?? [], only.channelId ?? null, now],
@@ -545,12 +548,15 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       const fields = { text: delivery.text, platformText: delivery.platform_text, imageUrls: delivery.image_urls, link: delivery.link };
       const content = contentFor(delivery.platform, fields);
+      // Library media only when the post has some: the common send reads nothing more.
+      const media = delivery.media_ids.length > 0 ? await this.media.forPublish(delivery.workspace_id, delivery.media_ids, delivery.platform) : undefined;
       const result = await publisher.publish({
         deliveryId: delivery.id,
         channel: { id: delivery.channel_id, platform: delivery.platform, handle: delivery.handle },
         credentials,
         text: composeText(delivery.platform, content),
         imageUrls: content.imageUrls,
+        media,
         link: content.link,
         signal: abort.signal,
         renewCredentials: (renewal) => this.channels.renewCredentials(delivery.channel_id, renewal),

@@ -50,6 +50,8 @@ export interface MediaUpload {
   segments: Map<number, Buffer>;
   /** The assembled bytes, once finalized. */
   bytes?: Buffer;
+  /** Set by POST /2/media/metadata. */
+  altText?: string;
   /** STATUS polls still to come before the upload is ready. */
   pollsLeft: number;
 }
@@ -106,6 +108,7 @@ export class FakeXApi extends FakeServer<XFault> {
     this.api('POST', '/2/media/upload/{id}/append', (request, _caller, params) => this.appendUpload(request, params.id));
     this.api('POST', '/2/media/upload/{id}/finalize', (_request, _caller, params) => this.finalizeUpload(params.id));
     this.api('GET', '/2/media/upload', (request) => this.uploadStatus(request));
+    this.api('POST', '/2/media/metadata', (request) => this.mediaMetadata(request));
     this.api('GET', '/2/users/me', () => ({ status: 200, body: { data: this.user } }));
     this.route('POST', '/2/oauth2/token', (request) => this.refreshToken(request));
     this.route('GET', '/fixtures/{name}', (_request, params) => this.fixture(params.name));
@@ -241,6 +244,19 @@ export class FakeXApi extends FakeServer<XFault> {
       const errors = this.validator.bodyErrors(method, template, String(request.headers['content-type'] ?? ''), request.body);
       return errors.length > 0 ? invalidRequest(errors) : handler(request, caller, params);
     });
+  }
+
+  /** POST /2/media/metadata: alt text on an uploaded (finalized) media id. */
+  private mediaMetadata(request: ReceivedRequest): Reply {
+    const body = request.body as { id: string; metadata?: { alt_text?: { text: string } } };
+    const upload = this.uploads.get(body.id);
+    if (!upload?.bytes) {
+      return invalidRequest([`media id ${body.id} is not an uploaded media`]);
+    }
+    if (body.metadata?.alt_text) {
+      upload.altText = body.metadata.alt_text.text;
+    }
+    return { status: 200, body: { data: { id: body.id, associated_metadata: body.metadata ?? {} } } };
   }
 
   private createTweet(request: ReceivedRequest, caller: string): Reply {

@@ -20,6 +20,7 @@ const CrisisScreen = lazyScreen(() => import('./screens/Crisis/CrisisScreen'), '
 const CrisisReportScreen = lazyScreen(() => import('./screens/CrisisReport/CrisisReportScreen'), 'CrisisReportScreen');
 const MissedScreen = lazyScreen(() => import('./screens/Missed/MissedScreen'), 'MissedScreen');
 const ChannelsScreen = lazyScreen(() => import('./screens/Channels/ChannelsScreen'), 'ChannelsScreen');
+const MediaScreen = lazyScreen(() => import('./screens/Media/MediaScreen'), 'MediaScreen');
 const AdsScreen = lazyScreen(() => import('./screens/Ads/AdsScreen'), 'AdsScreen');
 const PlaybooksScreen = lazyScreen(() => import('./screens/Playbooks/PlaybooksScreen'), 'PlaybooksScreen');
 const TemplatesScreen = lazyScreen(() => import('./screens/Templates/TemplatesScreen'), 'TemplatesScreen');
@@ -64,6 +65,7 @@ export function App(): ReactNode {
         <Route path="/crises/:id/report" element={<CrisisReportScreen />} />
         <Route path="/missed" element={<MissedScreen />} />
         <Route path="/channels/*" element={<ChannelsScreen />} />
+        <Route path="/media" element={<MediaScreen />} />
         <Route path="/ads/*" element={<AdsScreen />} />
         <Route path="/playbooks/*" element={<PlaybooksScreen />} />
         <Route path="/templates/*" element={<TemplatesScreen />} />

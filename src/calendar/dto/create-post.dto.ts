@@ -72,6 +72,18 @@ export class CreatePostDto {
   @MaxLength(2000, { each: true })
   imageUrls?: string[];
 
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: 20,
+    description: "Library media (POST /api/media), in order; checked against every target platform's limits now (size, type, count, aspect ratio, alt text length)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true, message: 'each of mediaIds must be a media item id (a UUID)' })
+  mediaIds?: string[];
+
   @ApiPropertyOptional({ example: 'https://example.com/autumn', description: 'A link shown with the post' })
   @IsOptional()
   @IsUrl(HTTPS_URL, { message: 'link must be an http(s) URL' })

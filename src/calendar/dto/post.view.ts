@@ -70,6 +70,7 @@ export class PostView {
   @ApiProperty() text: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) platformText: Partial<Record<Platform, string>>;
   @ApiProperty({ type: [String] }) imageUrls: string[];
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Library media (GET /api/media/:id), in order' }) mediaIds: string[];
   @ApiProperty({ nullable: true, type: String }) link: string | null;
   @ApiProperty({ format: 'date-time' }) scheduledAt: Date;
   @ApiProperty({ example: 'Europe/Madrid' }) timeZone: string;
@@ -96,6 +97,7 @@ export class PostView {
       text: post.text,
       platformText: post.platformText,
       imageUrls: post.imageUrls,
+      mediaIds: post.mediaIds ?? [],
       link: post.link,
       scheduledAt: post.scheduledAt,
       timeZone: post.timeZone,

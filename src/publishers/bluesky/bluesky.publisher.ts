@@ -22,6 +22,9 @@ const IMAGE_LIMITS = { mediaTypes: ['image/jpeg', 'image/png', 'image/webp', 'im
 const REQUEST_TIMEOUT_MS = 30_000;
 const POST_COLLECTION = 'app.bsky.feed.post';
 
+/** An image to embed, with its alt text ('' when none). */
+type AltImage = DownloadedImage & { alt: string };
+
 /** What a Bluesky send may add to the port's request; absent, images carry an empty alt text. */
 export interface BlueskyPublishRequest extends PublishRequest {
   /** Alt text per image, in the order of imageUrls. */
@@ -69,12 +72,17 @@ export class BlueskyPublisher implements Publisher {
       if (graphemeLength(request.text) > MAX_GRAPHEMES || Buffer.byteLength(request.text) > MAX_TEXT_BYTES) {
         throw new PublishError({ kind: 'permanent', reason: `A Bluesky post takes at most ${MAX_GRAPHEMES} graphemes (${MAX_TEXT_BYTES} bytes)` });
       }
-      if (request.imageUrls.length > MAX_IMAGES) {
+      const library = request.media ?? [];
+      if (request.imageUrls.length + library.length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Bluesky takes at most ${MAX_IMAGES} images per post` });
       }
-      const images: DownloadedImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
+      const images: AltImage[] = [];
+      for (const [index, url] of request.imageUrls.entries()) {
+        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), alt: request.imageDescriptions?.[index] ?? '' });
+      }
+      // Library items come resized under Bluesky's 1,000,000 bytes where needed (the media library's variant).
+      for (const item of library) {
+        images.push({ bytes: await item.read(), mediaType: item.mimeType, alt: item.altText ?? '' });
       }
       const created = await this.withSession(request, send, (agent) => this.createPost(agent, send, images));
       const rkey = created.uri.split('/').pop() ?? '';
@@ -126,7 +134,7 @@ export class BlueskyPublisher implements Publisher {
     return action(agent);
   }
 
-  private async createPost(agent: AtpAgent, send: Send, images: DownloadedImage[]): Promise<{ uri: string; handle: string }> {
+  private async createPost(agent: AtpAgent, send: Send, images: AltImage[]): Promise<{ uri: string; handle: string }> {
     const { request } = send;
     const session = agent.session;
     if (!session) {
@@ -160,7 +168,7 @@ export class BlueskyPublisher implements Publisher {
         images: blobs.map((image, index) => {
           // Without it the app crops every image to a square until it has loaded the full one.
           const aspectRatio = aspectRatioOf(images[index].bytes);
-          return { image, alt: request.imageDescriptions?.[index] ?? '', ...(aspectRatio ? { aspectRatio } : {}) };
+          return { image, alt: images[index].alt, ...(aspectRatio ? { aspectRatio } : {}) };
         }),
       };
     }

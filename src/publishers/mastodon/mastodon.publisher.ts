@@ -77,17 +77,21 @@ export class MastodonPublisher implements Publisher {
     const send: Send = { request, secrets: [request.credentials.accessToken].filter(Boolean), postRequested: false };
     try {
       request.signal?.throwIfAborted();
-      if (request.imageUrls.length > MAX_IMAGES) {
+      const library = request.media ?? [];
+      if (request.imageUrls.length + library.length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Mastodon takes at most ${MAX_IMAGES} images per status` });
       }
       const api = this.client(request.credentials, request.signal);
-      const images: DownloadedImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
+      const images: { image: DownloadedImage; description: string | undefined }[] = [];
+      for (const [index, url] of request.imageUrls.entries()) {
+        images.push({ image: await downloadImage(this.network, url, IMAGE_LIMITS, request.signal), description: request.imageDescriptions?.[index] });
+      }
+      for (const item of library) {
+        images.push({ image: { bytes: await item.read(), mediaType: item.mimeType }, description: item.altText ?? undefined });
       }
       const mediaIds: string[] = [];
-      for (const [index, image] of images.entries()) {
-        mediaIds.push(await this.upload(api, image, request.imageDescriptions?.[index], index + 1, request.signal));
+      for (const [index, { image, description }] of images.entries()) {
+        mediaIds.push(await this.upload(api, image, description, index + 1, request.signal));
       }
       const body: Record<string, unknown> = { visibility: request.visibility ?? 'public' };
       if (request.text !== '') {

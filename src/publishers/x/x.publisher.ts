@@ -55,6 +55,9 @@ interface ProcessingInfo {
   error?: { message?: string };
 }
 
+/** An image to upload with the post: downloaded from a URL, or read from the library (with its alt text). */
+type PostImage = DownloadedImage & { altText: string | null };
+
 /** One send: what it may redact, and whether the post request has gone out (a failure after that is ambiguous). */
 interface Send {
   request: PublishRequest;
@@ -81,12 +84,16 @@ export class XPublisher implements Publisher, RefreshesAhead {
     const send: Send = { request, secrets: SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean), postRequested: false };
     try {
       request.signal?.throwIfAborted();
-      if (request.imageUrls.length > MAX_IMAGES) {
+      const library = request.media ?? [];
+      if (request.imageUrls.length + library.length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `X takes at most ${MAX_IMAGES} images per post` });
       }
-      const images: DownloadedImage[] = [];
+      const images: PostImage[] = [];
       for (const url of request.imageUrls) {
-        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
+        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), altText: null });
+      }
+      for (const item of library) {
+        images.push({ bytes: await item.read(), mediaType: item.mimeType, altText: item.altText });
       }
       const id = await this.clients.withSignal(request.signal, () => this.asUser(send, (client) => this.createPost(client, send, images)));
       return { platformPostId: id, url: `https://x.com/${request.channel.handle.replace(/^@/, '')}/status/${id}` };
@@ -233,11 +240,16 @@ export class XPublisher implements Publisher, RefreshesAhead {
     };
   }
 
-  private async createPost(client: TwitterApi, send: Send, images: DownloadedImage[]): Promise<string> {
+  private async createPost(client: TwitterApi, send: Send, images: PostImage[]): Promise<string> {
     send.postRequested = false; // a run again after a 401, which created nothing
     const mediaIds: string[] = [];
     for (const [index, image] of images.entries()) {
-      mediaIds.push(await this.upload(client, image, index + 1, send.request.signal));
+      const mediaId = await this.upload(client, image, index + 1, send.request.signal);
+      if (image.altText) {
+        // POST /2/media/metadata: the image description screen readers read (X keeps up to 1,000 characters).
+        await client.v2.post('media/metadata', { id: mediaId, metadata: { alt_text: { text: [...image.altText].slice(0, 1000).join('') } } });
+      }
+      mediaIds.push(mediaId);
     }
     const post: SendTweetV2Params = { text: send.request.text };
     if (mediaIds.length > 0) {

@@ -445,6 +445,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's library, newest first */
+        get: operations["MediaController_list"];
+        put?: never;
+        /**
+         * Upload an image or video to the library (multipart field "file", optional "altText")
+         * @description The type comes from the file's bytes (JPEG, PNG, WebP, GIF, MP4; anything else is a 415). Each platform's limits are checked when a post uses the item; Bluesky's 1 MB is met by resizing.
+         */
+        post: operations["MediaController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One library item */
+        get: operations["MediaController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an item; refused (409) while a post still to go out uses it */
+        delete: operations["MediaController_remove"];
+        options?: never;
+        head?: never;
+        /** Change an item's alt text */
+        patch: operations["MediaController_update"];
+        trace?: never;
+    };
+    "/api/media/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The item's bytes as uploaded */
+        get: operations["MediaController_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{id}/approve": {
         parameters: {
             query?: never;
@@ -1828,6 +1885,41 @@ export interface components {
              */
             kind?: "retryable" | "unknown" | "rate_limited" | "permanent" | "duplicate" | "auth_expired";
         };
+        UploadMediaDto: {
+            /** @description Alt text: what the image shows, for people who cannot see it */
+            altText?: string;
+            /**
+             * Format: binary
+             * @description JPEG, PNG, WebP, GIF or MP4; the type is read from the content
+             */
+            file: string;
+        };
+        MediaItemView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "image" | "video";
+            /**
+             * @description Decided from the file's bytes
+             * @example image/png
+             */
+            mimeType: string;
+            byteSize: number;
+            width: number | null;
+            height: number | null;
+            /** @description The image description sent where the platform takes one (X, Mastodon, Bluesky, LinkedIn, Facebook) */
+            altText: string | null;
+            /** @example autumn-menu.png */
+            name: string;
+            /** @example /api/media/…/content */
+            contentUrl: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        UpdateMediaDto: {
+            /** @description The new alt text; null or empty removes it */
+            altText: string | null;
+        };
         ApproveDto: {
             comment?: string;
         };
@@ -1896,6 +1988,8 @@ export interface components {
                 [key: string]: string;
             };
             imageUrls: string[];
+            /** @description Library media (GET /api/media/:id), in order */
+            mediaIds: string[];
             link: string | null;
             /** Format: date-time */
             scheduledAt: string;
@@ -2104,6 +2198,8 @@ export interface components {
             };
             /** @description Public image URLs (the platforms fetch them) */
             imageUrls?: string[];
+            /** @description Library media (POST /api/media), in order; checked against every target platform's limits now (size, type, count, aspect ratio, alt text length) */
+            mediaIds?: string[];
             /**
              * @description A link shown with the post
              * @example https://example.com/autumn
@@ -2166,6 +2262,8 @@ export interface components {
             };
             /** @description Public image URLs (the platforms fetch them) */
             imageUrls?: string[];
+            /** @description Library media (POST /api/media), in order; checked against every target platform's limits now (size, type, count, aspect ratio, alt text length) */
+            mediaIds?: string[];
             /**
              * @description A link shown with the post
              * @example https://example.com/autumn
@@ -2206,6 +2304,8 @@ export interface components {
                 [key: string]: string;
             };
             imageUrls: string[];
+            /** @description Library media (GET /api/media/:id), in order */
+            mediaIds: string[];
             link: string | null;
             /** Format: date-time */
             scheduledAt: string;
@@ -3353,6 +3453,8 @@ export interface components {
                 [key: string]: string;
             };
             imageUrls: string[];
+            /** @description Library media (GET /api/media/:id), in order */
+            mediaIds: string[];
             link: string | null;
             /** Format: date-time */
             scheduledAt: string;
@@ -4844,6 +4946,216 @@ export interface operations {
                 content?: never;
             };
             /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaItemView"][];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaController_upload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadMediaDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaItemView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role marketer or crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaItemView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role marketer or crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMediaDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaItemView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role marketer or crisis_lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaController_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires any member */
             403: {
                 headers: {
                     [name: string]: unknown;

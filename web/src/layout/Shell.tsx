@@ -19,6 +19,7 @@ interface NavItem {
 export const NAV: NavItem[] = [
   { to: '/calendar', label: 'Calendar' },
   { to: '/compose', label: 'Compose', needs: 'post.write' },
+  { to: '/media', label: 'Media' },
   { to: '/approvals', label: 'Approvals' },
   { to: '/crisis', label: 'Crisis' },
   { to: '/missed', label: 'Missed', needs: 'post.write' },

@@ -34,6 +34,7 @@ import {
 import { Counters } from './Counters';
 import { FIELDS } from './field-of-message';
 import { byPlatformOrder, PLATFORM_NAMES, type Platform } from './platforms';
+import { MediaPicker } from './MediaPicker';
 import { Previews } from './Previews';
 import { instantOf, showInstant, timeZones } from './zoned-time';
 
@@ -268,6 +269,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
               onChange={(event) => update({ imageUrls: event.currentTarget.value }, ['imageUrls'])}
               error={messages(shown, 'imageUrls')}
             />
+            <MediaPicker value={draft.mediaIds} onChange={(mediaIds) => update({ mediaIds }, ['mediaIds'])} error={messages(shown, 'mediaIds')} />
             <TagsInput
               label="Labels"
               description="Press Enter after each label"
@@ -353,7 +355,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
             <Title order={2} size="h4">
               Preview
             </Title>
-            <Previews counts={counts} channels={channels.filter((channel) => draft.channelIds.includes(channel.id))} link={draft.link.trim() || null} imageCount={imageUrlsOf(draft).length} />
+            <Previews counts={counts} channels={channels.filter((channel) => draft.channelIds.includes(channel.id))} link={draft.link.trim() || null} imageCount={imageUrlsOf(draft).length + draft.mediaIds.length} />
           </Stack>
         </Grid.Col>
       </Grid>

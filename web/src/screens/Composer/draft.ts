@@ -16,6 +16,8 @@ export interface Draft {
   platformText: Partial<Record<Platform, string>>;
   /** One URL a line, as typed. */
   imageUrls: string;
+  /** Library media attached, in order (GET /api/media). */
+  mediaIds: string[];
   link: string;
   labels: string[];
   channelIds: string[];
@@ -25,7 +27,7 @@ export interface Draft {
 }
 
 export function emptyDraft(timeZone: string): Draft {
-  return { text: '', platformText: {}, imageUrls: '', link: '', labels: [], channelIds: [], when: 'schedule', wall: { date: '', time: '' }, timeZone };
+  return { text: '', platformText: {}, imageUrls: '', mediaIds: [], link: '', labels: [], channelIds: [], when: 'schedule', wall: { date: '', time: '' }, timeZone };
 }
 
 export function imageUrlsOf(draft: Draft): string[] {
@@ -44,7 +46,8 @@ export function platformsOf(draft: Draft, channels: ChannelView[]): Platform[] {
 /** What one platform will be sent, as the service's limits see it. */
 export function contentFor(draft: Draft, platform: Platform): PostContent {
   const override = draft.platformText[platform];
-  return { text: override ?? draft.text, link: draft.link.trim() || null, imageUrls: imageUrlsOf(draft) };
+  // Library media count as images for the platforms' limits (Telegram's shorter caption, Instagram's required image).
+  return { text: override ?? draft.text, link: draft.link.trim() || null, imageUrls: [...imageUrlsOf(draft), ...draft.mediaIds.map((id) => `media:${id}`)] };
 }
 
 export interface PlatformCount {
@@ -165,6 +168,7 @@ export function createBody(draft: Draft, channels: ChannelView[]): CreatePostBod
     text: draft.text,
     platformText: platformTextFor(draft, channels),
     imageUrls: imageUrlsOf(draft),
+    mediaIds: draft.mediaIds,
     channelIds: draft.channelIds,
     timeZone: draft.timeZone,
     labels: draft.labels,
@@ -198,6 +202,7 @@ export function changesContent(draft: Draft, original: Draft, channels: ChannelV
       text: d.text,
       platformText: Object.entries(platformTextFor(d, channels)).sort(),
       imageUrls: imageUrlsOf(d),
+      mediaIds: d.mediaIds,
       link: d.link.trim() || null,
       channelIds: [...d.channelIds].sort(),
     });
@@ -210,6 +215,7 @@ export function draftOf(post: PostView, wall: WallTime): Draft {
     text: post.text,
     platformText: { ...(post.platformText as Partial<Record<Platform, string>>) },
     imageUrls: post.imageUrls.join('\n'),
+    mediaIds: post.mediaIds ?? [],
     link: post.link ?? '',
     labels: post.labels,
     channelIds: [...new Set(post.deliveries.filter((d) => d.state !== 'cancelled').map((d) => d.channelId))],
