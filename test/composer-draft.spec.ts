@@ -54,6 +54,7 @@ describe("the composer's draft", () => {
       text: 'Autumn menu',
       platformText: { x: 'Short' },
       imageUrls: ['https://cdn.example.com/a.png'],
+      mediaIds: [],
       channelIds: ['c-x', 'c-masto'],
       timeZone: 'Europe/Madrid',
       labels: ['autumn'],

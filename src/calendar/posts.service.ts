@@ -10,6 +10,8 @@ import { Channel } from '../channels/channel.entity';
 import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
 import { MediaLibrary } from '../media/media-library.service';
+import type { PostOptions } from '../publishers/publisher.port';
+import type { PostOptionsDto } from './dto/post-options.dto';
 import { queryPrepared } from '../database/prepared';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
@@ -83,7 +85,7 @@ export class PostsService {
           authorId: principal.memberId,
           lastEditorId: principal.memberId,
           mediaIds,
-          options: {},
+          options: optionsOf(dto.options),
           ...fields,
           scheduledAt,
           timeZone,
@@ -228,7 +230,10 @@ export class PostsService {
       const liveChannelIds = live.map((d) => d.channelId);
       const channelIds = dto.channelIds ?? liveChannelIds;
       const mediaIds = dto.mediaIds ?? post.mediaIds;
-      const mediaChanged = dto.mediaIds !== undefined && dto.mediaIds.join(',') !== post.mediaIds.join(',');
+      const options = dto.options === undefined ? post.options : optionsOf(dto.options);
+      // Media and options are what the approvers signed off too (a content warning, who sees it).
+      const mediaChanged =
+        (dto.mediaIds !== undefined && dto.mediaIds.join(',') !== post.mediaIds.join(',')) || JSON.stringify(options) !== JSON.stringify(post.options);
       const contentChanged = mediaChanged || editChangesContent({ ...post, channelIds: liveChannelIds }, { ...fields, channelIds: dto.channelIds });
 
       if (contentChanged) {
@@ -257,7 +262,7 @@ export class PostsService {
           replacedAt: now,
         });
         await this.retarget(manager, post, live, channels);
-        Object.assign(post, fields, { mediaIds, contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
+        Object.assign(post, fields, { mediaIds, options, contentHash: hash, contentVersion: post.contentVersion + 1, lastEditorId: principal.memberId });
         // A crisis's release was for the content it approved: the new version needs its own.
         await manager.update(Delivery, { postId: post.id }, { releasedByCrisisId: null });
         const policy = await this.policies.get(principal.workspaceId, manager);
@@ -443,8 +448,8 @@ function insertPlanned({ post, deliveries }: PostWithDeliveries): { sql: string;
   return {
     sql: `post AS (
        INSERT INTO posts (id, workspace_id, author_id, last_editor_id, text, platform_text, image_urls, link, scheduled_at, time_zone,
-                          labels, status, content_version, content_hash, submitted_at, crisis_id, media_ids)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $21::uuid[])
+                          labels, status, content_version, content_hash, submitted_at, crisis_id, media_ids, options)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $21::uuid[], $22::jsonb)
        RETURNING created_at),
      planned AS (
        INSERT INTO deliveries (id, workspace_id, post_id, channel_id, platform, state, due_at)
@@ -473,8 +478,14 @@ function insertPlanned({ post, deliveries }: PostWithDeliveries): { sql: string;
       deliveries.map((d) => d.channelId),
       deliveries.map((d) => d.platform),
       post.mediaIds,
+      JSON.stringify(post.options),
     ],
   };
+}
+
+/** The options as stored: only the platforms and fields given (undefined fields dropped). */
+function optionsOf(dto: PostOptionsDto | undefined): PostOptions {
+  return JSON.parse(JSON.stringify(dto ?? {})) as PostOptions;
 }
 
 /** The fields as the platforms' limits count them: library media are images beside the image URLs. */

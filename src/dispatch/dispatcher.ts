@@ -15,6 +15,8 @@ import { ChannelsService } from '../channels/channels.service';
 import { Clock } from '../common/clock';
 import type { Env } from '../config/env';
 import { MediaSource } from '../media/media-source';
+import { requestOptionsOf } from '../publishers/post-options';
+import type { PostOptions } from '../publishers/publisher.port';
 import { PublisherRegistry } from '../publishers/publisher.registry';
 import { CredentialVault } from '../secrets/credential-vault';
 import { PublishError, PublishFailure } from '../publishers/publisher.port';
@@ -40,6 +42,7 @@ interface ClaimedDelivery {
   platform_text: Partial<Record<Platform, string>>;
   image_urls: string[];
   media_ids: string[];
+  options: PostOptions;
   link: string | null;
   handle: string;
   credentials_sealed: string;
@@ -346,7 +349,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
              FOR UPDATE SKIP LOCKED)
           RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts)
        SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts,
-              p.text, p.platform_text, p.image_urls, p.media_ids, p.link, ch.handle, ch.credentials_sealed
+              p.text, p.platform_text, p.image_urls, p.media_ids, p.options, p.link, ch.handle, ch.credentials_sealed
          FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
         ORDER BY claimed.due_at`,
       [this.owner, this.leaseMs, platform, limit, only.excludeChannels ?? [], only.channelId ?? null, now],
@@ -557,6 +560,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         text: composeText(delivery.platform, content),
         imageUrls: content.imageUrls,
         media,
+        ...requestOptionsOf(delivery.platform, delivery.options),
         link: content.link,
         signal: abort.signal,
         renewCredentials: (renewal) => this.channels.renewCredentials(delivery.channel_id, renewal),

@@ -31,6 +31,7 @@ export interface CreatedStatus {
   text: string | undefined;
   visibility: string;
   spoilerText: string;
+  language: string | null;
   mediaIds: string[];
   idempotencyKey: string | undefined;
   /** The access token it was posted with. */
@@ -189,7 +190,7 @@ export class FakeMastodonApi extends FakeServer<MastodonFault> {
       // The original status, not a second one: what the key is for.
       return { status: 200, body: this.statusEntity(this.statuses.find((status) => status.id === remembered.statusId)!) };
     }
-    const body = request.body as { status?: string; visibility?: string; spoiler_text?: string; media_ids?: string[] };
+    const body = request.body as { status?: string; visibility?: string; spoiler_text?: string; language?: string; media_ids?: string[] };
     const mediaIds = body.media_ids ?? [];
     if ((body.status ?? '').trim() === '' && mediaIds.length === 0) {
       return error(422, "Validation failed: Text can't be blank");
@@ -215,6 +216,7 @@ export class FakeMastodonApi extends FakeServer<MastodonFault> {
       text: body.status,
       visibility: body.visibility ?? 'public',
       spoilerText: body.spoiler_text ?? '',
+      language: body.language ?? null,
       mediaIds,
       idempotencyKey: key,
       postedWith: token,

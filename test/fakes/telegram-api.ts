@@ -37,6 +37,8 @@ export interface SentMessage {
   text?: string;
   caption?: string;
   parseMode?: string;
+  /** disable_notification was set. */
+  silent?: boolean;
   photos: Buffer[];
   /** Which bot sent it. */
   botId: number;
@@ -174,7 +176,7 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
   }
 
   private deliver(method: string, params: Record<string, unknown>, chat: FakeChat, bot: Bot, parseMode: string | undefined): SentMessage[] | Reply {
-    const base = { chatId: chat.id, botId: bot.id, parseMode };
+    const base = { chatId: chat.id, botId: bot.id, parseMode, silent: params.disable_notification === true || params.disable_notification === 'true' };
     if (method === 'sendMessage') {
       const text = typeof params.text === 'string' ? params.text : '';
       const problem = text.trim() === '' ? 'Bad Request: message text is empty' : [...text].length > TEXT_LIMIT ? 'Bad Request: message is too long' : entitiesProblem(text, parseMode);

@@ -16,7 +16,10 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
+import { PostOptionsDto } from './post-options.dto';
 import { IsPublicUrl } from '../../common/network-policy';
 
 /** Versions are PostgreSQL integers: a larger number names no version (and must not reach the database). */
@@ -83,6 +86,13 @@ export class CreatePostDto {
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true, message: 'each of mediaIds must be a media item id (a UUID)' })
   mediaIds?: string[];
+
+  @ApiPropertyOptional({ type: PostOptionsDto, description: "Options by platform beside the text (Mastodon's visibility, content warning and language; Telegram's parse mode and silent; Bluesky's languages)" })
+  @IsOptional()
+  @IsObject({ message: 'options must be an object keyed by platform' })
+  @ValidateNested()
+  @Type(() => PostOptionsDto)
+  options?: PostOptionsDto;
 
   @ApiPropertyOptional({ example: 'https://example.com/autumn', description: 'A link shown with the post' })
   @IsOptional()

@@ -1,3 +1,4 @@
+import { PostOptionsDto } from './post-options.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PLATFORMS } from '../../channels/platform';
 import type { Platform } from '../../channels/platform';
@@ -71,6 +72,7 @@ export class PostView {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) platformText: Partial<Record<Platform, string>>;
   @ApiProperty({ type: [String] }) imageUrls: string[];
   @ApiProperty({ type: [String], format: 'uuid', description: 'Library media (GET /api/media/:id), in order' }) mediaIds: string[];
+  @ApiProperty({ type: PostOptionsDto, description: 'Options by platform beside the text' }) options: PostOptionsDto;
   @ApiProperty({ nullable: true, type: String }) link: string | null;
   @ApiProperty({ format: 'date-time' }) scheduledAt: Date;
   @ApiProperty({ example: 'Europe/Madrid' }) timeZone: string;
@@ -98,6 +100,7 @@ export class PostView {
       platformText: post.platformText,
       imageUrls: post.imageUrls,
       mediaIds: post.mediaIds ?? [],
+      options: post.options ?? {},
       link: post.link,
       scheduledAt: post.scheduledAt,
       timeZone: post.timeZone,

@@ -31,6 +31,8 @@ export interface MastodonPublishRequest extends PublishRequest {
   contentWarning?: string;
   /** Alt text per image, in the order of imageUrls. */
   imageDescriptions?: string[];
+  /** ISO 639-1 language of the text (the status's language). */
+  language?: string;
 }
 
 /** The parts of Mastodon's Status, MediaAttachment and Account entities a send reads. */
@@ -99,6 +101,9 @@ export class MastodonPublisher implements Publisher {
       }
       if (request.contentWarning) {
         body.spoiler_text = request.contentWarning;
+      }
+      if (request.language) {
+        body.language = request.language;
       }
       if (mediaIds.length > 0) {
         body.media_ids = mediaIds;

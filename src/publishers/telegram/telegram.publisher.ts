@@ -22,6 +22,8 @@ export type TelegramParseMode = 'HTML' | 'MarkdownV2';
 /** What a Telegram send may add to the port's request; absent, the text is sent as plain text. */
 export interface TelegramPublishRequest extends PublishRequest {
   parseMode?: TelegramParseMode;
+  /** Sent without a notification sound (disable_notification). */
+  silent?: boolean;
 }
 
 /** The parts of the Bot API's Message, User and Chat a send reads. */
@@ -130,15 +132,19 @@ export class TelegramPublisher implements Publisher {
   }
 
   private async sendTo(api: AxiosInstance, chatId: string, images: DownloadedImage[], send: Send): Promise<Message> {
-    const { text, parseMode } = send.request;
+    const { text, parseMode, silent } = send.request;
     const formatting = parseMode ? { parse_mode: parseMode } : {};
+    const quiet = silent ? { disable_notification: true } : {};
     send.postRequested = true;
     if (images.length === 0) {
-      const { data } = await api.post<Answer<Message>>('sendMessage', { chat_id: chatId, text, ...formatting });
+      const { data } = await api.post<Answer<Message>>('sendMessage', { chat_id: chatId, text, ...formatting, ...quiet });
       return data.result;
     }
     const form = new FormData();
     form.append('chat_id', chatId);
+    if (silent) {
+      form.append('disable_notification', 'true');
+    }
     if (images.length === 1) {
       form.append('photo', asFile(images[0], 0));
       if (text !== '') {

@@ -1923,6 +1923,45 @@ export interface components {
         ApproveDto: {
             comment?: string;
         };
+        MastodonOptionsDto: {
+            /**
+             * @description Who sees the status: private is followers only
+             * @default public
+             * @enum {string}
+             */
+            visibility: "public" | "unlisted" | "private" | "direct";
+            /** @description A content warning shown before the text (spoiler_text) */
+            spoilerText?: string;
+            /**
+             * @description ISO 639-1 language of the text
+             * @example es
+             */
+            language?: string;
+        };
+        TelegramOptionsDto: {
+            /**
+             * @description How Telegram reads the text's formatting; plain text when absent
+             * @enum {string}
+             */
+            parseMode?: "HTML" | "MarkdownV2";
+            /** @description Send without a notification sound (disable_notification) */
+            silent?: boolean;
+        };
+        BlueskyOptionsDto: {
+            /**
+             * @description BCP 47 languages of the text (the record's langs); BLUESKY_LANGS when absent
+             * @example [
+             *       "es",
+             *       "ca"
+             *     ]
+             */
+            languages?: string[];
+        };
+        PostOptionsDto: {
+            mastodon?: components["schemas"]["MastodonOptionsDto"];
+            telegram?: components["schemas"]["TelegramOptionsDto"];
+            bluesky?: components["schemas"]["BlueskyOptionsDto"];
+        };
         DraftMissingView: {
             /** @example eta */
             name: string;
@@ -1990,6 +2029,8 @@ export interface components {
             imageUrls: string[];
             /** @description Library media (GET /api/media/:id), in order */
             mediaIds: string[];
+            /** @description Options by platform beside the text */
+            options: components["schemas"]["PostOptionsDto"];
             link: string | null;
             /** Format: date-time */
             scheduledAt: string;
@@ -2200,6 +2241,8 @@ export interface components {
             imageUrls?: string[];
             /** @description Library media (POST /api/media), in order; checked against every target platform's limits now (size, type, count, aspect ratio, alt text length) */
             mediaIds?: string[];
+            /** @description Options by platform beside the text (Mastodon's visibility, content warning and language; Telegram's parse mode and silent; Bluesky's languages) */
+            options?: components["schemas"]["PostOptionsDto"];
             /**
              * @description A link shown with the post
              * @example https://example.com/autumn
@@ -2264,6 +2307,8 @@ export interface components {
             imageUrls?: string[];
             /** @description Library media (POST /api/media), in order; checked against every target platform's limits now (size, type, count, aspect ratio, alt text length) */
             mediaIds?: string[];
+            /** @description Options by platform beside the text (Mastodon's visibility, content warning and language; Telegram's parse mode and silent; Bluesky's languages) */
+            options?: components["schemas"]["PostOptionsDto"];
             /**
              * @description A link shown with the post
              * @example https://example.com/autumn
@@ -2306,6 +2351,8 @@ export interface components {
             imageUrls: string[];
             /** @description Library media (GET /api/media/:id), in order */
             mediaIds: string[];
+            /** @description Options by platform beside the text */
+            options: components["schemas"]["PostOptionsDto"];
             link: string | null;
             /** Format: date-time */
             scheduledAt: string;
@@ -3455,6 +3502,8 @@ export interface components {
             imageUrls: string[];
             /** @description Library media (GET /api/media/:id), in order */
             mediaIds: string[];
+            /** @description Options by platform beside the text */
+            options: components["schemas"]["PostOptionsDto"];
             link: string | null;
             /** Format: date-time */
             scheduledAt: string;
