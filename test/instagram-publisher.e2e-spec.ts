@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Clock } from '../src/common/clock';
 import { validateEnv } from '../src/config/env';
 import { InstagramPublisher } from '../src/publishers/instagram/instagram.publisher';
+import { ContainerMemory } from '../src/publishers/instagram/instagram-container';
 import { PublishError, type PublishFailure, type PublishRequest } from '../src/publishers/publisher.port';
 import { FakeGraphApi } from './fakes/facebook-graph-api';
 import { Caller, TestApp } from './support/test-app';
@@ -255,6 +256,25 @@ describe('dispatch to Instagram', () => {
 
     expect(delivery).toMatchObject({ state: 'published', attempts: 2 });
     expect(fake.media.filter((m) => m.caption === 'Retry me')).toHaveLength(1);
+  });
+
+  it('keeps the container in the delivery, so a retry in another process reuses it instead of making a second one', async () => {
+    fake.failNext('POST /{version}/{id}/media_publish', { code: 1, message: 'An unknown error occurred', isTransient: true });
+    const res = await marketer.post('/api/posts', { text: 'Survives a restart', imageUrls: [fake.fixtureUrl()], channelIds: [channelId], publishNow: true }).expect(201);
+    const kept = await waitFor('the failed attempt to keep its container', async () => {
+      const [row] = await t.sql<{ state: string; progress: { instagramContainerId?: string } | null }>('SELECT state, progress FROM deliveries WHERE post_id = $1', [res.body.id]);
+      return row.state === 'scheduled' && row.progress?.instagramContainerId ? row.progress.instagramContainerId : undefined;
+    });
+    // What a restart (or another instance taking the retry) has: no container remembered in memory.
+    const publisher: { containers: ContainerMemory } = t.app.get<InstagramPublisher>(InstagramPublisher) as never;
+    publisher.containers = new ContainerMemory();
+
+    const delivery = await settled(res.body.id);
+
+    expect(delivery).toMatchObject({ state: 'published', attempts: 2 });
+    const made = [...fake.containers.values()].filter((c) => c.caption === 'Survives a restart');
+    expect(made.map((c) => c.id)).toEqual([kept]);
+    expect(fake.media.filter((m) => m.caption === 'Survives a restart')).toHaveLength(1);
   });
 
   it('puts a publication hidden behind an error in front of a person instead of posting it again', async () => {

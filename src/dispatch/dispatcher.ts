@@ -43,6 +43,8 @@ interface ClaimedDelivery {
   image_urls: string[];
   media_ids: string[];
   options: PostOptions;
+  /** What an earlier attempt left (Instagram's container id). */
+  progress: Record<string, unknown> | null;
   link: string | null;
   handle: string;
   credentials_sealed: string;
@@ -347,8 +349,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
              ORDER BY c.due_at
              LIMIT $4
              FOR UPDATE SKIP LOCKED)
-          RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts)
-       SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts,
+          RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts, d.progress)
+       SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts, claimed.progress,
               p.text, p.platform_text, p.image_urls, p.media_ids, p.options, p.link, ch.handle, ch.credentials_sealed
          FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
         ORDER BY claimed.due_at`,
@@ -561,6 +563,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         imageUrls: content.imageUrls,
         media,
         ...requestOptionsOf(delivery.platform, delivery.options),
+        progress: { state: delivery.progress, save: (state) => this.saveProgress(delivery.id, state) },
         link: content.link,
         signal: abort.signal,
         renewCredentials: (renewal) => this.channels.renewCredentials(delivery.channel_id, renewal),
@@ -582,6 +585,20 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     } finally {
       clearTimeout(timeout);
       inFlight.done();
+    }
+  }
+
+  /**
+   * Keeps what this attempt leaves for the next (Instagram's container id), committed before the step that
+   * depends on it; only while this dispatcher still holds the delivery (a lost lease throws: the send stops).
+   */
+  private async saveProgress(deliveryId: string, state: Record<string, unknown>): Promise<void> {
+    const [, updated] = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE deliveries SET progress = $2::jsonb WHERE id = $1 AND state = 'publishing' AND lease_owner = $3`,
+      [deliveryId, JSON.stringify(state), this.owner],
+    );
+    if (updated !== 1) {
+      throw new Error(`delivery ${deliveryId} is no longer this dispatcher's: its progress was not kept`);
     }
   }
 

@@ -99,7 +99,7 @@ export class InstagramPublisher implements Publisher {
   /** The delivery's container, made now or kept from an earlier attempt, once its status is FINISHED. */
   private async readyContainer(send: Send, igUserId: string, token: string): Promise<string> {
     const { deliveryId, signal } = send.request;
-    const kept = this.containers.get(deliveryId, this.clock.now());
+    const kept = this.containers.get(deliveryId, this.clock.now()) ?? containerOf(send.request.progress?.state, this.clock.now());
     if (kept) {
       const step = containerStep(await this.statusOf(kept, token, signal));
       if (step === 'already_published') {
@@ -116,6 +116,13 @@ export class InstagramPublisher implements Publisher {
     }
     const containerId = await this.createContainer(send, igUserId, token);
     this.containers.remember(deliveryId, containerId, this.clock.now());
+    // Kept in the delivery before anything is published with it: a retry on another instance, or after a
+    // crash, checks and reuses this container instead of making a second one.
+    try {
+      await send.request.progress?.save({ instagramContainerId: containerId, instagramContainerMadeAt: this.clock.now().toISOString() });
+    } catch (error) {
+      throw new PublishError({ kind: 'retryable', reason: `The Instagram container could not be kept for the next attempt: ${error instanceof Error ? error.message : String(error)}` });
+    }
     await this.waitUntilFinished(containerId, token, signal);
     return containerId;
   }
@@ -213,4 +220,11 @@ export class InstagramPublisher implements Publisher {
     // Containers publish nothing by themselves: only a lost media_publish answer is ambiguous.
     return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
+}
+
+/** The container an earlier attempt kept in the delivery's progress, unless it has lapsed (containers live 24 h). */
+function containerOf(state: Record<string, unknown> | null | undefined, now: Date): string | undefined {
+  const id = state?.instagramContainerId;
+  const madeAt = typeof state?.instagramContainerMadeAt === 'string' ? Date.parse(state.instagramContainerMadeAt) : NaN;
+  return typeof id === 'string' && /^\d{1,30}$/.test(id) && now.getTime() - madeAt < 24 * 60 * 60 * 1000 ? id : undefined;
 }
