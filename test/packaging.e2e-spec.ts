@@ -30,7 +30,10 @@ describe('starting from a checkout', () => {
 
 describe('installing on the Node versions the project supports', () => {
   const pkg = readJson<{ engines: { node: string } }>('package.json');
-  const lock = readJson<{ packages: Record<string, { version?: string; dev?: boolean; engines?: { node?: string } | string[] }> }>('package-lock.json');
+  const lock = readJson<{ packages: Record<string, { version?: string; dev?: boolean; engines?: { node?: string } | string[]; cpu?: string[] }> }>('package-lock.json');
+  /** The 64-bit machines Holdfast runs on (the Docker image, servers, laptops); a platform package for another is never installed there. */
+  const SUPPORTED_CPUS = ['x64', 'arm64'];
+  const installsHere = (entry: { cpu?: string[] }): boolean => !entry.cpu || entry.cpu.some((cpu) => SUPPORTED_CPUS.includes(cpu));
 
   it('declares a Node range', () => {
     expect(validRange(pkg.engines.node)).not.toBeNull();
@@ -38,7 +41,7 @@ describe('installing on the Node versions the project supports', () => {
 
   it("installs no production dependency whose engines exclude a Node the project supports (npm's EBADENGINE)", () => {
     const excluding = Object.entries(lock.packages)
-      .filter(([path, entry]) => path !== '' && entry.dev !== true)
+      .filter(([path, entry]) => path !== '' && entry.dev !== true && installsHere(entry))
       .flatMap(([path, entry]) => {
         const node = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
         // Every version in the project's range must satisfy the dependency's (subset), not merely some.
