@@ -1,5 +1,6 @@
 // What each platform takes of library media, from its documentation (and PLATFORMS.md): checked when a post uses an item.
 import type { Platform } from '../channels/platform';
+import type { MediaItem } from './media-item.entity';
 import type { Sniffed } from './media-sniff';
 
 export interface PlatformMediaLimits {
@@ -48,16 +49,8 @@ export const PLATFORM_MEDIA_LIMITS: Record<Platform, PlatformMediaLimits> = {
   telegram: { publishes: false, imageTypes: ['image/jpeg', 'image/png', 'image/webp'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: null },
 };
 
-export interface CheckedItem {
-  id: string;
-  originalName: string;
-  kind: 'image' | 'video';
-  mimeType: string;
-  byteSize: number;
-  width: number | null;
-  height: number | null;
-  altText: string | null;
-}
+/** What the limits look at of a library item. */
+export type CheckedItem = Pick<MediaItem, 'id' | 'originalName' | 'kind' | 'mimeType' | 'byteSize' | 'width' | 'height' | 'altText'>;
 
 const PLATFORM_NAMES: Record<Platform, string> = {
   x: 'X',

@@ -88,38 +88,19 @@ export class WorkspacesService {
         throw DomainError.notFound('Workspace', principal.workspaceId);
       }
       const actor = actorOf(principal);
-      if (dto.name !== undefined && dto.name !== workspace.name) {
-        const before = { name: workspace.name };
-        workspace.name = dto.name;
-        await this.audit.record(manager, workspace.id, actor, {
-          action: 'workspace.renamed',
-          targetType: 'workspace',
-          targetId: workspace.id,
-          before,
-          after: { name: dto.name },
-        });
-      }
-      if (dto.timeZone !== undefined && dto.timeZone !== workspace.timeZone) {
-        const before = { timeZone: workspace.timeZone };
-        workspace.timeZone = dto.timeZone;
-        await this.audit.record(manager, workspace.id, actor, {
-          action: 'workspace.time_zone_changed',
-          targetType: 'workspace',
-          targetId: workspace.id,
-          before,
-          after: { timeZone: dto.timeZone },
-        });
-      }
-      if (dto.reauthGraceMinutes !== undefined && dto.reauthGraceMinutes !== workspace.reauthGraceMinutes) {
-        const before = { reauthGraceMinutes: workspace.reauthGraceMinutes };
-        workspace.reauthGraceMinutes = dto.reauthGraceMinutes;
-        await this.audit.record(manager, workspace.id, actor, {
-          action: 'workspace.reauth_grace_changed',
-          targetType: 'workspace',
-          targetId: workspace.id,
-          before,
-          after: { reauthGraceMinutes: dto.reauthGraceMinutes },
-        });
+      // Each field given and changed is one audited change, with what it was before.
+      const changes = [
+        { field: 'name', action: 'workspace.renamed' },
+        { field: 'timeZone', action: 'workspace.time_zone_changed' },
+        { field: 'reauthGraceMinutes', action: 'workspace.reauth_grace_changed' },
+      ] as const;
+      for (const { field, action } of changes) {
+        const value = dto[field];
+        if (value !== undefined && value !== workspace[field]) {
+          const before = { [field]: workspace[field] };
+          Object.assign(workspace, { [field]: value });
+          await this.audit.record(manager, workspace.id, actor, { action, targetType: 'workspace', targetId: workspace.id, before, after: { [field]: value } });
+        }
       }
       await manager.save(workspace);
       return workspace;
