@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { MediaModule } from './media/media.module';
 import { ChannelsModule } from './channels/channels.module';
+import { ConnectModule } from './connect/connect.module';
 import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
 import { CrisisModule } from './crisis/crisis.module';
@@ -66,6 +67,7 @@ export class AppModule {
         MembersModule,
         WorkspacesModule,
         LiveModule,
+        ConnectModule,
         ChannelsModule,
         MediaModule,
         ApprovalsModule,

@@ -72,6 +72,10 @@ export class Channel {
   @Column('timestamptz', { name: 'last_verified_at', nullable: true })
   lastVerifiedAt: Date | null;
 
+  /** The platform's id of the account the channel reaches (set by the connect flows); a reconnect must reach the same one. */
+  @Column('text', { name: 'account_id', nullable: true })
+  accountId: string | null;
+
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
 }

@@ -30,6 +30,11 @@ const VERIFY_TIMEOUT_MS = 15_000;
 /** Lock class for pg_advisory_xact_lock(class, hashtext(channel)): one credential renewal at a time per channel. */
 const CREDENTIAL_RENEWAL_LOCK_CLASS = 7_061_020;
 const RENEWAL_LOCK_WAIT_MS = 35_000;
+/** Lock class for pg_advisory_xact_lock(class, hashtext(workspace, platform, account)): one connect per account at a time. */
+const CONNECT_LOCK_CLASS = 7_061_030;
+
+/** A reconnect reached another account than the channel's: nothing is changed. */
+export class AccountMismatchError extends Error {}
 
 @Injectable()
 export class ChannelsService {
@@ -133,6 +138,93 @@ export class ChannelsService {
       });
       return updated;
     });
+  }
+
+  /**
+   * What a connect flow ends with (src/connect): the account a grant reached becomes a channel, in the caller's
+   * transaction. With `channelId` it reconnects that channel, which must reach the same account; without, a
+   * channel of the workspace already reaching this account is reconnected rather than doubled. A reconnect keeps
+   * the stored credentials the new grant does not replace (a grant without a refresh token keeps the old one),
+   * makes the channel active, and settles the deliveries that waited for it. Audited; never returns secrets.
+   */
+  async connectAccount(
+    manager: EntityManager,
+    principal: Principal,
+    platform: Platform,
+    account: { accountId: string; name: string; handle: string; credentials: Record<string, string> },
+    channelId: string | null,
+  ): Promise<{ channel: Channel; reconnected: boolean }> {
+    const credentials = validateCredentials(platform, account.credentials, { publicUrlsOnly: !this.network.allowPrivate });
+    // Two flows reaching one account at once make one channel, not two.
+    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CONNECT_LOCK_CLASS, `${principal.workspaceId}\n${platform}\n${account.accountId}`]);
+    let existing: Channel | null;
+    if (channelId) {
+      existing = await this.lockChannel(manager, principal.workspaceId, channelId);
+      if (existing.platform !== platform) {
+        throw DomainError.invalid(`Channel ${channelId} is a ${existing.platform} channel, not ${platform}`);
+      }
+      if (existing.accountId !== null && existing.accountId !== account.accountId) {
+        throw new AccountMismatchError(
+          `You signed in as ${account.handle}, but channel "${existing.name}" posts as ${existing.handle}: sign in to the platform as that account, or connect a new channel`,
+        );
+      }
+    } else {
+      existing = await manager.findOne(Channel, {
+        where: { workspaceId: principal.workspaceId, platform, accountId: account.accountId, deletedAt: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
+    }
+    if (!existing) {
+      const id = randomUUID();
+      const channel = manager.create(Channel, {
+        id,
+        workspaceId: principal.workspaceId,
+        platform,
+        name: account.name,
+        handle: account.handle,
+        accountId: account.accountId,
+        credentialsSealed: this.vault.seal(credentials, id),
+        credentialFields: Object.keys(credentials).sort(),
+        fallbackChannelIds: [],
+        failoverPolicy: 'off',
+        failoverAfterMinutes: null,
+        lastVerifiedAt: this.clock.now(),
+        deletedAt: null,
+      });
+      await manager.insert(Channel, channel);
+      const created = await manager.findOneByOrFail(Channel, { id });
+      await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+        action: 'channel.connected',
+        targetType: 'channel',
+        targetId: id,
+        after: { ...summary(created), accountId: account.accountId },
+      });
+      return { channel: created, reconnected: false };
+    }
+    const stored = (await this.storedCredentials(manager, existing.id)).credentials;
+    // A change of kind (X user keys to an OAuth 2.0 token) replaces everything; otherwise what the grant lacks is kept.
+    const merged = stored.authType !== undefined && stored.authType !== credentials.authType ? credentials : { ...stored, ...credentials };
+    const kept = validateCredentials(platform, merged, { publicUrlsOnly: !this.network.allowPrivate });
+    const before = summary(existing);
+    await manager.update(Channel, { id: existing.id }, {
+      credentialsSealed: this.vault.seal(kept, existing.id),
+      credentialFields: Object.keys(kept).sort(),
+      accountId: account.accountId,
+      handle: account.handle,
+      status: 'active',
+      statusReason: null,
+      lastVerifiedAt: this.clock.now(),
+    });
+    const settled = existing.status === 'needs_reauth' ? await this.settle(manager, existing.id) : null;
+    const updated = await manager.findOneByOrFail(Channel, { id: existing.id });
+    await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
+      action: 'channel.reconnected',
+      targetType: 'channel',
+      targetId: existing.id,
+      before,
+      after: { ...summary(updated), accountId: account.accountId, ...(settled ? { reconnected: settled } : {}) },
+    });
+    return { channel: updated, reconnected: true };
   }
 
   /** Disconnects a channel; refused while another channel names it as a fallback. */

@@ -25,6 +25,8 @@ export class ChannelView {
   statusReason: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a connection check (verify) last succeeded' })
   lastVerifiedAt: Date | null;
+  @ApiProperty({ type: String, nullable: true, description: "The platform's id of the account the channel reaches, set when it was connected with a Connect button" })
+  accountId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
 
@@ -41,6 +43,7 @@ export class ChannelView {
       status: channel.status,
       statusReason: channel.statusReason,
       lastVerifiedAt: channel.lastVerifiedAt,
+      accountId: channel.accountId,
       createdAt: channel.createdAt,
       updatedAt: channel.updatedAt,
     };
