@@ -96,6 +96,6 @@ export class OAuthCallbackController {
 
 /** Query values that are one string each; a repeated parameter is no value at all. */
 function pickStrings(query: Record<string, unknown>): CallbackQuery {
-  const one = (key: string): string | undefined => (typeof query[key] === 'string' ? (query[key] as string) : undefined);
+  const one = (key: string): string | undefined => (typeof query[key] === 'string' ? (query[key]) : undefined);
   return { code: one('code'), state: one('state'), error: one('error'), error_description: one('error_description') };
 }

@@ -107,8 +107,8 @@ export class ConnectService {
       if (platform === 'telegram') {
         return { platform, method: 'bot_token', configured: true, missing: [] };
       }
-      const missing = this.providers.get(platform as OAuthPlatform)?.missing() ?? ['(no connect flow)'];
-      return { platform, method: 'oauth', configured: missing.length === 0, missing, redirectUri: this.redirectUri(platform as OAuthPlatform) };
+      const missing = this.providers.get(platform)?.missing() ?? ['(no connect flow)'];
+      return { platform, method: 'oauth', configured: missing.length === 0, missing, redirectUri: this.redirectUri(platform) };
     });
   }
 
@@ -406,7 +406,9 @@ function noAccountsReason(platform: OAuthPlatform): string {
       return 'The sign-in reached no Facebook Page: the account must manage a Page, and the Pages must be ticked on the consent screen';
     case 'instagram':
       return 'The sign-in reached no Instagram professional account: link one to a Facebook Page you manage, and tick it on the consent screen';
-    default:
+    case 'linkedin':
+    case 'mastodon':
+    case 'x':
       return `${platform} answered no account to post as`;
   }
 }

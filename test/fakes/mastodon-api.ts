@@ -1,5 +1,5 @@
 // A local Mastodon instance for tests: statuses with Idempotency-Key, media upload with processing, verify_credentials, rate limits; bodies checked against the Mastodon OpenAPI document.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
 import { OpenApiValidator } from './openapi-validator';
@@ -65,6 +65,11 @@ export class FakeMastodonApi extends FakeServer<MastodonFault> {
   private readonly toDrop = new WeakSet<ReceivedRequest>();
   private readonly fixtures = new Map<string, { contentType: string; body: Buffer }>([['image.png', { contentType: 'image/png', body: TEST_PNG }]]);
   private nextId = 110_000_000_000_000_000n;
+  /** Apps registered with POST /api/v1/apps, by client id. */
+  readonly apps = new Map<string, { clientSecret: string; redirectUris: string[]; scopes: string[]; name: string }>();
+  private readonly codes = new Map<string, { clientId: string; redirectUri: string; challenge: string | null; scope: string }>();
+  /** What the person at the authorize page does: authorize, or deny (error=access_denied). */
+  consent: 'approve' | 'deny' = 'approve';
 
   static async start(): Promise<FakeMastodonApi> {
     const fake = new FakeMastodonApi();
@@ -79,6 +84,9 @@ export class FakeMastodonApi extends FakeServer<MastodonFault> {
     this.api('GET', '/api/v1/media/{id}', (_request, _token, params) => this.mediaStatus(params.id));
     this.api('GET', '/api/v1/accounts/verify_credentials', () => ({ status: 200, body: this.accountEntity() }));
     this.route('GET', '/fixtures/{name}', (_request, params) => this.fixture(params.name));
+    this.route('POST', '/api/v1/apps', (request) => this.createApp(request));
+    this.route('GET', '/oauth/authorize', (request) => this.authorize(request));
+    this.route('POST', '/oauth/token', (request) => this.token(request));
   }
 
   /** Fresh, valid channel credentials (the shape channels/platform-credentials.ts accepts). */
@@ -86,6 +94,11 @@ export class FakeMastodonApi extends FakeServer<MastodonFault> {
     const accessToken = `mt-${randomBytes(16).toString('base64url')}`;
     this.tokens.add(accessToken);
     return { instanceUrl: this.url, accessToken };
+  }
+
+  /** Whether Mastodon accepts this access token now. */
+  acceptsToken(accessToken: string): boolean {
+    return this.tokens.has(accessToken);
   }
 
   /** Revokes a token, as an admin or the user can: it answers 401 from then on. */
@@ -147,6 +160,83 @@ export class FakeMastodonApi extends FakeServer<MastodonFault> {
       'x-ratelimit-reset': new Date(window.reset).toISOString(),
     };
     return { ...reply, headers: { ...headers, ...reply.headers } };
+  }
+
+  /** POST /api/v1/apps (app/controllers/api/v1/apps_controller.rb): registers a client application. */
+  private createApp(request: ReceivedRequest): Reply {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const redirectUris = typeof body.redirect_uris === 'string' ? body.redirect_uris.split(/\s+/) : Array.isArray(body.redirect_uris) ? (body.redirect_uris as string[]) : [];
+    if (typeof body.client_name !== 'string' || body.client_name === '' || redirectUris.length === 0) {
+      return error(422, "Validation failed: Application name can't be blank, Redirect URI can't be blank");
+    }
+    const scopes = typeof body.scopes === 'string' ? body.scopes.split(/\s+/) : ['read'];
+    const clientId = randomBytes(16).toString('base64url');
+    const app = { clientSecret: randomBytes(24).toString('base64url'), redirectUris, scopes, name: body.client_name };
+    this.apps.set(clientId, app);
+    return {
+      status: 200,
+      body: { id: String(this.apps.size), name: app.name, website: body.website ?? null, scopes, redirect_uris: redirectUris, redirect_uri: redirectUris.join('\n'), client_id: clientId, client_secret: app.clientSecret, vapid_key: 'BCk-fake' },
+    };
+  }
+
+  /** GET /oauth/authorize (Doorkeeper): checks the client, redirect URI and scopes, then the person authorizes or denies. */
+  private authorize(request: ReceivedRequest): Reply {
+    const q = request.query;
+    const app = this.apps.get(q.get('client_id') ?? '');
+    const redirectUri = q.get('redirect_uri') ?? '';
+    const page = (why: string): Reply => ({ status: 400, headers: { 'content-type': 'text/html' }, body: Buffer.from(`<h1>An error has occurred</h1><p>${why}</p>`) });
+    if (!app) {
+      return page('Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.');
+    }
+    if (!app.redirectUris.includes(redirectUri)) {
+      return page('The redirect uri included is not valid.');
+    }
+    const scope = (q.get('scope') ?? 'read').split(/\s+/);
+    if (q.get('response_type') !== 'code' || scope.some((s) => !app.scopes.includes(s))) {
+      return page('The requested scope is invalid, unknown, or malformed.');
+    }
+    const challenge = q.get('code_challenge');
+    if (challenge && q.get('code_challenge_method') !== 'S256') {
+      return page('The code challenge method must be S256.');
+    }
+    const back = new URL(redirectUri);
+    if (this.consent === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'The resource owner or authorization server denied the request.');
+    } else {
+      const code = randomBytes(24).toString('base64url');
+      this.codes.set(code, { clientId: q.get('client_id')!, redirectUri, challenge, scope: scope.join(' ') });
+      back.searchParams.set('code', code);
+    }
+    if (q.get('state')) {
+      back.searchParams.set('state', q.get('state')!);
+    }
+    return { status: 302, headers: { location: back.toString() } };
+  }
+
+  /** POST /oauth/token, authorization_code grant: the app's id and secret, a single-use code, the same redirect URI, PKCE. */
+  private token(request: ReceivedRequest): Reply {
+    const body = (request.body ?? {}) as Record<string, string>;
+    const oauth = (status: number, code: string, description: string): Reply => ({ status, body: { error: code, error_description: description } });
+    const app = this.apps.get(body.client_id ?? '');
+    if (!app || app.clientSecret !== body.client_secret) {
+      return oauth(401, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.');
+    }
+    if (body.grant_type !== 'authorization_code') {
+      return oauth(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+    }
+    const grant = this.codes.get(body.code ?? '');
+    this.codes.delete(body.code ?? '');
+    const invalid = oauth(400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');
+    if (!grant || grant.clientId !== body.client_id || grant.redirectUri !== body.redirect_uri) {
+      return invalid;
+    }
+    if (grant.challenge && createHash('sha256').update(body.code_verifier ?? '').digest('base64url') !== grant.challenge) {
+      return invalid;
+    }
+    const accessToken = `mt-${randomBytes(16).toString('base64url')}`;
+    this.tokens.add(accessToken);
+    return { status: 200, body: { access_token: accessToken, token_type: 'Bearer', scope: grant.scope, created_at: Math.floor(Date.now() / 1000) } };
   }
 
   /** A Mastodon API route: authenticated, rate-limited per account, and its body checked against the spec. */

@@ -1,6 +1,6 @@
 // A local X API v2 for tests: posts, chunked media upload, users/me and token refresh, checked against X's OpenAPI document.
 import { join } from 'node:path';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
 import { OpenApiValidator } from './openapi-validator';
 
@@ -56,6 +56,12 @@ export interface MediaUpload {
   pollsLeft: number;
 }
 
+export interface XUser {
+  id: string;
+  name: string;
+  username: string;
+}
+
 interface OAuth2Client {
   clientId: string;
   clientSecret?: string;
@@ -79,7 +85,7 @@ export class FakeXApi extends FakeServer<XFault> {
   /** Posts created, in order. */
   readonly tweets: CreatedTweet[] = [];
   readonly uploads = new Map<string, MediaUpload>();
-  readonly user = { id: '1500000000000000001', name: 'Holdfast Test', username: 'holdfast_test' };
+  readonly user: XUser = { id: '1500000000000000001', name: 'Holdfast Test', username: 'holdfast_test' };
   /** STATUS polls an upload needs before it is ready (the last answers succeeded); 0: ready at finalize, as images usually are. */
   mediaProcessingPolls = 0;
   /** Requests per route per 15-minute window before X's 429. */
@@ -94,6 +100,17 @@ export class FakeXApi extends FakeServer<XFault> {
     ['image.png', { contentType: 'image/png', body: TEST_PNG }],
   ]);
   private nextId = 1_900_000_000_000_000_000n;
+  /** The OAuth 2.0 apps registered in the developer portal, by client id. */
+  private readonly apps = new Map<string, { clientSecret?: string; redirectUris: string[] }>();
+  /** Codes the consent screen handed out: single use, bound to the client, redirect URI and PKCE challenge. */
+  private readonly codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; scope: string; user: XUser }>();
+  private readonly userByBearer = new Map<string, XUser>();
+  /** What the person at the consent screen does: approve, or cancel (error=access_denied). */
+  consent: 'approve' | 'deny' = 'approve';
+  /** Who is signed in to X at the consent screen; `user` unless a test signs in someone else. */
+  signedInUser?: XUser;
+  /** Scopes the person grants; all asked for unless set. */
+  grantedScopes?: string[];
 
   static async start(): Promise<FakeXApi> {
     const fake = new FakeXApi();
@@ -109,9 +126,15 @@ export class FakeXApi extends FakeServer<XFault> {
     this.api('POST', '/2/media/upload/{id}/finalize', (_request, _caller, params) => this.finalizeUpload(params.id));
     this.api('GET', '/2/media/upload', (request) => this.uploadStatus(request));
     this.api('POST', '/2/media/metadata', (request) => this.mediaMetadata(request));
-    this.api('GET', '/2/users/me', () => ({ status: 200, body: { data: this.user } }));
-    this.route('POST', '/2/oauth2/token', (request) => this.refreshToken(request));
+    this.api('GET', '/2/users/me', (_request, caller) => ({ status: 200, body: { data: this.userByBearer.get(caller.slice(7)) ?? this.user } }));
+    this.route('POST', '/2/oauth2/token', (request) => (form(request).grant_type === 'authorization_code' ? this.authorizationCode(request) : this.refreshToken(request)));
+    this.route('GET', '/i/oauth2/authorize', (request) => this.authorize(request));
     this.route('GET', '/fixtures/{name}', (_request, params) => this.fixture(params.name));
+  }
+
+  /** Registers an OAuth 2.0 app (client id, secret for confidential clients, callback URLs), as the developer portal does. */
+  registerApp(app: { clientId: string; clientSecret?: string; redirectUris: string[] }): void {
+    this.apps.set(app.clientId, { clientSecret: app.clientSecret, redirectUris: app.redirectUris });
   }
 
   /** Makes `token` a valid OAuth 2.0 user access token. */
@@ -332,6 +355,80 @@ export class FakeXApi extends FakeServer<XFault> {
     return upload?.bytes !== undefined && upload.pollsLeft === 0;
   }
 
+  /**
+   * X's consent screen (GET https://x.com/i/oauth2/authorize): checks the request as X does, then the person
+   * approves or cancels and the browser is sent to the redirect URI with the code or the error, and the state.
+   */
+  private authorize(request: ReceivedRequest): Reply {
+    const q = request.query;
+    const app = this.apps.get(q.get('client_id') ?? '');
+    const redirectUri = q.get('redirect_uri') ?? '';
+    const refuse = (why: string): Reply => ({ status: 400, headers: { 'content-type': 'text/html' }, body: Buffer.from(`<p>Something went wrong: ${why}</p>`) });
+    if (!app) {
+      return refuse('unknown client_id');
+    }
+    if (!app.redirectUris.includes(redirectUri)) {
+      return refuse('redirect_uri is not a callback URL of the app');
+    }
+    if (q.get('response_type') !== 'code' || !q.get('state') || !q.get('code_challenge') || q.get('code_challenge_method') !== 'S256') {
+      return refuse('response_type=code, state, code_challenge and code_challenge_method=S256 are required');
+    }
+    const asked = (q.get('scope') ?? '').split(' ');
+    const unknown = asked.filter((scope) => !['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access'].includes(scope));
+    if (unknown.length > 0) {
+      return refuse(`unknown scope ${unknown.join(' ')}`);
+    }
+    const back = new URL(redirectUri);
+    back.searchParams.set('state', q.get('state')!);
+    if (this.consent === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+    } else {
+      const code = token('code');
+      const scope = (this.grantedScopes ?? asked).join(' ');
+      this.codes.set(code, { clientId: q.get('client_id')!, redirectUri, challenge: q.get('code_challenge')!, scope, user: this.signedInUser ?? this.user });
+      back.searchParams.set('code', code);
+    }
+    return { status: 302, headers: { location: back.toString() } };
+  }
+
+  /** The authorization_code grant (RFC 6749 §4.1.3 with PKCE, RFC 7636): single-use code, same redirect URI, the verifier. */
+  private authorizationCode(request: ReceivedRequest): Reply {
+    const oauthError = (status: number, error: string, description: string): Reply => ({ status, body: { error, error_description: description } });
+    if (!String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+      return oauthError(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded');
+    }
+    const body = form(request);
+    const grant = this.codes.get(body.code ?? '');
+    this.codes.delete(body.code ?? '');
+    if (!grant) {
+      return oauthError(400, 'invalid_request', 'Value passed for the authorization code was invalid.');
+    }
+    const app = this.apps.get(grant.clientId)!;
+    const basic = app.clientSecret
+      ? `Basic ${Buffer.from(`${encodeURIComponent(grant.clientId)}:${encodeURIComponent(app.clientSecret)}`).toString('base64')}`
+      : undefined;
+    if (basic ? request.headers.authorization !== basic : body.client_id !== grant.clientId) {
+      return oauthError(401, 'unauthorized_client', 'Missing valid authorization header');
+    }
+    if (body.redirect_uri !== grant.redirectUri) {
+      return oauthError(400, 'invalid_request', 'Value passed for the redirect uri did not match the uri of the authorization code.');
+    }
+    if (createHash('sha256').update(body.code_verifier ?? '').digest('base64url') !== grant.challenge) {
+      return oauthError(400, 'invalid_request', 'Value passed for the code verifier did not match the code challenge.');
+    }
+    const pair = { accessToken: token('at'), refreshToken: token('rt') };
+    this.allowBearer(pair.accessToken);
+    this.userByBearer.set(pair.accessToken, grant.user);
+    const offline = grant.scope.split(' ').includes('offline.access');
+    if (offline) {
+      this.allowRefresh(pair.refreshToken, { clientId: grant.clientId, clientSecret: app.clientSecret });
+    }
+    return {
+      status: 200,
+      body: { token_type: 'bearer', expires_in: TOKEN_LIFETIME_S, access_token: pair.accessToken, scope: grant.scope, ...(offline ? { refresh_token: pair.refreshToken } : {}) },
+    };
+  }
+
   /** The refresh_token grant as X implements it: form body, client authentication, rotation. */
   private refreshToken(request: ReceivedRequest): Reply {
     const oauthError = (status: number, error: string, description: string): Reply => ({
@@ -465,6 +562,10 @@ function invalidRequest(messages: string[]): Reply {
 
 function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function form(request: ReceivedRequest): Record<string, string> {
+  return (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? request.body : {}) as Record<string, string>;
 }
 
 function token(prefix: string): string {

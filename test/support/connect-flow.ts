@@ -34,7 +34,7 @@ export async function callback(user: ConsoleUser, callbackUrl: URL): Promise<URL
   const res = await user.get(callbackUrl.pathname + callbackUrl.search);
   expect(res.status).toBe(303);
   expect(res.headers['cache-control']).toBe('no-store');
-  return new URL(res.headers.location as string);
+  return new URL(res.headers.location);
 }
 
 /** Start, consent and callback in one: answers the console URL the flow ended on. */

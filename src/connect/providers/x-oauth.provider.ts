@@ -24,7 +24,7 @@ export class XOAuthProvider implements OAuthProvider {
 
   client(): Promise<OAuthClient> {
     const clientSecret = this.config.get('X_CLIENT_SECRET', { infer: true });
-    return Promise.resolve({ clientId: this.config.get('X_CLIENT_ID', { infer: true })!, ...(clientSecret ? { clientSecret } : {}) });
+    return Promise.resolve({ clientId: this.config.get('X_CLIENT_ID', { infer: true }), ...(clientSecret ? { clientSecret } : {}) });
   }
 
   authorizeUrl(request: AuthorizeRequest): string {
