@@ -14,6 +14,7 @@ function channel(id: string, platform: ChannelView['platform']): ChannelView {
     status: 'active',
     statusReason: null,
     lastVerifiedAt: null,
+    accountId: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
   };

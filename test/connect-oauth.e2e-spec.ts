@@ -182,7 +182,7 @@ describe('connecting X and Mastodon accounts', () => {
     const channels = await channelCount();
     const landed = await connectThrough(admin.user, 'x');
     expect(landed.searchParams.get('connectError')).toBe('denied');
-    expect(landed.searchParams.get('reason')).toMatch(/Access was not granted on x/);
+    expect(landed.searchParams.get('reason')).toMatch(/^Access was not granted on X: nothing was connected.$/);
     expect(await channelCount()).toBe(channels);
     expect(await lastAudit()).toMatchObject({ action: 'channel.connect_failed', after: { code: 'denied' } });
   });

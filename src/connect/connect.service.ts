@@ -10,7 +10,7 @@ import { actorOf } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { AccountMismatchError, ChannelsService } from '../channels/channels.service';
 import { ChannelView } from '../channels/dto/channel.view';
-import { PLATFORMS, type Platform } from '../channels/platform';
+import { PLATFORM_NAMES, PLATFORMS, type Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { NetworkPolicy } from '../common/network-policy';
@@ -144,6 +144,9 @@ export class ConnectService {
       }
       throw error;
     }
+    // Flows a day past their expiry say nothing more than an unknown state would: they go.
+    await this.dataSource.query(`DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'`);
+    await this.dataSource.query(`DELETE FROM connect_sessions WHERE expires_at < now() - interval '1 day'`);
     const state = randomBytes(32).toString('base64url');
     const verifier = randomBytes(48).toString('base64url');
     const id = randomUUID();
@@ -192,10 +195,10 @@ export class ConnectService {
       return refuse('state_used', 'This sign-in was already used: start connecting again');
     }
     if (query.error !== undefined || typeof query.code !== 'string' || query.code.length === 0) {
-      const denied = query.error === 'access_denied' || query.error === undefined;
+      const denied = query.error === undefined || ['access_denied', 'user_cancelled_authorize', 'user_cancelled_login'].includes(query.error);
       return refuse(
         'denied',
-        denied ? `Access was not granted on ${platform}: nothing was connected` : `${platform} ended the sign-in: ${String(query.error).slice(0, 100)}`,
+        denied ? `Access was not granted on ${PLATFORM_NAMES[row.platform]}: nothing was connected.` : `${PLATFORM_NAMES[row.platform]} ended the sign-in (${String(query.error).slice(0, 100)}): nothing was connected.`,
       );
     }
     const provider = this.providerOf(platform);

@@ -1,5 +1,5 @@
 // What each platform takes of library media, from its documentation (and PLATFORMS.md): checked when a post uses an item.
-import type { Platform } from '../channels/platform';
+import { PLATFORM_NAMES, type Platform } from '../channels/platform';
 import type { MediaItem } from './media-item.entity';
 import type { Sniffed } from './media-sniff';
 
@@ -51,16 +51,6 @@ export const PLATFORM_MEDIA_LIMITS: Record<Platform, PlatformMediaLimits> = {
 
 /** What the limits look at of a library item. */
 export type CheckedItem = Pick<MediaItem, 'id' | 'originalName' | 'kind' | 'mimeType' | 'byteSize' | 'width' | 'height' | 'altText'>;
-
-const PLATFORM_NAMES: Record<Platform, string> = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  instagram: 'Instagram',
-  facebook: 'Facebook',
-  linkedin: 'LinkedIn',
-  telegram: 'Telegram',
-};
 
 const size = (bytes: number): string => (bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`);
 const short = (mimeType: string): string => mimeType.split('/')[1].toUpperCase().replace('JPEG', 'JPEG');

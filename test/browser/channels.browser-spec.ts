@@ -115,8 +115,8 @@ describe('Channels screen', () => {
   it('adds a channel through the form, showing the service’s field errors under the fields first', async () => {
     const page = admin.page;
     await openChannels(page);
-    await page.getByRole('button', { name: 'Add a channel' }).click();
-    const form = page.getByRole('form', { name: 'Add a channel' });
+    await page.getByRole('button', { name: 'Add with tokens' }).click();
+    const form = page.getByRole('form', { name: 'Add a channel with tokens' });
     await form.getByRole('combobox', { name: /^Platform/ }).click();
     await page.getByRole('option', { name: 'Facebook' }).click();
     await form.getByLabel(/^Name/).fill('Bakery page');
@@ -191,7 +191,8 @@ describe('Channels screen', () => {
       await openChannels(page);
       await shows(row(page, 'Brand on X').getByTestId('channel-status'), 'Active');
       await none(page.getByRole('button', { name: /^Verify / }));
-      await none(page.getByRole('button', { name: 'Add a channel' }));
+      await none(page.getByRole('button', { name: 'Add with tokens' }));
+      await none(page.getByRole('button', { name: 'Connect an account' }));
       const status = await page.evaluate(async (id) => {
         const csrf = await (await fetch('/api/auth/session')).json() as { csrfToken?: string };
         const res = await fetch(`/api/channels/${id}/verify`, { method: 'POST', headers: { 'X-CSRF-Token': csrf.csrfToken ?? '' } });

@@ -3,7 +3,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { chromium as playwright, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import request from 'supertest';
 import type { Role } from '../../src/common/roles';
@@ -22,9 +22,15 @@ export class ConsoleApp {
     readonly port: number,
   ) {}
 
-  static async start(options: TestAppOptions = {}): Promise<ConsoleApp> {
-    const app = await TestApp.start(options);
-    await app.app.listen(0, '127.0.0.1');
+  /**
+   * `publicUrl`: the service knows the address it is reached at (PUBLIC_URL, for OAuth redirect URIs), so a free
+   * port is chosen before it starts.
+   */
+  static async start(options: TestAppOptions & { publicUrl?: boolean } = {}): Promise<ConsoleApp> {
+    const chosen = options.publicUrl ? await freePort() : 0;
+    const env = options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${chosen}`, ...options.env } : options.env;
+    const app = await TestApp.start({ ...options, env });
+    await app.app.listen(chosen, '127.0.0.1');
     const { port } = app.app.getHttpServer().address() as AddressInfo;
     return new ConsoleApp(app, port);
   }
@@ -64,6 +70,18 @@ export class ConsoleApp {
   async close(): Promise<void> {
     await this.app.close();
   }
+}
+
+/** A port nothing listens on now (the kernel's pick, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export interface Person {

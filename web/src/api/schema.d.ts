@@ -388,6 +388,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How each platform connects, and whether this service is configured for it (what to set if not) */
+        get: operations["ConnectController_platforms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/connect/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The accounts a sign-in reached (LinkedIn organizations, Facebook Pages, Instagram accounts), to choose which to connect */
+        get: operations["ConnectController_session"];
+        put?: never;
+        /** Connect the chosen accounts as channels (an account already connected reconnects its channel) */
+        post: operations["ConnectController_choose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/connect/bluesky": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect a Bluesky account with an app password (the handle is resolved to its PDS, the password checked there) */
+        post: operations["ConnectController_bluesky"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/connect/telegram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect a Telegram channel or group through a bot; checks the bot may post there and says what is missing */
+        post: operations["ConnectController_telegram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/connect/{platform}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start connecting an account with the platform's sign-in (x, linkedin, facebook, instagram, mastodon)
+         * @description Answers the consent URL; the platform sends the browser back to /api/oauth/{platform}/callback, which needs the same person signed in to the console, within 10 minutes, once.
+         */
+        post: operations["ConnectController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels": {
         parameters: {
             query?: never;
@@ -1767,6 +1856,153 @@ export interface components {
              */
             reauthGraceMinutes?: number | null;
         };
+        ConnectPlatformView: {
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /**
+             * @description oauth: a Connect button (the platform asks the person); app_password: Bluesky; bot_token: Telegram
+             * @enum {string}
+             */
+            method: "oauth" | "app_password" | "bot_token";
+            /** @description Whether this service can connect the platform; false: set the variables in missing and restart */
+            configured: boolean;
+            /** @description The configuration variables still to set */
+            missing: string[];
+            /** @description oauth: the redirect URI to register in the platform's developer settings */
+            redirectUri?: string;
+        };
+        ConnectPlatformsView: {
+            platforms: components["schemas"]["ConnectPlatformView"][];
+        };
+        ConnectableAccountView: {
+            accountId: string;
+            name: string;
+            handle: string;
+            /** @description member or organization (LinkedIn), page (Facebook), instagram */
+            kind: string;
+            /**
+             * Format: uuid
+             * @description The channel that already reaches this account (choosing it reconnects that channel)
+             */
+            channelId: string | null;
+        };
+        ConnectSessionView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            /**
+             * Format: uuid
+             * @description Set when the flow reconnects this channel: choose its account
+             */
+            channelId: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+            accounts: components["schemas"]["ConnectableAccountView"][];
+        };
+        ChooseAccountsDto: {
+            /** @description The accountId of each account to connect, from GET /api/channels/connect/sessions/{id} */
+            accountIds: string[];
+        };
+        ChannelView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
+            name: string;
+            handle: string;
+            /** @description Names of the credential fields that are set; values are never returned */
+            credentialFields: string[];
+            fallbackChannelIds: string[];
+            /**
+             * @description What happens when this platform is degraded: off, manual (a person confirms) or auto
+             * @enum {string}
+             */
+            failoverPolicy: "off" | "manual" | "auto";
+            /** @description auto: minutes late before a delivery goes to the fallbacks */
+            failoverAfterMinutes: number | null;
+            /**
+             * @description needs_reauth: the platform refused the credentials; nothing is sent to this channel (its due deliveries wait) until a connection check succeeds or the credentials are replaced
+             * @enum {string}
+             */
+            status: "active" | "needs_reauth";
+            /** @description Why the channel needs reconnecting, in the platform's words */
+            statusReason: string | null;
+            /**
+             * Format: date-time
+             * @description When a connection check (verify) last succeeded
+             */
+            lastVerifiedAt: string | null;
+            /** @description The platform's id of the account the channel reaches, set when it was connected with a Connect button */
+            accountId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ConnectedView: {
+            channels: components["schemas"]["ChannelView"][];
+        };
+        BlueskyConnectDto: {
+            /**
+             * @description The handle (or DID) of the account
+             * @example brand.bsky.social
+             */
+            handle: string;
+            /**
+             * @description An app password made in Bluesky: Settings → Privacy and security → App passwords (not the account password)
+             * @example abcd-efgh-ijkl-mnop
+             */
+            appPassword: string;
+            /**
+             * Format: uuid
+             * @description Reconnect this channel instead of connecting a new one
+             */
+            channelId?: string;
+        };
+        ConnectedChannelView: {
+            channel: components["schemas"]["ChannelView"];
+            /** @description true when an existing channel was reconnected rather than a new one created */
+            reconnected: boolean;
+        };
+        TelegramConnectDto: {
+            /**
+             * @description The bot token @BotFather gave
+             * @example 123456789:AAE-example-token-from-BotFather-0123456
+             */
+            botToken: string;
+            /**
+             * @description The channel or group: its @username, or its numeric id (-100…)
+             * @example @brandchannel
+             */
+            chatId: string;
+            /**
+             * Format: uuid
+             * @description Reconnect this channel instead of connecting a new one
+             */
+            channelId?: string;
+        };
+        StartConnectDto: {
+            /**
+             * Format: uuid
+             * @description Reconnect this channel (it must reach the same account) instead of connecting a new one
+             */
+            channelId?: string;
+            /**
+             * @description Mastodon: the instance the account is on (a host name or https URL)
+             * @example mastodon.social
+             */
+            instanceUrl?: string;
+        };
+        ConnectStartView: {
+            /** @description The platform's consent page: open it in the browser signed in to the console (the callback checks it is the same person) */
+            authorizeUrl: string;
+            /**
+             * Format: date-time
+             * @description The flow must come back before this (10 minutes)
+             */
+            expiresAt: string;
+        };
         CreateChannelDto: {
             /**
              * @example mastodon
@@ -1800,40 +2036,6 @@ export interface components {
              * @example 15
              */
             failoverAfterMinutes?: number;
-        };
-        ChannelView: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            platform: "x" | "facebook" | "instagram" | "linkedin" | "mastodon" | "bluesky" | "telegram";
-            name: string;
-            handle: string;
-            /** @description Names of the credential fields that are set; values are never returned */
-            credentialFields: string[];
-            fallbackChannelIds: string[];
-            /**
-             * @description What happens when this platform is degraded: off, manual (a person confirms) or auto
-             * @enum {string}
-             */
-            failoverPolicy: "off" | "manual" | "auto";
-            /** @description auto: minutes late before a delivery goes to the fallbacks */
-            failoverAfterMinutes: number | null;
-            /**
-             * @description needs_reauth: the platform refused the credentials; nothing is sent to this channel (its due deliveries wait) until a connection check succeeds or the credentials are replaced
-             * @enum {string}
-             */
-            status: "active" | "needs_reauth";
-            /** @description Why the channel needs reconnecting, in the platform's words */
-            statusReason: string | null;
-            /**
-             * Format: date-time
-             * @description When a connection check (verify) last succeeded
-             */
-            lastVerifiedAt: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
         };
         UpdateChannelDto: {
             /** @example Brand on Mastodon */
@@ -4773,6 +4975,266 @@ export interface operations {
             };
             /** @description Requires any member */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConnectController_platforms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectPlatformsView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConnectController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectSessionView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConnectController_choose: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChooseAccountsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectedView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConnectController_bluesky: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlueskyConnectDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectedChannelView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConnectController_telegram: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TelegramConnectDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectedChannelView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConnectController_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key with the same request within 24 hours answers the first answer again (header `Idempotent-Replayed: true`) instead of creating a second one; the same key with another request is a 422; a repeat while the first is still running waits for it. Keys are per member, 1-255 printable ASCII characters (a bare token or a structured-field string). A first request that failed leaves the key free. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                platform: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartConnectDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectStartView"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Idempotency-Key was already used with another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -88,8 +88,8 @@ function ChannelFormBody({ channel, channels, opened, onClose, onSaved }: Props)
   const others = channels.filter((other) => other.id !== channel?.id);
 
   return (
-    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${channel.name}` : 'Add a channel'} size="lg" centered closeButtonProps={{ 'aria-label': 'Close' }}>
-      <form onSubmit={submit} noValidate aria-label={editing ? `Edit ${channel.name}` : 'Add a channel'}>
+    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${channel.name}` : 'Add a channel with tokens'} size="lg" centered closeButtonProps={{ 'aria-label': 'Close' }}>
+      <form onSubmit={submit} noValidate aria-label={editing ? `Edit ${channel.name}` : 'Add a channel with tokens'}>
         <Stack>
           {save.error ? (
             <Alert color="red" role="alert" title={editing ? 'Not saved' : 'Not added'}>

@@ -1,5 +1,6 @@
 // Channels (admins manage; any member may read): each connected account with its status, its platform's health and
-// when it was last verified; verify the connection, edit it (credentials write-only), set fallbacks, add, remove.
+// when it was last verified; connect an account with the platform's sign-in (or Bluesky's app password, a Telegram
+// bot), reconnect one that needs it, verify the connection, edit it (credentials write-only), set fallbacks, remove.
 import { Alert, Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
@@ -10,6 +11,8 @@ import { useSignedIn } from '../../session/session';
 import { ConfirmModal } from '../Members/ConfirmModal';
 import { formatInstant, zoneOf } from '../Members/people';
 import { ChannelForm } from './ChannelForm';
+import { ConnectModal } from './ConnectModal';
+import { ConnectOutcome } from './ConnectOutcome';
 import { healthWords, verificationWords, type ChannelView, type PlatformHealth } from './credential-fields';
 import { notify } from './notify';
 
@@ -28,6 +31,7 @@ export function ChannelsScreen(): ReactNode {
   const health = useQuery({ queryKey: ['platforms', 'health'], queryFn: () => unwrap(api.GET('/api/platforms/health')) });
   const [editing, setEditing] = useState<ChannelView | 'new' | null>(null);
   const [removing, setRemoving] = useState<ChannelView | null>(null);
+  const [connecting, setConnecting] = useState<ChannelView | 'new' | null>(null);
   const [outcome, setOutcome] = useState<VerifyOutcome | null>(null);
 
   const verify = useMutation({
@@ -56,7 +60,7 @@ export function ChannelsScreen(): ReactNode {
       <Empty
         title="No channels yet"
         hint={manage ? 'Connect the social accounts your team publishes to.' : 'An admin connects the social accounts your team publishes to.'}
-        action={manage ? <Button onClick={() => setEditing('new')}>Add a channel</Button> : undefined}
+        action={manage ? <Button onClick={() => setConnecting('new')}>Connect an account</Button> : undefined}
       />
     );
   } else {
@@ -112,6 +116,11 @@ export function ChannelsScreen(): ReactNode {
                 {manage ? (
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
+                      {channel.status === 'needs_reauth' ? (
+                        <Button size="xs" onClick={() => setConnecting(channel)} aria-label={`Reconnect ${channel.name}`}>
+                          Reconnect
+                        </Button>
+                      ) : null}
                       <Button
                         size="xs"
                         variant="default"
@@ -143,12 +152,22 @@ export function ChannelsScreen(): ReactNode {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Channels</Title>
-        {manage && channels.data && channels.data.length > 0 ? <Button onClick={() => setEditing('new')}>Add a channel</Button> : null}
+        {manage ? (
+          <Group gap="xs">
+            {channels.data && channels.data.length > 0 ? <Button onClick={() => setConnecting('new')}>Connect an account</Button> : null}
+            <Button variant="default" onClick={() => setEditing('new')}>
+              Add with tokens
+            </Button>
+          </Group>
+        ) : null}
       </Group>
       <Text c="dimmed" size="sm">
         A channel that needs reconnecting gets nothing sent until a check succeeds or its credentials are replaced. A degraded platform holds its sends; fallbacks
         take them when failover is on.
       </Text>
+      <div aria-live="polite">
+        <ConnectOutcome channels={channels.data} />
+      </div>
       <div aria-live="polite" data-testid="verify-outcome">
         {outcome ? (
           <Alert color={outcome.ok ? 'green' : 'red'} title={outcome.ok ? 'Connection works' : 'Connection check failed'} withCloseButton closeButtonLabel="Dismiss" onClose={() => setOutcome(null)}>
@@ -159,6 +178,7 @@ export function ChannelsScreen(): ReactNode {
       {body}
       {manage ? (
         <>
+          <ConnectModal opened={connecting !== null} reconnect={connecting === 'new' ? null : connecting} onClose={() => setConnecting(null)} />
           <ChannelForm
             opened={editing !== null}
             channel={formChannel}
