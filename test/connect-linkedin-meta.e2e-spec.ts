@@ -359,6 +359,21 @@ describe('connecting LinkedIn, Facebook and Instagram accounts', () => {
       expect((await failures())[0]).toMatchObject({ platform: 'facebook', code: 'denied' });
     });
 
+    it('answers token_error naming the permissions the person unticked, and connects nothing', async () => {
+      graph.declinedScopes = ['instagram_content_publish'];
+      const before = await channelCount('instagram');
+      try {
+        const landed = await through(admin, 'instagram');
+        expect(landed.searchParams.get('connectError')).toBe('token_error');
+        expect(landed.searchParams.get('reason')).toBe(
+          'Facebook granted less than Holdfast needs to post: instagram_content_publish not granted. Connect again and keep every permission ticked',
+        );
+      } finally {
+        graph.declinedScopes = [];
+      }
+      expect(await channelCount('instagram')).toBe(before);
+    });
+
     it('answers token_error with Graph\'s words when the code exchange fails', async () => {
       graph.failNext('GET /{version}/oauth/access_token', { code: 100, subcode: 36009, type: 'OAuthException', message: 'This authorization code has been used.' });
 

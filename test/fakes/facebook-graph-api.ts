@@ -113,10 +113,13 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
   consent: FacebookConsent = 'allow';
   /** The person signed in to Facebook in the browser. */
   signedInUser?: string;
+  /** Permissions the person unticks on the dialog (they are declined, the rest granted). */
+  declinedScopes: string[] = [];
   /** /me/accounts answers this many Pages at a time (Graph's default limit is 25). */
   accountsPageSize = 25;
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly codes = new Map<string, LoginCode>();
+  private readonly declined = new Map<string, string[]>();
   private readonly calls = new Map<string, { count: number; windowStart: number }>();
   private readonly fixtures = new Map<string, { contentType: string; body: Buffer }>([['image.png', { contentType: 'image/png', body: TEST_PNG }]]);
   private nextId = 10_000_000_000n;
@@ -134,6 +137,7 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
     this.route('GET', '/{version}/dialog/oauth', (request, params) => this.dialog(request, params.version));
     this.route('GET', '/{version}/oauth/access_token', (request, params) => this.accessToken(request, params.version));
     this.graph('GET', '/{version}/me/accounts', (request, caller) => this.managedPages(request, caller));
+    this.graph('GET', '/{version}/me/permissions', (request, caller) => this.permissions(request, caller));
     this.graph('GET', '/{version}/{id}', (request, caller, params) => this.read(request, caller, params.id));
     this.graph('POST', '/{version}/{id}/feed', (request, caller, params) => this.createFeedPost(request, caller, params.id));
     this.graph('POST', '/{version}/{id}/photos', (request, caller, params) => this.createPhoto(request, caller, params.id));
@@ -462,7 +466,8 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
       return page('Nobody is signed in to Facebook');
     }
     const code = `AQD${randomBytes(32).toString('base64url')}`;
-    this.codes.set(code, { userId, appId: this.app.appId, redirectUri, scopes, used: false });
+    this.codes.set(code, { userId, appId: this.app.appId, redirectUri, scopes: scopes.filter((scope) => !this.declinedScopes.includes(scope)), used: false });
+    this.declined.set(userId, scopes.filter((scope) => this.declinedScopes.includes(scope)));
     return back({ code });
   }
 
@@ -545,6 +550,19 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
       paging.next = next.toString();
     }
     return { status: 200, body: { data, paging } };
+  }
+
+  /** /me/permissions with a user token: each permission asked for, granted or declined. */
+  private permissions(request: ReceivedRequest, caller: Account): Reply {
+    if (caller.kind !== 'user') {
+      return graphError(400, { code: 100, message: '(#100) Tried accessing nonexisting field (permissions)' });
+    }
+    const granted = this.tokens.get(this.tokenOf(request)!)!.scopes ?? [];
+    const declined = this.declined.get(caller.id) ?? [];
+    return {
+      status: 200,
+      body: { data: [...granted.map((permission) => ({ permission, status: 'granted' })), ...declined.map((permission) => ({ permission, status: 'declined' }))] },
+    };
   }
 
   private issue(accountId: string, lifetime: TokenLifetime, scopes: string[] | undefined): string {

@@ -81,6 +81,7 @@ abstract class MetaOAuthProvider implements OAuthProvider {
       client_secret: exchange.client.clientSecret ?? '',
       fb_exchange_token: shortLived,
     });
+    await this.checkPermissions(graph, longLived, secrets);
     const pages = await this.pages(graph, longLived, secrets);
     return { accounts: this.accountsOf(pages), choose: true };
   }
@@ -101,6 +102,24 @@ abstract class MetaOAuthProvider implements OAuthProvider {
     }
     secrets.push(answer.access_token);
     return answer.access_token;
+  }
+
+  /** Facebook Login lets the person untick permissions: without them the channel could not post, so say which now. */
+  private async checkPermissions(graph: AxiosInstance, userToken: string, secrets: (string | undefined)[]): Promise<void> {
+    let answer: { data?: { permission?: unknown; status?: unknown }[] };
+    try {
+      ({ data: answer } = await graph.get<typeof answer>('/me/permissions', { headers: { Authorization: `Bearer ${userToken}` } }));
+    } catch (error) {
+      throw new ConnectError('token_error', `Facebook did not say which permissions were granted: ${describe(error, secrets)}`);
+    }
+    const granted = (Array.isArray(answer.data) ? answer.data : []).filter((entry) => entry.status === 'granted').map((entry) => entry.permission);
+    const lacking = this.scopes.filter((scope) => !granted.includes(scope));
+    if (lacking.length > 0) {
+      throw new ConnectError(
+        'token_error',
+        `Facebook granted less than Holdfast needs to post: ${lacking.join(', ')} not granted. Connect again and keep every permission ticked`,
+      );
+    }
   }
 
   /** The Pages the person manages, following paging.next (on the Graph host only, the token in the header). */
