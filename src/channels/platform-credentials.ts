@@ -93,6 +93,11 @@ class LinkedInCredentials {
   @ValidateIf((c: LinkedInCredentials) => c.refreshToken !== undefined)
   @token()
   clientSecret?: string;
+
+  /** When the access token lapses (a connect flow knows it from expires_in). */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 instant' })
+  expiresAt?: string;
 }
 
 const INSTANCE_URL = { require_protocol: true, protocols: ['https', 'http'], require_tld: false };

@@ -7,10 +7,12 @@ import { ConnectSession, OAuthApp, OAuthState } from './connect.entities';
 import { ConnectService } from './connect.service';
 import { DirectConnectService } from './direct-connect.service';
 import { OAUTH_PROVIDERS, type OAuthProvider } from './oauth-provider';
+import { LinkedInOAuthProvider } from './providers/linkedin-oauth.provider';
 import { MastodonOAuthProvider } from './providers/mastodon-oauth.provider';
+import { FacebookOAuthProvider, InstagramOAuthProvider } from './providers/meta-oauth.provider';
 import { XOAuthProvider } from './providers/x-oauth.provider';
 
-const PROVIDERS = [XOAuthProvider, MastodonOAuthProvider];
+const PROVIDERS = [XOAuthProvider, MastodonOAuthProvider, LinkedInOAuthProvider, FacebookOAuthProvider, InstagramOAuthProvider];
 
 /** Imported before ChannelsModule in AppModule: /api/channels/connect must be routed before /api/channels/:id. */
 @Module({

@@ -1,4 +1,5 @@
-// A local Meta Graph API for tests: Page feed and photo posts, Instagram content publishing, the identity reads, Graph errors and throttling.
+// A local Meta Graph API for tests: Page feed and photo posts, Instagram content publishing, the identity reads, Graph errors and
+// throttling, and Facebook Login (the OAuth dialog, both access_token grants, /me/accounts with Page tokens and linked Instagram accounts).
 import { randomBytes } from 'node:crypto';
 import { GRAPH_API_VERSION } from '../../src/publishers/meta-graph/graph-api';
 import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
@@ -60,11 +61,37 @@ export interface IgMedia {
 }
 
 interface Account {
-  kind: 'page' | 'instagram';
+  kind: 'page' | 'instagram' | 'user';
   id: string;
   name: string;
   username?: string;
+  /** A Page's linked Instagram professional account. */
+  instagramId?: string;
+  /** A person's Pages (the ones they have a task on). */
+  pageIds?: string[];
 }
+
+/** How long a token lives: a short-lived user token (about an hour), a long-lived one (60 days), a Page token from it (never expires). */
+export type TokenLifetime = 'short' | 'long' | 'never';
+
+interface TokenEntry {
+  accountId: string;
+  expired: boolean;
+  lifetime?: TokenLifetime;
+  /** The permissions the person granted (user tokens and the Page tokens drawn from them). */
+  scopes?: string[];
+}
+
+interface LoginCode {
+  userId: string;
+  appId: string;
+  redirectUri: string;
+  scopes: string[];
+  used: boolean;
+}
+
+/** What the person does on Facebook Login's dialog. */
+export type FacebookConsent = 'allow' | 'deny';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -81,7 +108,18 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
   /** Calls per token per hour before Graph throttles it (code 32 for a Page, 80002 for Instagram). */
   callLimit = 10_000;
   private readonly accounts = new Map<string, Account>();
-  private readonly tokens = new Map<string, { accountId: string; expired: boolean }>();
+  /** The Meta app connect flows sign in with (registerApp), and what the person does on the dialog. */
+  app?: { appId: string; appSecret: string; redirectUris: string[] };
+  consent: FacebookConsent = 'allow';
+  /** The person signed in to Facebook in the browser. */
+  signedInUser?: string;
+  /** Permissions the person unticks on the dialog (they are declined, the rest granted). */
+  declinedScopes: string[] = [];
+  /** /me/accounts answers this many Pages at a time (Graph's default limit is 25). */
+  accountsPageSize = 25;
+  private readonly tokens = new Map<string, TokenEntry>();
+  private readonly codes = new Map<string, LoginCode>();
+  private readonly declined = new Map<string, string[]>();
   private readonly calls = new Map<string, { count: number; windowStart: number }>();
   private readonly fixtures = new Map<string, { contentType: string; body: Buffer }>([['image.png', { contentType: 'image/png', body: TEST_PNG }]]);
   private nextId = 10_000_000_000n;
@@ -96,6 +134,10 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
     super();
     // Before the Graph routes: /fixtures/x would otherwise read as /{version}/{id}.
     this.route('GET', '/fixtures/{name}', (_request, params) => this.fixture(params.name));
+    this.route('GET', '/{version}/dialog/oauth', (request, params) => this.dialog(request, params.version));
+    this.route('GET', '/{version}/oauth/access_token', (request, params) => this.accessToken(request, params.version));
+    this.graph('GET', '/{version}/me/accounts', (request, caller) => this.managedPages(request, caller));
+    this.graph('GET', '/{version}/me/permissions', (request, caller) => this.permissions(request, caller));
     this.graph('GET', '/{version}/{id}', (request, caller, params) => this.read(request, caller, params.id));
     this.graph('POST', '/{version}/{id}/feed', (request, caller, params) => this.createFeedPost(request, caller, params.id));
     this.graph('POST', '/{version}/{id}/photos', (request, caller, params) => this.createPhoto(request, caller, params.id));
@@ -119,6 +161,39 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
     const accessToken = `IGQ${randomBytes(16).toString('hex')}`;
     this.tokens.set(accessToken, { accountId: igUserId, expired: false });
     return { igUserId, accessToken };
+  }
+
+  /** The Meta app Holdfast is (App Dashboard → Facebook Login → Valid OAuth Redirect URIs). */
+  registerApp(redirectUris: string[]): { appId: string; appSecret: string } {
+    this.app = { appId: String(1_000_000_000_000 + Math.floor(Math.random() * 1e9)), appSecret: randomBytes(16).toString('hex'), redirectUris };
+    return { appId: this.app.appId, appSecret: this.app.appSecret };
+  }
+
+  /** A person who can sign in with Facebook Login; they manage no Page yet. */
+  addUser(name = 'Mia Marketer'): string {
+    const userId = this.newId();
+    this.accounts.set(userId, { kind: 'user', id: userId, name, pageIds: [] });
+    return userId;
+  }
+
+  /** The person gets a task on the Page (it appears in their /me/accounts). */
+  grantPage(userId: string, pageId: string): void {
+    this.accounts.get(userId)!.pageIds!.push(pageId);
+  }
+
+  /** Links an Instagram professional account to a Page (Page settings → Linked accounts). */
+  linkInstagram(pageId: string, igUserId: string): void {
+    this.accounts.get(pageId)!.instagramId = igUserId;
+  }
+
+  /** How long a token the fake issued lives (undefined for tokens added directly). */
+  lifetimeOf(token: string): TokenLifetime | undefined {
+    return this.tokens.get(token)?.lifetime;
+  }
+
+  /** Every token, code and the app secret the fake knows, for tests that check none leaks. */
+  issuedSecrets(): string[] {
+    return [...this.tokens.keys(), ...this.codes.keys(), ...(this.app ? [this.app.appSecret] : [])];
   }
 
   /** A new page access token for an existing Page (a person reconnected it). */
@@ -221,20 +296,20 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
       body: Object.fromEntries(['id', ...fields].filter((f) => object[f] !== undefined).map((f) => [f, object[f]])),
     });
     const account = this.accounts.get(id);
-    if (account && account.id === caller.id) {
+    if (account && this.actsFor(caller, account.id)) {
       return account.kind === 'page'
         ? pick({ id: account.id, name: account.name, link: `https://www.facebook.com/${account.id}` })
         : pick({ id: account.id, username: account.username, name: account.name });
     }
     const container = this.containers.get(id);
-    if (container && container.igUserId === caller.id) {
+    if (container && this.actsFor(caller, container.igUserId)) {
       if (container.statusCode === 'IN_PROGRESS' && container.pollsLeft-- <= 0) {
         container.statusCode = 'FINISHED';
       }
       const status = container.statusCode === 'ERROR' ? 'Error: Media upload has failed with error code 2207003' : container.statusCode;
       return pick({ id: container.id, status_code: container.statusCode, status });
     }
-    const media = this.media.find((candidate) => candidate.id === id && candidate.igUserId === caller.id);
+    const media = this.media.find((candidate) => candidate.id === id && this.actsFor(caller, candidate.igUserId));
     if (media) {
       return pick({ id: media.id, permalink: media.permalink, caption: media.caption, media_type: 'IMAGE' });
     }
@@ -290,7 +365,7 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
   }
 
   private async createContainer(request: ReceivedRequest, caller: Account, igUserId: string): Promise<Reply> {
-    if (caller.kind !== 'instagram' || caller.id !== igUserId) {
+    if (!this.actsForInstagram(caller, igUserId)) {
       return permissionDenied();
     }
     const body = fieldsOf(request);
@@ -318,7 +393,7 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
   }
 
   private publishContainer(request: ReceivedRequest, caller: Account, igUserId: string): Reply {
-    if (caller.kind !== 'instagram' || caller.id !== igUserId) {
+    if (!this.actsForInstagram(caller, igUserId)) {
       return permissionDenied();
     }
     const container = this.containers.get(optionalString(fieldsOf(request).creation_id) ?? '');
@@ -347,6 +422,153 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
     const permalink = `https://www.instagram.com/p/${randomBytes(8).toString('base64url')}/`;
     this.media.push({ id, igUserId, containerId: container.id, caption: container.caption, imageUrls, permalink, publishedAt: Date.now() });
     return { status: 200, body: { id } };
+  }
+
+  /** An Instagram account is acted for with its own token or with its linked Page's token. */
+  private actsForInstagram(caller: Account, igUserId: string): boolean {
+    return this.accounts.get(igUserId)?.kind === 'instagram' && this.actsFor(caller, igUserId);
+  }
+
+  private actsFor(caller: Account, accountId: string): boolean {
+    return caller.id === accountId || (caller.kind === 'page' && caller.instagramId === accountId);
+  }
+
+  /** Facebook Login's dialog: the signed-in person allows (code and state) or declines (error=access_denied). */
+  private dialog(request: ReceivedRequest, version: string): Reply {
+    const query = request.query;
+    const page = (text: string): Reply => ({ status: 400, body: Buffer.from(`<html><body>${text}</body></html>`), headers: { 'content-type': 'text/html' } });
+    if (version !== GRAPH_API_VERSION) {
+      return page(`Unknown Graph API version ${version}`);
+    }
+    if (!this.app || query.get('client_id') !== this.app.appId) {
+      return page('Invalid App ID: The provided app ID does not look like a valid app ID.');
+    }
+    const redirectUri = query.get('redirect_uri') ?? '';
+    if (!this.app.redirectUris.includes(redirectUri)) {
+      return page("URL blocked: This redirect failed because the redirect URI is not whitelisted in the app's client OAuth settings.");
+    }
+    const back = (params: Record<string, string>): Reply => {
+      const url = new URL(redirectUri);
+      for (const [key, value] of Object.entries({ ...params, ...(query.get('state') !== null ? { state: query.get('state')! } : {}) })) {
+        url.searchParams.set(key, value);
+      }
+      return { status: 302, headers: { location: `${url.toString()}#_=_` } };
+    };
+    if (query.get('response_type') !== null && query.get('response_type') !== 'code') {
+      return page('response_type must be code for a server-side login');
+    }
+    if (this.consent === 'deny') {
+      return back({ error: 'access_denied', error_code: '200', error_description: 'Permissions error', error_reason: 'user_denied' });
+    }
+    const scopes = (query.get('scope') ?? '').split(',').map((scope) => scope.trim()).filter(Boolean);
+    const userId = this.signedInUser ?? [...this.accounts.values()].find((account) => account.kind === 'user')?.id;
+    if (!userId) {
+      return page('Nobody is signed in to Facebook');
+    }
+    const code = `AQD${randomBytes(32).toString('base64url')}`;
+    this.codes.set(code, { userId, appId: this.app.appId, redirectUri, scopes: scopes.filter((scope) => !this.declinedScopes.includes(scope)), used: false });
+    this.declined.set(userId, scopes.filter((scope) => this.declinedScopes.includes(scope)));
+    return back({ code });
+  }
+
+  /** GET /oauth/access_token: the code grant (short-lived user token) and fb_exchange_token (long-lived). */
+  private accessToken(request: ReceivedRequest, version: string): Reply {
+    const query = request.query;
+    if (version !== GRAPH_API_VERSION) {
+      return graphError(400, { code: 2635, message: `(#2635) You are calling a deprecated or unknown version of the Graph API (${version})` });
+    }
+    if (!this.app || query.get('client_id') !== this.app.appId) {
+      return graphError(400, { code: 101, type: 'OAuthException', message: 'Error validating application. Invalid application ID.' });
+    }
+    if (query.get('client_secret') !== this.app.appSecret) {
+      return graphError(400, { code: 1, type: 'OAuthException', message: 'Error validating client secret.' });
+    }
+    if (query.get('grant_type') === 'fb_exchange_token') {
+      const entry = this.tokens.get(query.get('fb_exchange_token') ?? '');
+      if (!entry || entry.expired || this.accounts.get(entry.accountId)?.kind !== 'user') {
+        return graphError(400, { code: 190, type: 'OAuthException', message: 'Invalid OAuth access token - Cannot parse access token' });
+      }
+      return { status: 200, body: { access_token: this.issue(entry.accountId, 'long', entry.scopes), token_type: 'bearer', expires_in: 5_183_944 } };
+    }
+    const code = this.codes.get(query.get('code') ?? '');
+    if (!code) {
+      return graphError(400, { code: 100, subcode: 36007, type: 'OAuthException', message: 'Invalid verification code format.' });
+    }
+    if (code.used) {
+      return graphError(400, { code: 100, subcode: 36009, type: 'OAuthException', message: 'This authorization code has been used.' });
+    }
+    if (code.redirectUri !== query.get('redirect_uri')) {
+      return graphError(400, {
+        code: 100,
+        subcode: 36008,
+        type: 'OAuthException',
+        message: 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request',
+      });
+    }
+    code.used = true;
+    return { status: 200, body: { access_token: this.issue(code.userId, 'short', code.scopes), token_type: 'bearer', expires_in: 5_400 } };
+  }
+
+  /** /me/accounts with a user token: the person's Pages with Page tokens (which never expire when drawn from a long-lived user token). */
+  private managedPages(request: ReceivedRequest, caller: Account): Reply {
+    if (caller.kind !== 'user') {
+      return graphError(400, { code: 100, message: `(#100) Tried accessing nonexisting field (accounts) on node type (${caller.kind === 'page' ? 'Page' : 'IGUser'})` });
+    }
+    const entry = this.tokens.get(this.tokenOf(request)!)!;
+    if (entry.scopes && !entry.scopes.includes('pages_show_list')) {
+      return graphError(403, { code: 200, type: 'OAuthException', message: '(#200) Requires pages_show_list permission to manage the object' });
+    }
+    const fields = parseFields(request.query.get('fields') ?? 'id,name');
+    const limit = Math.min(100, Number(request.query.get('limit') ?? this.accountsPageSize));
+    const after = request.query.get('after');
+    const pageIds = caller.pageIds ?? [];
+    const start = after === null ? 0 : Number(Buffer.from(after, 'base64url').toString('utf8'));
+    const slice = pageIds.slice(start, start + limit);
+    const data = slice.map((pageId) => {
+      const page = this.accounts.get(pageId)!;
+      const full: Record<string, unknown> = { id: page.id, name: page.name, category: 'Bakery', tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MODERATE', 'MANAGE'] };
+      if (fields.has('access_token')) {
+        full.access_token = this.issue(page.id, entry.lifetime === 'short' ? 'short' : 'never', entry.scopes);
+      }
+      const linked = page.instagramId ? this.accounts.get(page.instagramId) : undefined;
+      const sub = fields.get('instagram_business_account');
+      if (linked && sub && entry.scopes?.includes('instagram_basic') !== false) {
+        const ig: Record<string, unknown> = { id: linked.id, username: linked.username, name: linked.name };
+        full.instagram_business_account = Object.fromEntries(Object.entries(ig).filter(([key]) => key === 'id' || sub.has(key)));
+      }
+      return Object.fromEntries(Object.entries(full).filter(([key]) => key === 'id' || fields.has(key)));
+    });
+    const cursor = (index: number): string => Buffer.from(String(index)).toString('base64url');
+    const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + slice.length) } };
+    if (start + slice.length < pageIds.length) {
+      const next = new URL(`${this.url}${request.path}`);
+      // Graph repeats the token in the next link, as the caller gave it or not.
+      next.searchParams.set('access_token', this.tokenOf(request)!);
+      next.searchParams.set('fields', request.query.get('fields') ?? 'id,name');
+      next.searchParams.set('limit', String(limit));
+      next.searchParams.set('after', cursor(start + slice.length));
+      paging.next = next.toString();
+    }
+    return { status: 200, body: { data, paging } };
+  }
+
+  /** /me/permissions with a user token: each permission asked for, granted or declined. */
+  private permissions(request: ReceivedRequest, caller: Account): Reply {
+    if (caller.kind !== 'user') {
+      return graphError(400, { code: 100, message: '(#100) Tried accessing nonexisting field (permissions)' });
+    }
+    const granted = this.tokens.get(this.tokenOf(request)!)!.scopes ?? [];
+    const declined = this.declined.get(caller.id) ?? [];
+    return {
+      status: 200,
+      body: { data: [...granted.map((permission) => ({ permission, status: 'granted' })), ...declined.map((permission) => ({ permission, status: 'declined' }))] },
+    };
+  }
+
+  private issue(accountId: string, lifetime: TokenLifetime, scopes: string[] | undefined): string {
+    const token = `EAA${lifetime === 'never' ? 'P' : 'U'}${randomBytes(20).toString('hex')}`;
+    this.tokens.set(token, { accountId, expired: false, lifetime, scopes });
+    return token;
   }
 
   /** For processAnyway: runs the synchronous handlers (feed, media_publish) for their effect alone. */
@@ -434,6 +656,15 @@ function unsupported(id: string): Reply {
     subcode: 33,
     message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
   });
+}
+
+/** Graph's field expansion: `id,name,instagram_business_account{id,username}` → name → its subfields (empty: a plain field). */
+function parseFields(raw: string): Map<string, Set<string>> {
+  const fields = new Map<string, Set<string>>();
+  for (const match of raw.matchAll(/([a-z_]+)(?:\{([^}]*)\})?/g)) {
+    fields.set(match[1], new Set((match[2] ?? '').split(',').map((field) => field.trim()).filter(Boolean)));
+  }
+  return fields;
 }
 
 /** Graph takes JSON or form fields alike. */

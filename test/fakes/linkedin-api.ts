@@ -1,4 +1,5 @@
-// A local LinkedIn REST API for tests: Posts, the Images upload, identity reads, the OAuth refresh grant, daily limits and REST errors.
+// A local LinkedIn REST API for tests: Posts, the Images upload, identity reads, the OAuth consent page and the
+// authorization code and refresh grants, organization roles, daily limits and REST errors.
 import { randomBytes } from 'node:crypto';
 import { LINKEDIN_VERSION } from '../../src/publishers/linkedin/linkedin-api';
 import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
@@ -9,6 +10,8 @@ export interface LinkedInFault extends Fault {
   status?: number;
   code?: string;
   message?: string;
+  /** On the OAuth token endpoint: answer this OAuth error ({error, error_description: message}) with `status` (400 unless given). */
+  oauthError?: string;
 }
 
 export interface LinkedInPost {
@@ -42,6 +45,22 @@ interface AppClient {
   clientSecret: string;
 }
 
+interface AuthorizationCode {
+  memberId: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  used: boolean;
+  expiresAt: number;
+}
+
+/** What the member does on the consent page. */
+export type LinkedInConsent = 'allow' | 'deny';
+
+/** The scopes a Community Management app may ask for. */
+const KNOWN_SCOPES = new Set(['openid', 'profile', 'email', 'w_member_social', 'r_organization_admin', 'w_organization_social', 'rw_organization_admin', 'r_organization_social']);
+const CODE_LIFETIME_MS = 30 * 60_000;
+
 const RESERVED = new Set(['\\', '|', '{', '}', '@', '[', ']', '(', ')', '<', '>', '#', '*', '_', '~']);
 const ACTIVE_VERSIONS = new Set([LINKEDIN_VERSION]);
 
@@ -52,7 +71,15 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
   /** Post creations per member per UTC day before LinkedIn's 429. */
   dailyPostLimit = 150;
   private readonly members = new Map<string, Member>();
-  private readonly tokens = new Map<string, { memberId: string; expired: boolean }>();
+  /** The app connect flows sign in with (registerApp), and what the browser's member does on the consent page. */
+  app?: AppClient & { redirectUris: string[] };
+  consent: LinkedInConsent = 'allow';
+  /** The member signed in to LinkedIn in the browser (consent pages act as them). */
+  signedInMember?: string;
+  /** Whether the authorization code grant answers a refresh token (LinkedIn gives them to approved partners only). */
+  issueRefreshTokens = true;
+  private readonly tokens = new Map<string, { memberId: string; expired: boolean; scopes?: string[] }>();
+  private readonly codes = new Map<string, AuthorizationCode>();
   private readonly refreshTokens = new Map<string, { memberId: string; client: AppClient }>();
   private readonly postsToday = new Map<string, { day: string; count: number }>();
   private readonly fixtures = new Map<string, { contentType: string; body: Buffer }>([['image.png', { contentType: 'image/png', body: TEST_PNG }]]);
@@ -71,7 +98,9 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
     this.rest('GET', '/rest/organizations/{id}', (_request, member, params) => this.organization(member, params.id));
     this.route('PUT', '/dms-uploads/{token}', (request, params) => this.upload(request, params.token));
     this.route('GET', '/v2/userinfo', (request) => this.userinfo(request));
-    this.route('POST', '/oauth/v2/accessToken', (request) => this.refresh(request));
+    this.rest('GET', '/rest/organizationAcls', (request, member) => this.organizationAcls(request, member));
+    this.route('GET', '/oauth/v2/authorization', (request) => this.authorize(request));
+    this.route('POST', '/oauth/v2/accessToken', (request) => this.accessToken(request));
     this.route('GET', '/fixtures/{name}', (_request, params) => this.fixture(params.name));
   }
 
@@ -87,6 +116,26 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
     const refreshToken = `AQX${randomBytes(16).toString('hex')}`;
     this.refreshTokens.set(refreshToken, { memberId, client });
     return { memberId, organizationId, accessToken, refreshToken, ...client };
+  }
+
+  /** The app Holdfast is on LinkedIn (Developer portal → Auth): its client id, secret and authorized redirect URLs. */
+  registerApp(redirectUris: string[]): AppClient {
+    const client = { clientId: `86${randomBytes(6).toString('hex')}`, clientSecret: `WPL_AP1.${randomBytes(12).toString('base64url')}` };
+    this.app = { ...client, redirectUris };
+    return client;
+  }
+
+  /** Makes the member an administrator of one more organization; answers its id. */
+  addOrganization(memberId: string, localizedName: string, vanityName = localizedName.toLowerCase().replace(/[^a-z0-9]+/g, '-')): string {
+    const organizationId = String(2_414_000 + this.organizations.size);
+    this.organizations.set(organizationId, { id: organizationId, localizedName, vanityName });
+    this.members.get(memberId)!.administers.add(organizationId);
+    return organizationId;
+  }
+
+  /** Every access and refresh token the fake issued, for tests that check none leaks. */
+  issuedSecrets(): string[] {
+    return [...this.tokens.keys(), ...this.refreshTokens.keys(), ...this.codes.keys(), ...(this.app ? [this.app.clientSecret] : [])];
   }
 
   /** The access token lapses: LinkedIn answers 401 EXPIRED_ACCESS_TOKEN from now on. */
@@ -106,6 +155,9 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
   }
 
   protected faultReply(fault: LinkedInFault): Reply | undefined {
+    if (fault.oauthError !== undefined) {
+      return { status: fault.status ?? 400, body: { error: fault.oauthError, error_description: fault.message ?? 'Fake OAuth error' } };
+    }
     return fault.status === undefined ? undefined : restError(fault.status, fault.message ?? `Fake error ${fault.status}`, fault.code);
   }
 
@@ -227,12 +279,106 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
     return { status: 200, body: { sub: member.id, name: member.name, given_name: member.name.split(' ')[0], email_verified: true, locale: { country: 'US', language: 'en' } } };
   }
 
+  /** GET /rest/organizationAcls?q=roleAssignee: the member's roles on organizations (r_organization_admin). */
+  private organizationAcls(request: ReceivedRequest, member: Member): Reply {
+    const scopes = this.tokens.get((request.headers.authorization ?? '').slice(7))?.scopes;
+    if (scopes && !scopes.includes('r_organization_admin') && !scopes.includes('rw_organization_admin')) {
+      return restError(403, `Not enough permissions to access: organizationAcls.FINDER-roleAssignee.${LINKEDIN_VERSION}`, 'ACCESS_DENIED', 100);
+    }
+    if (request.query.get('q') !== 'roleAssignee') {
+      return restError(400, 'Invalid query parameters passed to request', 'ILLEGAL_ARGUMENT');
+    }
+    const role = request.query.get('role');
+    const state = request.query.get('state');
+    const all = [...member.administers]
+      .map((id) => ({ roleAssignee: `urn:li:person:${member.id}`, state: 'APPROVED', role: 'ADMINISTRATOR', organization: `urn:li:organization:${id}` }))
+      .filter((acl) => (role === null || acl.role === role) && (state === null || acl.state === state));
+    const start = Number(request.query.get('start') ?? 0);
+    const count = Number(request.query.get('count') ?? 10);
+    return { status: 200, body: { paging: { start, count, total: all.length, links: [] }, elements: all.slice(start, start + count) } };
+  }
+
+  /** The consent page: a signed-in member allows (302 with code and state) or cancels (302 with error and state). */
+  private authorize(request: ReceivedRequest): Reply {
+    const query = request.query;
+    const page = (status: number, text: string): Reply => ({ status, body: Buffer.from(`<html><body>${text}</body></html>`), headers: { 'content-type': 'text/html' } });
+    const redirectUri = query.get('redirect_uri') ?? '';
+    if (!this.app || query.get('client_id') !== this.app.clientId) {
+      return page(400, 'invalid_client_id: The passed in client_id is invalid');
+    }
+    if (!this.app.redirectUris.includes(redirectUri)) {
+      return page(400, 'invalid_redirect_uri: The redirect_uri does not match the registered value');
+    }
+    const back = (params: Record<string, string>): Reply => {
+      const url = new URL(redirectUri);
+      for (const [key, value] of Object.entries(params)) {
+        url.searchParams.set(key, value);
+      }
+      return { status: 302, headers: { location: url.toString() } };
+    };
+    const state = query.get('state') ?? undefined;
+    const withState = (params: Record<string, string>): Record<string, string> => (state === undefined ? params : { ...params, state });
+    if (query.get('response_type') !== 'code') {
+      return back(withState({ error: 'invalid_request', error_description: 'The response_type must be code' }));
+    }
+    const scopes = (query.get('scope') ?? '').split(/[\s,]+/).filter(Boolean);
+    const unknown = scopes.filter((scope) => !KNOWN_SCOPES.has(scope));
+    if (scopes.length === 0 || unknown.length > 0) {
+      return back(withState({ error: 'unauthorized_scope_error', error_description: `Scope "${unknown[0] ?? ''}" is not authorized for your application` }));
+    }
+    if (this.consent === 'deny') {
+      return back(withState({ error: 'user_cancelled_authorize', error_description: 'The user cancelled the authorization' }));
+    }
+    const memberId = this.signedInMember ?? [...this.members.keys()][0];
+    const code = `AQT${randomBytes(24).toString('base64url')}`;
+    this.codes.set(code, { memberId, clientId: this.app.clientId, redirectUri, scopes, used: false, expiresAt: Date.now() + CODE_LIFETIME_MS });
+    return back(withState({ code }));
+  }
+
+  /** POST /oauth/v2/accessToken: the authorization_code and refresh_token grants, form-encoded. */
+  private accessToken(request: ReceivedRequest): Reply {
+    const form = (request.body ?? {}) as Record<string, string>;
+    if (String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded') && form.grant_type === 'authorization_code') {
+      return this.exchangeCode(form);
+    }
+    return this.refresh(request);
+  }
+
+  private exchangeCode(form: Record<string, string>): Reply {
+    const oauthError = (status: number, error: string, description: string): Reply => ({ status, body: { error, error_description: description } });
+    const missing = ['code', 'redirect_uri', 'client_id', 'client_secret'].find((field) => !form[field]);
+    if (missing) {
+      return oauthError(400, 'invalid_request', `A required parameter "${missing}" is missing`);
+    }
+    if (!this.app || form.client_id !== this.app.clientId || form.client_secret !== this.app.clientSecret) {
+      return oauthError(401, 'invalid_client', 'Client authentication failed');
+    }
+    const grant = this.codes.get(form.code);
+    if (!grant || grant.used || grant.expiresAt <= Date.now() || grant.clientId !== form.client_id || grant.redirectUri !== form.redirect_uri) {
+      return oauthError(
+        400,
+        'invalid_request',
+        'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists',
+      );
+    }
+    grant.used = true;
+    const accessToken = `AQV${randomBytes(16).toString('hex')}`;
+    this.tokens.set(accessToken, { memberId: grant.memberId, expired: false, scopes: grant.scopes });
+    const body: Record<string, unknown> = { access_token: accessToken, expires_in: 5_184_000, scope: grant.scopes.join(',') };
+    if (this.issueRefreshTokens) {
+      const refreshToken = `AQX${randomBytes(16).toString('hex')}`;
+      this.refreshTokens.set(refreshToken, { memberId: grant.memberId, client: { clientId: this.app.clientId, clientSecret: this.app.clientSecret } });
+      Object.assign(body, { refresh_token: refreshToken, refresh_token_expires_in: 31_536_000 });
+    }
+    return { status: 200, body };
+  }
+
   /** The refresh_token grant as LinkedIn documents it: form body with client_id and client_secret. */
   private refresh(request: ReceivedRequest): Reply {
     const form = (request.body ?? {}) as Record<string, string>;
     const oauthError = (error: string, description: string): Reply => ({ status: 400, body: { error, error_description: description } });
     if (!String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded') || form.grant_type !== 'refresh_token') {
-      return oauthError('invalid_request', 'A required parameter "grant_type" is missing or not refresh_token');
+      return oauthError('invalid_request', 'A required parameter "grant_type" is missing or not refresh_token or authorization_code');
     }
     const grant = this.refreshTokens.get(form.refresh_token ?? '');
     if (!grant) {
