@@ -1,4 +1,5 @@
 // Token refreshes under load: one renewal per channel across sends and instances, and a person's new credentials never lost to one.
+import { TokenRefresher } from '../src/channels/token-refresher';
 import { ChannelsService } from '../src/channels/channels.service';
 import { FakeLinkedInApi } from './fakes/linkedin-api';
 import { FakeXApi } from './fakes/x-api';
@@ -157,6 +158,36 @@ describe('renewing a LinkedIn token', () => {
       expect(fake.requestsTo('POST /oauth/v2/accessToken')).toHaveLength(1);
       expect(fake.posts).toHaveLength(3);
       expect(await channelStatus(t, channelId)).toBe('active');
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+
+  it('is refreshed ahead of its 60-day expiry by the once-per-cluster job, which stores the new expiry', async () => {
+    const fake = await FakeLinkedInApi.start();
+    const t = await TestApp.start({ env: { LINKEDIN_API_URL: fake.url, DISPATCH_ENABLED: 'false', TOKEN_REFRESH_AHEAD_MINUTES: '1440' } });
+    try {
+      const member = fake.addMember('Ahead Anna');
+      const credentials = {
+        authorUrn: `urn:li:organization:${member.organizationId}`,
+        accessToken: member.accessToken,
+        refreshToken: member.refreshToken,
+        clientId: member.clientId,
+        clientSecret: member.clientSecret,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      };
+      const created = await t.admin.post('/api/channels', { platform: 'linkedin', name: 'LinkedIn ahead', handle: 'holdfast-bakery', credentials }).expect(201);
+      const channel = { id: created.body.id as string, platform: 'linkedin' as const, handle: 'holdfast-bakery' };
+      const refresher = t.app.get(TokenRefresher);
+      expect(await refresher.refreshChannel(channel)).toBe('refreshed');
+      const stored = await t.app.get(ChannelsService).credentialsOf(channel.id);
+      expect(stored.accessToken).not.toBe(member.accessToken);
+      // LinkedIn said 60 days: the next run finds it far from expiry and leaves it.
+      expect(Date.parse(stored.expiresAt) - Date.now()).toBeGreaterThan(59 * 86_400_000);
+      expect(await refresher.refreshChannel(channel)).toBe('not_expiring');
+      expect(fake.requestsTo('POST /oauth/v2/accessToken')).toHaveLength(1);
+      expect((await t.admin.post(`/api/channels/${channel.id}/verify`).expect(200)).body.ok).toBe(true);
     } finally {
       await t.close();
       await fake.close();

@@ -58,7 +58,7 @@ describe('Connecting accounts in the console', () => {
     const page = admin.page;
     const dialog = await openConnect(page);
     // LinkedIn has no app configured here: the card says what an operator sets instead of a button.
-    await shows(dialog.locator('[data-platform="linkedin"]').getByTestId('not-configured'), /Not configured on this service: an operator sets (LINKEDIN_CLIENT_ID|\(no connect flow\))/);
+    await shows(dialog.locator('[data-platform="linkedin"]').getByTestId('not-configured'), /Not configured on this service: an operator sets LINKEDIN_CLIENT_ID, LINKEDIN_CLIENT_SECRET and restarts it/);
     await checkA11y(page, 'connect-platforms');
     await screenshot(page, 'connect-platforms');
     await dialog.getByRole('button', { name: 'Connect X' }).click();

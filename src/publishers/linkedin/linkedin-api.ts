@@ -32,6 +32,8 @@ export interface InitializedUpload {
 export interface RefreshedTokens {
   accessToken: string;
   refreshToken?: string;
+  /** Seconds the new access token lives, when LinkedIn says. */
+  expiresIn?: number;
 }
 
 export class LinkedInApi {
@@ -91,12 +93,12 @@ export class LinkedInApi {
   /** The refresh_token grant: a form POST to the OAuth token endpoint with the app's client id and secret. */
   async refresh(refreshToken: string, clientId: string, clientSecret: string, signal?: AbortSignal): Promise<RefreshedTokens> {
     const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret });
-    const response = await this.http.post<{ access_token: string; refresh_token?: string }>(`${this.oauthBase}/oauth/v2/accessToken`, form.toString(), {
+    const response = await this.http.post<{ access_token: string; refresh_token?: string; expires_in?: number }>(`${this.oauthBase}/oauth/v2/accessToken`, form.toString(), {
       baseURL: undefined,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       signal,
     });
-    return { accessToken: response.data.access_token, refreshToken: response.data.refresh_token };
+    return { accessToken: response.data.access_token, refreshToken: response.data.refresh_token, expiresIn: response.data.expires_in };
   }
 
   private restHeaders(token: string): Record<string, string> {

@@ -12,6 +12,8 @@ import {
   type PublishFailure,
   type PublishRequest,
   type PublishResult,
+  type RefreshAheadRequest,
+  type RefreshesAhead,
   type VerifiedAccount,
   type VerifyRequest,
 } from '../publisher.port';
@@ -40,7 +42,7 @@ interface Send {
 }
 
 @Injectable()
-export class LinkedInPublisher implements Publisher {
+export class LinkedInPublisher implements Publisher, RefreshesAhead {
   readonly platform = 'linkedin' as const;
   /** The Posts API has no idempotency key: a lost answer goes to needs_verification. */
   readonly idempotentSends = false;
@@ -107,6 +109,32 @@ export class LinkedInPublisher implements Publisher {
     }
   }
 
+  /**
+   * The refresh-ahead job's renewal: a token expiring within `withinMs` (LinkedIn's live 60 days) is refreshed
+   * through the channel's renewal, so a send and the job never both redeem it; one renewed meanwhile is kept.
+   */
+  async refreshAhead(request: RefreshAheadRequest): Promise<boolean> {
+    const expiring = (c: Record<string, string>): boolean => typeof c.expiresAt === 'string' && Date.parse(c.expiresAt) - request.withinMs <= this.clock.now().getTime();
+    const { refreshToken, clientId, clientSecret } = request.credentials;
+    if (!refreshToken || !clientId || !clientSecret || !expiring(request.credentials)) {
+      return false;
+    }
+    const send: Send = {
+      request: { deliveryId: 'none: refreshed ahead of expiry', channel: request.channel, credentials: request.credentials, text: '', imageUrls: [], link: null, signal: request.signal },
+      secrets: SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean),
+      postRequested: false,
+    };
+    try {
+      const renewed = await request.renewCredentials({ usable: (stored) => !expiring(stored), renew: (stored) => this.refresh(send, stored) });
+      send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
+    } catch (error) {
+      const failure: PublishFailure =
+        error instanceof PublishError ? error.failure : { kind: 'retryable', reason: `The refreshed LinkedIn tokens could not be kept: ${error instanceof Error ? error.message : String(error)}` };
+      throw new PublishError(withoutSecrets(failure, send.secrets));
+    }
+    return true;
+  }
+
   /** Runs `action` with the channel's token; on a 401, refreshes once (when it can) and runs it again. */
   private async asAuthor<T>(send: Send, credentials: LinkedInCredentials, action: (token: string) => Promise<T>): Promise<T> {
     try {
@@ -168,7 +196,9 @@ export class LinkedInPublisher implements Publisher {
     }
     send.secrets.push(tokens.accessToken, ...(tokens.refreshToken ? [tokens.refreshToken] : []));
     this.logger.log(`Refreshed the LinkedIn access token of channel ${request.channel.id} (delivery ${request.deliveryId})`);
-    return { ...stored, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? refreshToken };
+    // LinkedIn's access tokens live 60 days, its refresh tokens a year: the new expiry is what refresh-ahead reads.
+    const expiresAt = tokens.expiresIn ? new Date(this.clock.now().getTime() + tokens.expiresIn * 1000).toISOString() : undefined;
+    return { ...stored, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? refreshToken, ...(expiresAt ? { expiresAt } : {}) };
   }
 
   private async createPost(send: Send, author: string, token: string, images: DownloadedImage[]): Promise<string> {
