@@ -7,8 +7,7 @@ import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../common/network-policy';
 
 const CALL_TIMEOUT_MS = 15_000;
-const APP_PASSWORD_SCOPES = new Set(['com.atproto.appPass', 'com.atproto.appPassPrivileged']);
-/** The scope of a session opened with the account's own password. */
+/** The scope of a session opened with the account's own password (app passwords give com.atproto.appPass or com.atproto.appPassPrivileged). */
 const MAIN_PASSWORD_SCOPE = 'com.atproto.access';
 const APP_PASSWORD_HELP = 'make one in Bluesky → Settings → Privacy and security → App passwords';
 
@@ -103,7 +102,7 @@ export class BlueskyAccountCheck {
   /** The service entry #atproto_pds of type AtprotoPersonalDataServer, as an origin the policy allows. */
   private pdsOf(did: string, document: Record<string, unknown>): string {
     if (document.id !== undefined && document.id !== did) {
-      throw DomainError.invalid(`The DID document found for ${did} is another identity's (${String(document.id).slice(0, 200)})`);
+      throw DomainError.invalid(`The DID document found for ${did} is another identity's (${typeof document.id === 'string' ? document.id.slice(0, 200) : 'no id'})`);
     }
     const services = Array.isArray(document.service) ? (document.service as Record<string, unknown>[]) : [];
     const entry = services.find(
