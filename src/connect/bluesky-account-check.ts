@@ -59,7 +59,7 @@ export class BlueskyAccountCheck {
   private async didDocument(did: string): Promise<Record<string, unknown>> {
     if (did.startsWith('did:plc:')) {
       const answer = await this.call('The PLC directory', () =>
-        fetch(`${this.plcUrl}/${encodeURIComponent(did)}`, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS), redirect: 'error' }),
+        fetch(`${this.plcUrl}/${did}`, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS), redirect: 'error' }),
       );
       if (answer.status === 404) {
         throw DomainError.invalid(`${did} is not registered in the PLC directory: check the handle or DID`);

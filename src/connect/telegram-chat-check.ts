@@ -119,6 +119,9 @@ export class TelegramChatCheck {
     if (answer.ok) {
       return answer.result;
     }
+    if (answer.status === 403 && /kicked/i.test(answer.description)) {
+      return { status: 'kicked' };
+    }
     if (answer.status === 400 || answer.status === 403) {
       return { status: 'left' };
     }

@@ -270,7 +270,7 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
       return failure(400, 'Bad Request: member list is inaccessible');
     }
     if (!askerInChat && chat.type !== 'channel') {
-      return failure(403, 'Forbidden: bot is not a member of the group chat');
+      return failure(403, askerMember.status === 'kicked' ? 'Forbidden: bot was kicked from the group chat' : 'Forbidden: bot is not a member of the group chat');
     }
     const bot = [...this.bots.values()].find((candidate) => candidate.id === userId);
     if (!bot) {
