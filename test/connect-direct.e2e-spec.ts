@@ -245,6 +245,14 @@ describe('connecting Bluesky and Telegram without a sign-in page', () => {
       const message = await refused('bluesky', { handle: 'outage.bsky.social', appPassword: credentials.appPassword }, 502);
       expect(message).toBe(`The PDS at ${pds.url} answered 503 to the sign-in: nothing was connected; try again in a while`);
     });
+
+    it("answers 429 when the PDS limits sign-ins", async () => {
+      const credentials = pds.account('busy.bsky.social');
+      pds.failNext('POST /xrpc/com.atproto.server.createSession', { status: 429 });
+      expect(await refused('bluesky', { handle: 'busy.bsky.social', appPassword: credentials.appPassword }, 429)).toBe(
+        'The PDS of @busy.bsky.social limits sign-ins (30 per 5 minutes, 300 a day): try again later',
+      );
+    });
   });
 
   describe('Telegram', () => {
@@ -363,6 +371,8 @@ describe('connecting Bluesky and Telegram without a sign-in page', () => {
       const credentials = telegram.publicChannel('brand_outage');
       telegram.failNext('POST /bot{token}/getMe', { status: 502 });
       expect(await refused('telegram', credentials, 502)).toBe('Telegram answered 502 to getMe: nothing was connected; try again in a while');
+      telegram.failNext('POST /bot{token}/getChat', { status: 429, retryAfter: 7 });
+      expect(await refused('telegram', credentials, 429)).toBe("Telegram limits this bot's requests right now: try again in 7 s");
     });
   });
 

@@ -35,8 +35,10 @@ export class BlueskyAccountCheck {
 
   /** The account behind `given` (a handle, @handle or DID) if `appPassword` is one of its app passwords. */
   async check(given: string, appPassword: string): Promise<BlueskyAccount> {
-    const name = given.trim().replace(/^@/, '');
-    const did = name.startsWith('did:') ? name : await this.resolveHandle(name.toLowerCase());
+    const plain = given.trim().replace(/^@/, '');
+    // Handles are case-insensitive; a DID is kept as given.
+    const name = plain.startsWith('did:') ? plain : plain.toLowerCase();
+    const did = name.startsWith('did:') ? name : await this.resolveHandle(name);
     const pdsUrl = this.pdsOf(did, await this.didDocument(did));
     return this.logIn(did, name, pdsUrl, appPassword);
   }

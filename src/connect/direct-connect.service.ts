@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AccountMismatchError, ChannelsService } from '../channels/channels.service';
+import type { Channel } from '../channels/channel.entity';
 import { ChannelView } from '../channels/dto/channel.view';
 import { DomainError } from '../common/domain-error';
 import { NetworkPolicy } from '../common/network-policy';
@@ -35,8 +36,13 @@ export class DirectConnectService {
   }
 
   async bluesky(principal: Principal, dto: BlueskyConnectDto): Promise<ConnectedChannelView> {
-    await this.reconnecting(principal, 'bluesky', dto.channelId);
+    const reconnecting = await this.reconnecting(principal, 'bluesky', dto.channelId);
     const found = await this.blueskyCheck.check(dto.handle, dto.appPassword);
+    if (reconnecting?.accountId && reconnecting.accountId !== found.did) {
+      throw DomainError.invalid(
+        `The app password is for @${found.handle}, but channel "${reconnecting.name}" posts as ${reconnecting.handle}: give that account's handle and app password, or connect a new channel`,
+      );
+    }
     const account: ConnectableAccount = {
       accountId: found.did,
       name: found.handle,
@@ -48,8 +54,14 @@ export class DirectConnectService {
   }
 
   async telegram(principal: Principal, dto: TelegramConnectDto): Promise<ConnectedChannelView> {
-    await this.reconnecting(principal, 'telegram', dto.channelId);
+    const reconnecting = await this.reconnecting(principal, 'telegram', dto.channelId);
     const chat = await this.telegramCheck.check(dto.botToken.trim(), dto.chatId);
+    if (reconnecting?.accountId && reconnecting.accountId !== chat.chatId) {
+      const given = chat.username ? `@${chat.username}` : chat.title;
+      throw DomainError.invalid(
+        `${given} is another chat than the one channel "${reconnecting.name}" posts to (${reconnecting.handle}): give that chat, or connect ${given} as a new channel`,
+      );
+    }
     const account: ConnectableAccount = {
       accountId: chat.chatId,
       name: chat.title,
@@ -61,9 +73,9 @@ export class DirectConnectService {
   }
 
   /** A reconnect names a channel of this workspace and platform: refused before the platform is asked anything. */
-  private async reconnecting(principal: Principal, platform: DirectPlatform, channelId: string | undefined): Promise<void> {
+  private async reconnecting(principal: Principal, platform: DirectPlatform, channelId: string | undefined): Promise<Channel | undefined> {
     if (channelId === undefined) {
-      return;
+      return undefined;
     }
     const channel = await this.channels.get(principal, channelId).catch((error: unknown) => {
       throw error instanceof DomainError ? DomainError.invalid(`channelId: ${error.message} in this workspace`) : error;
@@ -71,6 +83,7 @@ export class DirectConnectService {
     if (channel.platform !== platform) {
       throw DomainError.invalid(`Channel ${channelId} is a ${channel.platform} channel, not ${platform}: reconnect it with POST /api/channels/connect/${channel.platform}`);
     }
+    return channel;
   }
 
   /** Keeps a checked account as a channel (new, or the one reconnected). */
@@ -80,12 +93,9 @@ export class DirectConnectService {
       this.logger.log({ channelId: channel.id, platform, accountId: account.accountId, reconnected, requestId: principal.requestId }, `Connected ${platform} account ${account.handle}`);
       return { channel: ChannelView.of(channel), reconnected };
     } catch (error) {
+      // The channel was connected to another account between the check above and this transaction.
       if (error instanceof AccountMismatchError) {
-        throw DomainError.invalid(
-          platform === 'bluesky'
-            ? error.message.replace(/^You signed in as (\S+)/, 'The app password is for $1').replace(/sign in to the platform as that account/, "give that account's handle and app password")
-            : error.message.replace(/^You signed in as (.+?), but/, 'The bot and chat reach $1, but').replace(/sign in to the platform as that account/, 'give the chat that channel posts to'),
-        );
+        throw DomainError.invalid(error.message);
       }
       throw error;
     }

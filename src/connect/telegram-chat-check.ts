@@ -2,7 +2,7 @@
 // chat), getChatMember (the bot may post there), and says in one message what is missing. The token is in
 // every URL: no URL, request or raw error leaves this file.
 import { BadGatewayException } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
 
 const CALL_TIMEOUT_MS = 15_000;
 /** The shape @BotFather gives (TelegramCredentials in platform-credentials.ts checks the same). */
@@ -151,6 +151,13 @@ export class TelegramChatCheck {
     }
     if (response.ok && body.ok === true) {
       return { ok: true, result: body.result as T };
+    }
+    const retryAfter = (body.parameters as { retry_after?: unknown } | undefined)?.retry_after;
+    if (response.status === 429 || body.error_code === 429) {
+      throw new DomainError(
+        DomainErrorCode.TooManyRequests,
+        `Telegram limits this bot's requests right now: try again ${typeof retryAfter === 'number' ? `in ${retryAfter} s` : 'in a minute'}`,
+      );
     }
     const migrateTo = body.parameters?.migrate_to_chat_id;
     return {
