@@ -289,6 +289,17 @@ describe('connecting Bluesky and Telegram without a sign-in page', () => {
       expect(verified.body).toMatchObject({ ok: true });
     });
 
+    it('keeps the supergroup a group was upgraded to, not the old group', async () => {
+      const group = telegram.chatWithBot({ type: 'group', title: 'Brand Crew', member: { status: 'member' } });
+      const upgraded = telegram.migrate(group.chatId);
+
+      const { channel } = await connected('telegram', group);
+
+      expect(channel).toMatchObject({ name: 'Brand Crew', accountId: String(upgraded) });
+      expect(await publishedThrough(channel.id, 'Crew meeting at 9')).toMatchObject({ state: 'published' });
+      expect(telegram.messages.at(-1)).toMatchObject({ chatId: upgraded, text: 'Crew meeting at 9' });
+    });
+
     it('connecting the same chat again reconnects its channel; naming the channel switches it to another bot', async () => {
       const credentials = telegram.publicChannel('brand_again');
       const first = await connected('telegram', credentials);

@@ -72,7 +72,16 @@ export class TelegramChatCheck {
       throw unreachable(`answered ${me.status} to getMe`);
     }
     const bot = `@${me.result.username ?? me.result.first_name ?? me.result.id}`;
-    const chat = await this.chat(botToken, chatId, bot);
+    let chat = await this.chat(botToken, chatId, bot);
+    let member = await this.membership(botToken, chat.id, me.result.id);
+    if ('migrateTo' in member) {
+      // A group upgraded to a supergroup: the new chat is the one to keep.
+      chat = await this.chat(botToken, String(member.migrateTo), bot);
+      member = await this.membership(botToken, chat.id, me.result.id);
+    }
+    if ('migrateTo' in member) {
+      throw DomainError.invalid(`Telegram keeps moving ${chatId} to another chat: give the supergroup's own numeric id`);
+    }
     if (chat.type === 'private') {
       throw DomainError.invalid(
         `${chatId} is a private chat with ${chat.first_name ?? 'a person'}, not a channel or group: give the @username or id of the channel or group ${bot} is to post to`,
@@ -82,7 +91,6 @@ export class TelegramChatCheck {
       throw DomainError.invalid(`${chatId} is a ${chat.type} chat: Holdfast posts to channels and groups`);
     }
     const title = chat.title ?? chat.username ?? String(chat.id);
-    const member = await this.membership(botToken, chat.id, me.result.id);
     const missing = missingRight(chat, member, bot, title);
     if (missing) {
       throw DomainError.invalid(missing);
@@ -114,10 +122,13 @@ export class TelegramChatCheck {
   }
 
   /** The bot's own membership; a chat whose member list it may not read (a channel it does not administer) counts as left. */
-  private async membership(botToken: string, chatId: number, botId: number): Promise<ChatMember> {
+  private async membership(botToken: string, chatId: number, botId: number): Promise<ChatMember | { migrateTo: number }> {
     const answer = await this.call<ChatMember>(botToken, 'getChatMember', { chat_id: chatId, user_id: botId });
     if (answer.ok) {
       return answer.result;
+    }
+    if (answer.migrateTo !== undefined) {
+      return { migrateTo: answer.migrateTo };
     }
     if (answer.status === 403 && /kicked/i.test(answer.description)) {
       return { status: 'kicked' };
