@@ -186,6 +186,9 @@ describe('connecting Bluesky and Telegram without a sign-in page', () => {
       expect(await refused('bluesky', { handle: 'other.bsky.social', appPassword: other.appPassword, channelId: tg.channel.id })).toBe(
         `Channel ${tg.channel.id} is a telegram channel, not bluesky: reconnect it with POST /api/channels/connect/telegram`,
       );
+      expect(await refused('bluesky', { handle: 'other.bsky.social', appPassword: other.appPassword, channelId: '0b0e8f9c-3a55-4c61-9d0e-2f1a4b3c5d6e' })).toBe(
+        'channelId: Channel 0b0e8f9c-3a55-4c61-9d0e-2f1a4b3c5d6e not found in this workspace',
+      );
       expect(pds.requests).toHaveLength(asked);
     });
 
