@@ -346,6 +346,10 @@ export class Env {
   @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
   BLUESKY_SERVICE_URL: string = 'https://bsky.social';
 
+  /** The PLC directory that holds did:plc documents (which PDS an account is on) when connecting Bluesky. */
+  @IsUrl(PLATFORM_URL, { message: PLATFORM_URL_MESSAGE })
+  BLUESKY_PLC_URL: string = 'https://plc.directory';
+
   // ---- Token life cycle (issue 15)
   /** A delivery whose channel needs reconnecting waits this long past its time, then becomes missed (per workspace overridable). */
   @Transform(toInt)

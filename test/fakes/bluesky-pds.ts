@@ -1,4 +1,5 @@
 // A local AT Protocol PDS for tests: app-password sessions with refresh, handle resolution, blob upload and app.bsky.feed.post records checked against the lexicon, facets byte by byte.
+// It also plays the PLC directory (GET /<did>) and a did:web host (GET /.well-known/did.json), so one fake can be BLUESKY_SERVICE_URL, BLUESKY_PLC_URL and the PDS.
 import { jsonToLex, lexicons } from '@atproto/api';
 import { createHash, randomBytes } from 'node:crypto';
 import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
@@ -25,6 +26,22 @@ export interface FakeAccount {
   did: string;
   handle: string;
   appPassword: string;
+  /** The account's own password: it signs in too, with the scope com.atproto.access instead of com.atproto.appPass. */
+  mainPassword: string;
+  /** The PDS its DID document names (this fake unless set). */
+  pdsUrl?: string;
+  /** deactivated: createSession answers active: false; takendown: 401 AccountTakedown; tombstoned: the PLC directory answers 410. */
+  state?: 'active' | 'deactivated' | 'takendown' | 'tombstoned';
+  /** A privileged app password (com.atproto.appPassPrivileged). */
+  privileged?: boolean;
+}
+
+export interface AccountOptions {
+  /** The PDS the DID document names, e.g. one whose host resolves inside. */
+  pdsUrl?: string;
+  /** did:web: the DID is did:web:localhost%3A<port> (its document at /.well-known/did.json here); one per fake. */
+  didWeb?: boolean;
+  privileged?: boolean;
 }
 
 export interface Facet {
@@ -56,7 +73,8 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
   readonly blobs = new Map<string, { bytes: Buffer; mimeType: string }>();
   readonly accounts: FakeAccount[] = [];
   private readonly accessTokens = new Map<string, { did: string; expired: boolean }>();
-  private readonly refreshTokens = new Map<string, string>();
+  /** Refresh token → the account and the session's scope (kept across refreshes). */
+  private readonly refreshTokens = new Map<string, { did: string; scope: string }>();
   private readonly budgets = new Map<string, { remaining: number; reset: number }>();
   private readonly fixtures = new Map<string, { contentType: string; body: Buffer }>([['image.png', { contentType: 'image/png', body: TEST_PNG }]]);
   private tidCounter = 0;
@@ -71,6 +89,9 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
     super();
     this.route('POST', '/xrpc/com.atproto.server.createSession', (request) => this.createSession(request));
     this.route('POST', '/xrpc/com.atproto.server.refreshSession', (request) => this.refreshSession(request));
+    this.route('POST', '/xrpc/com.atproto.server.deleteSession', (request) => this.deleteSession(request));
+    this.route('GET', '/.well-known/did.json', () => this.didWebDocument());
+    this.route('GET', '/{did}', (_request, params) => this.plcDocument(decodeURIComponent(params.did)));
     this.xrpc('GET', 'com.atproto.server.getSession', (_request, account) => ({ status: 200, body: { handle: account.handle, did: account.did, active: true } }));
     this.route('GET', '/xrpc/com.atproto.identity.resolveHandle', (request) => this.resolveHandle(request));
     this.xrpc('POST', 'com.atproto.repo.uploadBlob', (request) => this.uploadBlob(request));
@@ -79,10 +100,27 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
   }
 
   /** A new account with an app password; its channel credentials (the shape platform-credentials.ts accepts). */
-  account(handle = `brand${randomBytes(3).toString('hex')}.bsky.social`): Record<string, string> {
-    const account = { did: `did:plc:${base32(randomBytes(15))}`, handle, appPassword: appPassword() };
+  account(handle = `brand${randomBytes(3).toString('hex')}.bsky.social`, options: AccountOptions = {}): Record<string, string> {
+    const did = options.didWeb ? `did:web:${encodeURIComponent(`localhost:${new URL(this.url).port}`)}` : `did:plc:${base32(randomBytes(15))}`;
+    const account: FakeAccount = { did, handle, appPassword: appPassword(), mainPassword: `main password ${randomBytes(6).toString('hex')}`, pdsUrl: options.pdsUrl, privileged: options.privileged };
     this.accounts.push(account);
     return { identifier: handle, appPassword: account.appPassword, serviceUrl: this.url };
+  }
+
+  /** The account's own password (what a person types to sign in to Bluesky), not an app password. */
+  mainPasswordOf(credentials: Record<string, string>): string {
+    return this.accountFor(credentials.identifier)!.mainPassword;
+  }
+
+  /** The account's state from now on (deactivated by its owner, taken down by the PDS, deleted). */
+  setState(credentials: Record<string, string>, state: NonNullable<FakeAccount['state']>): void {
+    this.accountFor(credentials.identifier)!.state = state;
+  }
+
+  /** The refresh tokens still alive: a session that was deleted is gone from here. */
+  liveSessions(credentials: Record<string, string>): number {
+    const did = this.accountFor(credentials.identifier)!.did;
+    return [...this.refreshTokens.values()].filter((session) => session.did === did).length;
   }
 
   /** Every access token handed out so far now answers 400 ExpiredToken, as after their 2-hour life. */
@@ -165,22 +203,57 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
       return xrpcError(400, 'InvalidRequest', 'Input must have the properties "identifier", "password"');
     }
     const account = this.accountFor(body.identifier);
-    if (!account || account.appPassword !== body.password) {
+    const scope = !account ? undefined : body.password === account.appPassword ? (account.privileged ? 'com.atproto.appPassPrivileged' : 'com.atproto.appPass') : body.password === account.mainPassword ? 'com.atproto.access' : undefined;
+    if (!account || !scope || account.state === 'tombstoned') {
       return xrpcError(401, 'AuthenticationRequired', 'Invalid identifier or password');
     }
-    return { status: 200, body: { ...this.issueTokens(account), handle: account.handle, did: account.did, didDoc: this.didDoc(account), active: true } };
+    if (account.state === 'takendown') {
+      return xrpcError(401, 'AccountTakedown', 'Account has been taken down');
+    }
+    const status = account.state === 'deactivated' ? { active: false, status: 'deactivated' } : { active: true };
+    return { status: 200, body: { ...this.issueTokens(account, scope), handle: account.handle, did: account.did, didDoc: this.didDoc(account), ...status } };
+  }
+
+  /** com.atproto.server.deleteSession: the refresh token is the bearer; the session ends. */
+  private deleteSession(request: ReceivedRequest): Reply {
+    const authorization = request.headers.authorization ?? '';
+    const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : '';
+    if (!token) {
+      return xrpcError(401, 'AuthenticationRequired', 'Authentication Required');
+    }
+    if (!this.refreshTokens.delete(token)) {
+      return xrpcError(400, 'ExpiredToken', 'Token has expired');
+    }
+    return { status: 200 };
+  }
+
+  /** The PLC directory's GET /<did>: the DID document, 404 for an unknown DID, 410 for a deleted one. */
+  private plcDocument(did: string): Reply {
+    if (!did.startsWith('did:plc:')) {
+      return { status: 404, body: { message: 'Not Found' } };
+    }
+    const account = this.accounts.find((candidate) => candidate.did === did);
+    if (!account) {
+      return { status: 404, body: { message: `DID not registered: ${did}` } };
+    }
+    return account.state === 'tombstoned' ? { status: 410, body: { message: `DID not available: ${did}` } } : { status: 200, body: this.didDoc(account) };
+  }
+
+  private didWebDocument(): Reply {
+    const account = this.accounts.find((candidate) => candidate.did.startsWith('did:web:'));
+    return account ? { status: 200, body: this.didDoc(account) } : { status: 404, body: { message: 'Not Found' } };
   }
 
   /** The refresh token is the bearer; it is single-use (rotated), as on a real PDS. */
   private refreshSession(request: ReceivedRequest): Reply {
     const authorization = request.headers.authorization ?? '';
-    const did = authorization.startsWith('Bearer ') ? this.refreshTokens.get(authorization.slice(7)) : undefined;
-    if (!did) {
+    const session = authorization.startsWith('Bearer ') ? this.refreshTokens.get(authorization.slice(7)) : undefined;
+    if (!session) {
       return xrpcError(400, 'ExpiredToken', 'Token has expired');
     }
     this.refreshTokens.delete(authorization.slice(7));
-    const account = this.accounts.find((candidate) => candidate.did === did)!;
-    return { status: 200, body: { ...this.issueTokens(account), handle: account.handle, did: account.did, didDoc: this.didDoc(account), active: true } };
+    const account = this.accounts.find((candidate) => candidate.did === session.did)!;
+    return { status: 200, body: { ...this.issueTokens(account, session.scope), handle: account.handle, did: account.did, didDoc: this.didDoc(account), active: true } };
   }
 
   private resolveHandle(request: ReceivedRequest): Reply {
@@ -291,11 +364,12 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
     return undefined;
   }
 
-  private issueTokens(account: FakeAccount): { accessJwt: string; refreshJwt: string } {
-    const accessJwt = jwt('com.atproto.access', account.did);
+  /** `scope`: com.atproto.appPass (or appPassPrivileged) for an app password, com.atproto.access for the account's own password. */
+  private issueTokens(account: FakeAccount, scope: string): { accessJwt: string; refreshJwt: string } {
+    const accessJwt = jwt(scope, account.did);
     const refreshJwt = jwt('com.atproto.refresh', account.did);
     this.accessTokens.set(accessJwt, { did: account.did, expired: false });
-    this.refreshTokens.set(refreshJwt, account.did);
+    this.refreshTokens.set(refreshJwt, { did: account.did, scope });
     return { accessJwt, refreshJwt };
   }
 
@@ -306,7 +380,7 @@ export class FakeBlueskyPds extends FakeServer<BlueskyFault> {
       id: account.did,
       alsoKnownAs: [`at://${account.handle}`],
       verificationMethod: [],
-      service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: this.url }],
+      service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: account.pdsUrl ?? this.url }],
     };
   }
 

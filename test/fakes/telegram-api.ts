@@ -1,4 +1,5 @@
-// A local Telegram Bot API for tests: getMe, getChat, sendMessage, sendPhoto, sendMediaGroup, with Telegram's error answers and flood limits.
+// A local Telegram Bot API for tests: getMe, getChat, getChatMember, sendMessage, sendPhoto, sendMediaGroup, with Telegram's error answers and flood limits.
+// Whether a bot may send follows from its membership in the chat (administrator with can_post_messages in a channel; a member not restricted in a group).
 import { randomBytes, randomInt } from 'node:crypto';
 import { FakeServer, type Fault, type ReceivedRequest, type Reply } from './fake-server';
 import { TEST_PNG } from './x-api';
@@ -19,16 +20,35 @@ export interface TelegramFault extends Fault {
   retryAfter?: number;
 }
 
+/** A bot's ChatMember in a chat (the Bot API's ChatMemberOwner … ChatMemberBanned, the fields that decide sending). */
+export interface FakeMember {
+  status: 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+  /** Channels: an administrator's 'Post messages' right. */
+  can_post_messages?: boolean;
+  /** restricted: false when the bot may not send. */
+  can_send_messages?: boolean;
+  /** restricted: whether it is still in the chat. */
+  is_member?: boolean;
+}
+
 export interface FakeChat {
   id: number;
-  type: 'channel' | 'group' | 'supergroup';
-  title: string;
+  type: 'channel' | 'group' | 'supergroup' | 'private';
+  /** Channels and groups. */
+  title?: string;
+  /** A private chat's person. */
+  first_name?: string;
   username?: string;
-  /** Bots that may post here. */
-  posters: Set<number>;
+  /** Groups: what plain members may do (getChat's permissions). */
+  permissions?: { can_send_messages: boolean };
+  /** The bots' memberships, by bot id; absent: the bot never joined (left). */
+  members: Map<number, FakeMember>;
   /** Set when a group was upgraded: sends to it answer 400 with migrate_to_chat_id. */
   migratedTo?: number;
 }
+
+/** A posting administrator of a channel. */
+const CHANNEL_POSTER: FakeMember = { status: 'administrator', can_post_messages: true };
 
 export interface SentMessage {
   chatId: number;
@@ -66,7 +86,7 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
 
   private constructor() {
     super();
-    for (const method of ['getMe', 'getChat', 'sendMessage', 'sendPhoto', 'sendMediaGroup'] as const) {
+    for (const method of ['getMe', 'getChat', 'getChatMember', 'sendMessage', 'sendPhoto', 'sendMediaGroup'] as const) {
       // The Bot API takes GET and POST alike.
       for (const verb of ['GET', 'POST']) {
         this.route(verb, `/bot{token}/${method}`, (request, params) => this.call(method, request, params.token));
@@ -76,26 +96,72 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
   }
 
   /** A new bot allowed to post to a new public channel @<username>; its channel credentials. */
-  publicChannel(username = `brand_${randomBytes(4).toString('hex')}`): Record<string, string> {
+  publicChannel(username = `brand_${randomBytes(4).toString('hex')}`, title = 'Brand News'): Record<string, string> {
     const { botToken, bot } = this.newBot();
-    const chat = this.addChat({ type: 'channel', title: 'Brand News', username });
-    chat.posters.add(bot.id);
+    const chat = this.addChat({ type: 'channel', title, username });
+    chat.members.set(bot.id, { ...CHANNEL_POSTER });
     return { botToken, chatId: `@${username}` };
   }
 
   /** A new bot allowed to post to a new private channel, addressed by its numeric id. */
-  privateChannel(): Record<string, string> {
+  privateChannel(title = 'Brand Staff'): Record<string, string> {
     const { botToken, bot } = this.newBot();
-    const chat = this.addChat({ type: 'channel', title: 'Brand Staff' });
-    chat.posters.add(bot.id);
+    const chat = this.addChat({ type: 'channel', title });
+    chat.members.set(bot.id, { ...CHANNEL_POSTER });
     return { botToken, chatId: String(chat.id) };
+  }
+
+  /**
+   * A new bot and a new chat where the bot has `member` (absent: it never joined), for the cases a connect
+   * refuses: a plain member of a channel, an administrator without 'Post messages', restricted, kicked…
+   */
+  chatWithBot(options: { type: 'channel' | 'group' | 'supergroup'; member?: FakeMember; title?: string; username?: string; membersMaySend?: boolean }): Record<string, string> {
+    const { botToken, bot } = this.newBot();
+    const chat = this.addChat({
+      type: options.type,
+      title: options.title ?? (options.type === 'channel' ? 'Brand News' : 'Brand Team'),
+      username: options.username,
+      ...(options.type === 'channel' ? {} : { permissions: { can_send_messages: options.membersMaySend ?? true } }),
+    });
+    if (options.member) {
+      chat.members.set(bot.id, { ...options.member });
+    }
+    return { botToken, chatId: options.username ? `@${options.username}` : String(chat.id) };
+  }
+
+  /** A new bot and a person's private chat with it (not a channel or group). */
+  privateChat(firstName = 'Alice'): Record<string, string> {
+    const { botToken, bot } = this.newBot();
+    const chat: FakeChat = { id: randomInt(100_000_000, 999_999_999), type: 'private', first_name: firstName, members: new Map([[bot.id, { status: 'member' }]]) };
+    this.chats.set(chat.id, chat);
+    return { botToken, chatId: String(chat.id) };
+  }
+
+  /** A new bot (no chat): its token. */
+  bot(): string {
+    return this.newBot().botToken;
+  }
+
+  /** Sets the bot's membership in the chat (e.g. promote it, take a right away). */
+  setMember(credentials: Record<string, string>, member: FakeMember): void {
+    this.chatFor(credentials.chatId)!.members.set(this.bots.get(credentials.botToken)!.id, { ...member });
+  }
+
+  /** The bot's id, as getMe answers it. */
+  botIdOf(botToken: string): number {
+    return this.bots.get(botToken)!.id;
+  }
+
+  /** The channel's public @username changes (its numeric id stays). */
+  rename(chatId: string, username: string): void {
+    this.chatFor(chatId)!.username = username;
   }
 
   /** Upgrades the group behind `chatId` to a new supergroup, as Telegram does when a group grows. */
   migrate(chatId: string): number {
     const old = this.chatFor(chatId)!;
-    const upgraded = this.addChat({ type: 'supergroup', title: old.title });
-    old.posters.forEach((bot) => upgraded.posters.add(bot));
+    const upgraded = this.addChat({ type: 'supergroup', title: old.title, permissions: old.permissions });
+    old.members.forEach((member, bot) => upgraded.members.set(bot, { ...member }));
     old.type = 'group';
     old.migratedTo = upgraded.id;
     return upgraded.id;
@@ -103,7 +169,7 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
 
   /** The bot is removed from the chat (403 from then on). */
   kick(credentials: Record<string, string>): void {
-    this.chatFor(credentials.chatId)!.posters.delete(this.bots.get(credentials.botToken)!.id);
+    this.setMember(credentials, { status: 'kicked' });
   }
 
   /** The token is revoked with @BotFather (401 from then on). */
@@ -153,14 +219,33 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
     if (!chat) {
       return failure(400, chatId === '' ? 'Bad Request: chat_id is empty' : 'Bad Request: chat not found');
     }
+    const member = chat.members.get(bot.id) ?? { status: 'left' };
+    const inChat = ['creator', 'administrator', 'member'].includes(member.status) || (member.status === 'restricted' && member.is_member !== false);
     if (method === 'getChat') {
-      return ok({ id: chat.id, type: chat.type, title: chat.title, ...(chat.username ? { username: chat.username } : {}) });
+      // A private channel or group the bot is not in is invisible to it; a public one can be looked up.
+      if (!inChat && !chat.username) {
+        return failure(400, 'Bad Request: chat not found');
+      }
+      return ok({
+        id: chat.id,
+        type: chat.type,
+        ...(chat.title !== undefined ? { title: chat.title } : {}),
+        ...(chat.first_name !== undefined ? { first_name: chat.first_name } : {}),
+        ...(chat.username ? { username: chat.username } : {}),
+        ...(chat.permissions ? { permissions: chat.permissions } : {}),
+        accent_color_id: 0,
+        max_reaction_count: 11,
+      });
     }
     if (chat.migratedTo !== undefined) {
       return failure(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
     }
-    if (!chat.posters.has(bot.id)) {
-      return failure(403, chat.type === 'channel' ? 'Forbidden: bot is not a member of the channel chat' : 'Forbidden: bot was kicked from the group chat');
+    if (method === 'getChatMember') {
+      return this.chatMember(chat, params.user_id, bot, member, inChat);
+    }
+    const refusal = this.sendRefusal(chat, member, inChat);
+    if (refusal) {
+      return refusal;
     }
     const wait = this.floodWait(chat.id);
     if (wait > 0) {
@@ -173,6 +258,74 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
     }
     this.sentAt.get(chat.id)!.push(Date.now());
     return ok(method === 'sendMediaGroup' ? sent.map((message) => this.messageEntity(message, chat)) : this.messageEntity(sent[0], chat));
+  }
+
+  /** getChatMember(chat_id, user_id): this fake knows its bots' memberships only. */
+  private chatMember(chat: FakeChat, rawUserId: unknown, asker: Bot, askerMember: FakeMember, askerInChat: boolean): Reply {
+    const userId = Number(rawUserId);
+    if (rawUserId === undefined || rawUserId === '' || !Number.isInteger(userId)) {
+      return failure(400, 'Bad Request: invalid user_id specified');
+    }
+    if (chat.type === 'channel' && askerMember.status !== 'administrator' && askerMember.status !== 'creator' && userId !== asker.id) {
+      return failure(400, 'Bad Request: member list is inaccessible');
+    }
+    if (!askerInChat && chat.type !== 'channel') {
+      return failure(403, askerMember.status === 'kicked' ? 'Forbidden: bot was kicked from the group chat' : 'Forbidden: bot is not a member of the group chat');
+    }
+    const bot = [...this.bots.values()].find((candidate) => candidate.id === userId);
+    if (!bot) {
+      return failure(400, 'Bad Request: user not found');
+    }
+    const member = chat.members.get(bot.id) ?? { status: 'left' as const };
+    const user = { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username };
+    switch (member.status) {
+      case 'administrator':
+        return ok({
+          status: 'administrator',
+          user,
+          can_be_edited: false,
+          is_anonymous: false,
+          can_manage_chat: true,
+          can_delete_messages: false,
+          can_manage_video_chats: false,
+          can_restrict_members: false,
+          can_promote_members: false,
+          can_change_info: false,
+          can_invite_users: false,
+          can_post_stories: false,
+          can_edit_stories: false,
+          can_delete_stories: false,
+          ...(chat.type === 'channel' ? { can_post_messages: member.can_post_messages ?? false, can_edit_messages: false } : { can_pin_messages: false, can_manage_topics: false }),
+        });
+      case 'restricted':
+        return ok({ status: 'restricted', user, is_member: member.is_member ?? true, can_send_messages: member.can_send_messages ?? false, can_send_photos: member.can_send_messages ?? false, until_date: 0 });
+      case 'kicked':
+        return ok({ status: 'kicked', user, until_date: 0 });
+      case 'creator':
+        return ok({ status: 'creator', user, is_anonymous: false });
+      case 'member':
+      case 'left':
+        return ok({ status: member.status, user });
+    }
+  }
+
+  /** Why a send from this bot is refused, as Telegram answers it; undefined when it may send. */
+  private sendRefusal(chat: FakeChat, member: FakeMember, inChat: boolean): Reply | undefined {
+    if (chat.type === 'channel') {
+      if (!inChat) {
+        return failure(403, 'Forbidden: bot is not a member of the channel chat');
+      }
+      const poster = member.status === 'creator' || (member.status === 'administrator' && member.can_post_messages === true);
+      return poster ? undefined : failure(400, 'Bad Request: need administrator rights in the channel chat');
+    }
+    if (member.status === 'kicked') {
+      return failure(403, chat.type === 'private' ? 'Forbidden: bot was blocked by the user' : 'Forbidden: bot was kicked from the group chat');
+    }
+    if (!inChat) {
+      return failure(403, 'Forbidden: bot is not a member of the group chat');
+    }
+    const muted = (member.status === 'restricted' && member.can_send_messages !== true) || (member.status === 'member' && chat.permissions?.can_send_messages === false);
+    return muted ? failure(400, 'Bad Request: not enough rights to send text messages to the chat') : undefined;
   }
 
   private deliver(method: string, params: Record<string, unknown>, chat: FakeChat, bot: Bot, parseMode: string | undefined): SentMessage[] | Reply {
@@ -260,8 +413,8 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
     return { botToken, bot };
   }
 
-  private addChat(chat: Omit<FakeChat, 'id' | 'posters'>): FakeChat {
-    const added = { ...chat, id: -1_000_000_000_000 - randomInt(1, 999_999_999), posters: new Set<number>() };
+  private addChat(chat: Omit<FakeChat, 'id' | 'members'>): FakeChat {
+    const added: FakeChat = { ...chat, id: -1_000_000_000_000 - randomInt(1, 999_999_999), members: new Map() };
     this.chats.set(added.id, added);
     return added;
   }

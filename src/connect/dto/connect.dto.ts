@@ -36,9 +36,8 @@ export class BlueskyConnectDto {
   handle: string;
 
   @ApiProperty({ example: 'abcd-efgh-ijkl-mnop', description: 'An app password made in Bluesky: Settings → Privacy and security → App passwords (not the account password)' })
-  @IsString({ message: 'appPassword must be the app password Bluesky showed, such as abcd-efgh-ijkl-mnop' })
-  @MinLength(1, { message: 'appPassword must be the app password Bluesky showed, such as abcd-efgh-ijkl-mnop' })
-  @MaxLength(200, { message: 'appPassword must be at most 200 characters' })
+  // One rule, so a missing or empty value gets one message, not three.
+  @Matches(/^[\s\S]{1,200}$/, { message: 'appPassword is required: an app password made in Bluesky → Settings → Privacy and security → App passwords, such as abcd-efgh-ijkl-mnop (at most 200 characters)' })
   appPassword: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Reconnect this channel instead of connecting a new one' })
@@ -49,13 +48,11 @@ export class BlueskyConnectDto {
 
 export class TelegramConnectDto {
   @ApiProperty({ example: '123456789:AAE-example-token-from-BotFather-0123456', description: 'The bot token @BotFather gave' })
-  @IsString({ message: 'botToken must be the token @BotFather gave, such as 123456789:AAE…' })
-  @MaxLength(200, { message: 'botToken must be at most 200 characters' })
+  @Matches(/^[\s\S]{1,200}$/, { message: 'botToken is required: the token @BotFather gave, such as 123456789:AAE… (at most 200 characters)' })
   botToken: string;
 
   @ApiProperty({ example: '@brandchannel', description: 'The channel or group: its @username, or its numeric id (-100…)' })
-  @IsString({ message: 'chatId must be a channel @username or a numeric chat id' })
-  @MaxLength(100, { message: 'chatId must be at most 100 characters' })
+  @Matches(/^[\s\S]{1,100}$/, { message: 'chatId is required: the channel or group, by its @username or its numeric id such as -1001234567890 (at most 100 characters)' })
   chatId: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Reconnect this channel instead of connecting a new one' })
