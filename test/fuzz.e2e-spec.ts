@@ -87,7 +87,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       env: {
         DISPATCH_ENABLED: 'false',
         ALLOW_PRIVATE_NETWORK: 'false',
-        ...Object.fromEntries(['X_API_URL', 'META_GRAPH_URL', 'LINKEDIN_API_URL', 'TELEGRAM_API_URL', 'X_ADS_API_URL', 'GOOGLE_ADS_API_URL', 'TIKTOK_API_URL'].map((name) => [name, local])),
+        ...Object.fromEntries(['X_API_URL', 'X_OAUTH_URL', 'META_GRAPH_URL', 'FACEBOOK_OAUTH_URL', 'LINKEDIN_API_URL', 'LINKEDIN_OAUTH_URL', 'TELEGRAM_API_URL', 'BLUESKY_SERVICE_URL', 'BLUESKY_PLC_URL', 'X_ADS_API_URL', 'GOOGLE_ADS_API_URL', 'TIKTOK_API_URL'].map((name) => [name, local])),
       },
     });
     // User-given URLs (a fuzzed instanceUrl, a webhook) resolve to nothing reachable and are refused.
@@ -321,7 +321,9 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     const shown = `${item.op.method.toUpperCase()} ${item.url.slice(0, 200)}${item.body === undefined ? '' : ` ${item.body.slice(0, 300)}`}`;
     try {
       const res = await test;
-      return res.status >= 500 ? { what: item.what, who: item.who, request: shown, status: res.status, answer: res.text.slice(0, 300) } : undefined;
+      // The one 5xx on purpose: a connect check whose platform did not answer (every platform here answers 503) is a 502 saying so.
+      const platformDown = res.status === 502 && /nothing was connected; try again in a while/.test(res.text);
+      return res.status >= 500 && !platformDown ? { what: item.what, who: item.who, request: shown, status: res.status, answer: res.text.slice(0, 300) } : undefined;
     } catch (error) {
       const timedOut = (error as { timeout?: unknown }).timeout !== undefined;
       return { what: item.what, who: item.who, request: shown, status: timedOut ? 'timeout' : 'error', answer: String(error) };

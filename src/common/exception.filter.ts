@@ -31,7 +31,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       return;
     }
     const body = this.toBody(exception, requestId);
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && exception instanceof HttpException) {
+      // Thrown on purpose (a platform that did not answer: 502): the answer says what happened.
+      this.logger.warn({ requestId, statusCode: body.statusCode, message: body.message }, 'Answered with a server-side status');
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
     }
     if (!response.headersSent) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { sessionToken } from '../auth/session-cookie';
 import { SessionsService } from '../auth/sessions.service';
@@ -82,7 +82,16 @@ export class OAuthCallbackController {
   @Get(':platform/callback')
   @Public()
   @HttpCode(303)
-  @ApiExcludeEndpoint()
+  @ApiTags('channels')
+  @ApiOperation({
+    summary: "Where the platform sends the browser back after its consent page (public; the state and the browser's console session decide)",
+    description:
+      'Always answers 303 to the console: /channels?connected=<id> | reconnected=<id> | connectSession=<id> (choose accounts) | connectError=<code>&reason=<words>. Codes: state_invalid, state_expired, state_used, state_other_member, signed_out, denied, token_error, account_error.',
+  })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'error', required: false })
+  @ApiResponse({ status: 303, description: 'To the console, with the outcome in the query' })
   async callback(@Param('platform') platform: string, @Query() query: Record<string, unknown>, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     const token = sessionToken(request);
     const who = token ? (await this.sessions.authenticate(token, String(request.id ?? '')))?.principal : undefined;

@@ -74,7 +74,7 @@ export class DirectConnectService {
 
   /** A reconnect names a channel of this workspace and platform: refused before the platform is asked anything. */
   private async reconnecting(principal: Principal, platform: DirectPlatform, channelId: string | undefined): Promise<Channel | undefined> {
-    if (channelId === undefined) {
+    if (!channelId) {
       return undefined;
     }
     const channel = await this.channels.get(principal, channelId).catch((error: unknown) => {

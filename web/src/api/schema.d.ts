@@ -477,6 +477,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/oauth/{platform}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the platform sends the browser back after its consent page (public; the state and the browser's console session decide)
+         * @description Always answers 303 to the console: /channels?connected=<id> | reconnected=<id> | connectSession=<id> (choose accounts) | connectError=<code>&reason=<words>. Codes: state_invalid, state_expired, state_used, state_other_member, signed_out, denied, token_error, account_error.
+         */
+        get: operations["OAuthCallbackController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels": {
         parameters: {
             query?: never;
@@ -5235,6 +5255,30 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OAuthCallbackController_callback: {
+        parameters: {
+            query?: {
+                error?: unknown;
+                code?: unknown;
+                state?: unknown;
+            };
+            header?: never;
+            path: {
+                platform: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the console, with the outcome in the query */
+            303: {
                 headers: {
                     [name: string]: unknown;
                 };
