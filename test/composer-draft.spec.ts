@@ -60,10 +60,21 @@ describe("the composer's draft", () => {
       timeZone: 'Europe/Madrid',
       labels: ['autumn'],
       publishNow: false,
+      options: {},
       scheduledAt: '2027-03-10T09:30:00+01:00',
     });
     expect(createBody(draft({ when: 'now' }), CHANNELS)).toMatchObject({ publishNow: true });
     expect(createBody(draft({ when: 'now' }), CHANNELS).scheduledAt).toBeUndefined();
+  });
+
+  it("sends the options of the chosen channels' platforms only, without the empty ones", () => {
+    const options = { mastodon: { visibility: 'private' as const, spoilerText: '', language: 'es' }, telegram: { silent: true }, bluesky: { languages: ['es', 'ca'] } };
+    expect(createBody(draft({ options }), CHANNELS).options).toEqual({ mastodon: { visibility: 'private', language: 'es' } });
+    expect(createBody(draft({ options, channelIds: ['c-sky'] }), CHANNELS).options).toEqual({ bluesky: { languages: ['es', 'ca'] } });
+    expect(createBody(draft({ options: { mastodon: { visibility: undefined as never, spoilerText: '' } } }), CHANNELS).options).toEqual({});
+    // A change of options is a change of what approvers signed off, as the service counts it.
+    expect(changesContent(draft({ options }), draft(), CHANNELS)).toBe(true);
+    expect(changesContent(draft({ options: { telegram: { silent: true } } }), draft(), CHANNELS)).toBe(false);
   });
 
   it('sends an edit without the time unless it changed, and clears a removed link', () => {

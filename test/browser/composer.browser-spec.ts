@@ -73,6 +73,13 @@ describe('The composer', () => {
       await page.getByTestId('counter-x').filter({ hasText: 'X 50/280 (own text)' }).waitFor(); // the URL counts 23
       await page.getByRole('combobox', { name: 'Labels' }).fill('autumn');
       await page.getByRole('combobox', { name: 'Labels' }).press('Enter');
+      // Options for the platforms that take them: only theirs are shown.
+      const options = page.getByTestId('platform-options');
+      await options.getByLabel('Mastodon: who sees it').selectOption('private');
+      await options.getByLabel('Mastodon: content warning').fill('Food talk');
+      await options.getByRole('combobox', { name: 'Bluesky: languages' }).fill('en');
+      await options.getByRole('combobox', { name: 'Bluesky: languages' }).press('Enter');
+      expect(await options.getByText(/Telegram/).count()).toBe(0);
       await page.getByLabel('Date', { exact: true }).fill('2027-03-10');
       await page.getByLabel('Time', { exact: true }).fill('09:30');
       await page.getByLabel('Time zone').selectOption('America/New_York');
@@ -99,6 +106,7 @@ describe('The composer', () => {
         timeZone: 'America/New_York',
         labels: ['autumn'],
         status: 'scheduled',
+        options: { mastodon: { visibility: 'private', spoilerText: 'Food talk' }, bluesky: { languages: ['en'] } },
       });
       expect(res.body.deliveries.map((d: { channelId: string }) => d.channelId).sort()).toEqual([channels.x, channels.mastodon, channels.bluesky].sort());
       await context.close();

@@ -35,6 +35,7 @@ import { Counters } from './Counters';
 import { FIELDS } from './field-of-message';
 import { byPlatformOrder, PLATFORM_NAMES, type Platform } from './platforms';
 import { MediaPicker } from './MediaPicker';
+import { PlatformOptions } from './PlatformOptions';
 import { Previews } from './Previews';
 import { instantOf, showInstant, timeZones } from './zoned-time';
 
@@ -270,6 +271,7 @@ export function ComposerForm(props: ComposerFormProps): ReactNode {
               error={messages(shown, 'imageUrls')}
             />
             <MediaPicker value={draft.mediaIds} onChange={(mediaIds) => update({ mediaIds }, ['mediaIds'])} error={messages(shown, 'mediaIds')} />
+            <PlatformOptions platforms={platforms} value={draft.options} onChange={(options) => update({ options }, ['options'])} error={messages(shown, 'options')} />
             <TagsInput
               label="Labels"
               description="Press Enter after each label"

@@ -9,6 +9,10 @@ export type ChannelView = components['schemas']['ChannelView'];
 export type PostView = components['schemas']['PostView'];
 export type CreatePostBody = components['schemas']['CreatePostDto'];
 export type UpdatePostBody = components['schemas']['UpdatePostDto'];
+export type PostOptions = components['schemas']['PostOptionsDto'];
+
+/** The platforms that take per-post options (visibility, content warning, languages, parse mode, silent sending). */
+export const OPTION_PLATFORMS = ['mastodon', 'telegram', 'bluesky'] as const satisfies readonly Platform[];
 
 export interface Draft {
   text: string;
@@ -24,10 +28,12 @@ export interface Draft {
   when: 'schedule' | 'now';
   wall: WallTime;
   timeZone: string;
+  /** Per-platform options; only those of platforms a chosen channel is on are sent. */
+  options: PostOptions;
 }
 
 export function emptyDraft(timeZone: string): Draft {
-  return { text: '', platformText: {}, imageUrls: '', mediaIds: [], link: '', labels: [], channelIds: [], when: 'schedule', wall: { date: '', time: '' }, timeZone };
+  return { text: '', platformText: {}, imageUrls: '', mediaIds: [], link: '', labels: [], channelIds: [], when: 'schedule', wall: { date: '', time: '' }, timeZone, options: {} };
 }
 
 export function imageUrlsOf(draft: Draft): string[] {
@@ -163,6 +169,27 @@ function platformTextFor(draft: Draft, channels: ChannelView[]): Record<string, 
   return Object.fromEntries(Object.entries(draft.platformText).filter(([platform]) => platforms.includes(platform as Platform)));
 }
 
+/** The options of the chosen channels' platforms, without empty ones (an empty content warning is none). */
+export function optionsFor(draft: Draft, channels: ChannelView[]): PostOptions {
+  const platforms = platformsOf(draft, channels);
+  const options: PostOptions = {};
+  const { mastodon, telegram, bluesky } = draft.options;
+  if (mastodon && platforms.includes('mastodon')) {
+    const kept = Object.fromEntries(Object.entries(mastodon).filter(([, value]) => value !== undefined && value !== ''));
+    if (Object.keys(kept).length > 0) {
+      // The schema lists visibility as required because the service defaults it (public); it may be left out.
+      options.mastodon = kept as NonNullable<PostOptions['mastodon']>;
+    }
+  }
+  if (telegram && platforms.includes('telegram') && (telegram.parseMode !== undefined || telegram.silent)) {
+    options.telegram = { ...(telegram.parseMode ? { parseMode: telegram.parseMode } : {}), ...(telegram.silent ? { silent: true } : {}) };
+  }
+  if (bluesky?.languages && bluesky.languages.length > 0 && platforms.includes('bluesky')) {
+    options.bluesky = { languages: bluesky.languages };
+  }
+  return options;
+}
+
 export function createBody(draft: Draft, channels: ChannelView[]): CreatePostBody {
   const body: CreatePostBody = {
     text: draft.text,
@@ -173,6 +200,7 @@ export function createBody(draft: Draft, channels: ChannelView[]): CreatePostBod
     timeZone: draft.timeZone,
     labels: draft.labels,
     publishNow: draft.when === 'now',
+    options: optionsFor(draft, channels),
   };
   if (draft.link.trim() !== '') {
     body.link = draft.link.trim();
@@ -205,6 +233,7 @@ export function changesContent(draft: Draft, original: Draft, channels: ChannelV
       mediaIds: d.mediaIds,
       link: d.link.trim() || null,
       channelIds: [...d.channelIds].sort(),
+      options: optionsFor(d, channels),
     });
   return content(draft) !== content(original);
 }
@@ -222,5 +251,6 @@ export function draftOf(post: PostView, wall: WallTime): Draft {
     when: 'schedule',
     wall,
     timeZone: post.timeZone,
+    options: post.options ?? {},
   };
 }

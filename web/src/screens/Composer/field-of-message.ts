@@ -4,7 +4,7 @@
 // service's tests check these rules against the service's real messages.
 
 /** The composer's field names; anything else lands in the form's own message. */
-export const FIELDS = new Set(['text', 'imageUrls', 'mediaIds', 'link', 'labels', 'channelIds', 'scheduledAt', 'timeZone']);
+export const FIELDS = new Set(['text', 'imageUrls', 'mediaIds', 'link', 'labels', 'channelIds', 'scheduledAt', 'timeZone', 'options']);
 
 const CHANNEL_LIMIT = /^channel .+ \([0-9a-f-]{36}\): ([a-z]+): (.*)$/s;
 
