@@ -17,6 +17,7 @@ import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
 import { CrisisModule } from './crisis/crisis.module';
 import { GlobalExceptionFilter } from './common/exception.filter';
+import { SlidingWindowThrottlerStorage } from './common/sliding-window-throttler-storage';
 import type { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -53,9 +54,11 @@ export class AppModule {
         }),
         ThrottlerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<Env, true>) => [
-            { name: 'per-minute', ttl: 60_000, limit: config.get('THROTTLE_PER_MINUTE', { infer: true }) },
-          ],
+          useFactory: (config: ConfigService<Env, true>) => ({
+            throttlers: [{ name: 'per-minute', ttl: 60_000, limit: config.get('THROTTLE_PER_MINUTE', { infer: true }) }],
+            // Constant time and memory per client, where the library's default filters every hit in the window.
+            storage: new SlidingWindowThrottlerStorage(),
+          }),
         }),
         ScheduleModule.forRoot(),
         CommonModule,
