@@ -1,6 +1,13 @@
 // Library media on LinkedIn (Images API uploads, alt text in the post's media) and Telegram (multipart sendPhoto and
 // sendMediaGroup with attach:// parts): uploaded through POST /api/media, posted with mediaIds, received by the fakes.
+import { ConfigService } from '@nestjs/config';
 import sharp from 'sharp';
+import { Clock } from '../src/common/clock';
+import { NetworkPolicy } from '../src/common/network-policy';
+import { type Env, validateEnv } from '../src/config/env';
+import { LinkedInPublisher } from '../src/publishers/linkedin/linkedin.publisher';
+import { PublishError, type PublishFailure, type PublishMedia, type PublishRequest } from '../src/publishers/publisher.port';
+import { TelegramPublisher } from '../src/publishers/telegram/telegram.publisher';
 import { FakeLinkedInApi } from './fakes/linkedin-api';
 import { FakeTelegramApi } from './fakes/telegram-api';
 import { TEST_PNG } from './fakes/x-api';
@@ -273,5 +280,100 @@ describe('library media on LinkedIn and Telegram', () => {
       expect(await answer.json()).toMatchObject({ ok: false, error_code: 400, description: expect.stringContaining('wrong file identifier/HTTP URL specified') });
       expect(telegram.messages.filter((message) => message.chatId === telegram.chatFor(credentials.chatId)!.id)).toEqual([]);
     });
+  });
+});
+
+/** A library item as the dispatcher hands it over, counting how often its bytes were read. */
+function item(bytes: Buffer, mimeType: string, altText: string | null = null): PublishMedia & { reads: number } {
+  const media = { id: `media-${++shade}`, kind: 'image' as const, mimeType, byteSize: bytes.length, width: 1, height: 1, altText, reads: 0, read: () => Promise.resolve(bytes) };
+  media.read = () => {
+    media.reads++;
+    return Promise.resolve(bytes);
+  };
+  return media;
+}
+
+async function failureOf(publishing: Promise<unknown>): Promise<PublishFailure> {
+  const error: unknown = await publishing.then(
+    () => new Error('expected the send to fail'),
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(PublishError);
+  return (error as PublishError).failure;
+}
+
+describe('the LinkedIn and Telegram adapters, given library media', () => {
+  let linkedin: FakeLinkedInApi;
+  let telegram: FakeTelegramApi;
+  let linkedInPublisher: LinkedInPublisher;
+  let telegramPublisher: TelegramPublisher;
+  let sends = 0;
+
+  beforeEach(async () => {
+    [linkedin, telegram] = await Promise.all([FakeLinkedInApi.start(), FakeTelegramApi.start()]);
+    const config = new ConfigService<Env, true>(validateEnv({ LINKEDIN_API_URL: linkedin.url, TELEGRAM_API_URL: telegram.url }));
+    const network = new NetworkPolicy({ allowPrivate: true });
+    linkedInPublisher = new LinkedInPublisher(config, new Clock(), network);
+    telegramPublisher = new TelegramPublisher(config, new Clock(), network);
+  });
+  afterEach(async () => {
+    await Promise.all([linkedin.close(), telegram.close()]);
+  });
+
+  const send = (platform: 'linkedin' | 'telegram', credentials: Record<string, string>, overrides: Partial<PublishRequest> = {}): PublishRequest => ({
+    deliveryId: `delivery-${++sends}`,
+    channel: { id: `channel-${platform}`, platform, handle: '@brand' },
+    credentials,
+    text: `Batch ${sends}`,
+    imageUrls: [],
+    link: null,
+    ...overrides,
+  });
+
+  it('LinkedIn: refuses more than 20 images counting URL and library ones, before uploading anything', async () => {
+    const member = linkedin.addMember();
+    const credentials = { authorUrn: `urn:li:organization:${member.organizationId}`, accessToken: member.accessToken };
+    const media = Array.from({ length: 19 }, () => item(TEST_PNG, 'image/png'));
+
+    const failure = await failureOf(linkedInPublisher.publish(send('linkedin', credentials, { imageUrls: [linkedin.fixtureUrl(), linkedin.fixtureUrl()], media })));
+
+    expect(failure).toEqual({ kind: 'permanent', reason: 'LinkedIn takes at most 20 images per post' });
+    expect(linkedin.requests).toEqual([]);
+  });
+
+  it('LinkedIn: reads each library item once, even when a refresh runs the uploads again', async () => {
+    const member = linkedin.addMember();
+    linkedin.expireToken(member.accessToken);
+    const credentials = { authorUrn: `urn:li:person:${member.memberId}`, accessToken: member.accessToken, refreshToken: member.refreshToken, clientId: member.clientId, clientSecret: member.clientSecret };
+    const jpeg = await picture('jpeg');
+    const media = [item(jpeg, 'image/jpeg', 'One'), item(TEST_PNG, 'image/png', 'Two')];
+
+    await linkedInPublisher.publish(send('linkedin', credentials, { media }));
+
+    expect(media.map((m) => m.reads)).toEqual([1, 1]);
+    expect(linkedin.posts).toHaveLength(1);
+    expect(linkedin.posts[0].altTexts).toEqual(['One', 'Two']);
+    expect(linkedin.posts[0].imageUrns.map((urn) => linkedin.images.get(urn)!.bytes)).toEqual([jpeg, TEST_PNG]);
+  });
+
+  it('Telegram: refuses more than 10 images and a caption over 1,024 characters with library media, sending nothing', async () => {
+    const credentials = telegram.publicChannel();
+    const eleven = Array.from({ length: 11 }, () => item(TEST_PNG, 'image/png'));
+    expect(await failureOf(telegramPublisher.publish(send('telegram', credentials, { media: eleven })))).toEqual({ kind: 'permanent', reason: 'Telegram takes at most 10 images per message' });
+    const long = await failureOf(telegramPublisher.publish(send('telegram', credentials, { text: 'é'.repeat(1025), media: [item(TEST_PNG, 'image/png')] })));
+    expect(long).toEqual({ kind: 'permanent', reason: 'A Telegram caption takes at most 1024 characters' });
+    expect(telegram.messages).toEqual([]);
+  });
+
+  it('Telegram: a group that became a supergroup gets the same library photos once, in the new chat', async () => {
+    const credentials = telegram.chatWithBot({ type: 'group', member: { status: 'member' } });
+    const newId = telegram.migrate(credentials.chatId);
+    const media = [item(TEST_PNG, 'image/png'), item(await picture('jpeg'), 'image/jpeg')];
+
+    await telegramPublisher.publish(send('telegram', credentials, { media }));
+
+    expect(telegram.messages.map((message) => message.chatId)).toEqual([newId, newId]);
+    expect(telegram.messages.map((message) => message.files[0].contentType)).toEqual(['image/png', 'image/jpeg']);
+    expect(media.map((m) => m.reads)).toEqual([1, 1]);
   });
 });
