@@ -44,9 +44,9 @@ export const PLATFORM_MEDIA_LIMITS: Record<Platform, PlatformMediaLimits> = {
   // Facebook Page photos: up to 10 MB (JPEG, PNG, GIF, WebP); alt text through alt_text_custom.
   facebook: { publishes: false, imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: 1000 },
   // LinkedIn Images API: JPEG, PNG, GIF; altText up to 4,086 characters; multi-image posts of up to 20.
-  linkedin: { publishes: false, imageTypes: ['image/jpeg', 'image/png', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 20, altTextMax: 4086 },
+  linkedin: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 20, altTextMax: 4086 },
   // Telegram Bot API: photos up to 10 MB by upload, media groups of 10; no alt text.
-  telegram: { publishes: false, imageTypes: ['image/jpeg', 'image/png', 'image/webp'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: null },
+  telegram: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: null },
 };
 
 /** What the limits look at of a library item. */

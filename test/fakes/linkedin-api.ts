@@ -22,6 +22,8 @@ export interface LinkedInPost {
   /** What a reader sees: little text read back, cut off at the first unescaped reserved character, as LinkedIn does. */
   shownText: string;
   imageUrns: string[];
+  /** Each image's altText as the post gave it (content.media.altText or content.multiImage.images[].altText), null when none. */
+  altTexts: (string | null)[];
   postedWith: string;
 }
 
@@ -60,6 +62,13 @@ export type LinkedInConsent = 'allow' | 'deny';
 /** The scopes a Community Management app may ask for. */
 const KNOWN_SCOPES = new Set(['openid', 'profile', 'email', 'w_member_social', 'r_organization_admin', 'w_organization_social', 'rw_organization_admin', 'r_organization_social']);
 const CODE_LIFETIME_MS = 30 * 60_000;
+
+/** The Posts API's limits on image content: altText length, images in a multiImage post. */
+const ALT_TEXT_MAX = 4086;
+const MULTI_IMAGE_MIN = 2;
+const MULTI_IMAGE_MAX = 20;
+/** What the Images API takes. */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif']);
 
 const RESERVED = new Set(['\\', '|', '{', '}', '@', '[', ']', '(', ')', '<', '>', '#', '*', '_', '~']);
 const ACTIVE_VERSIONS = new Set([LINKEDIN_VERSION]);
@@ -209,8 +218,11 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
     if (!this.mayPostAs(member, author)) {
       return restError(403, `Not enough permissions to access: partnerApiPostsExternal.CREATE.${LINKEDIN_VERSION}`, 'ACCESS_DENIED', 100);
     }
-    const content = (body.content ?? {}) as { media?: { id?: string }; multiImage?: { images?: { id?: string }[] } };
-    const imageUrns = content.media?.id ? [content.media.id] : (content.multiImage?.images ?? []).map((image) => String(image.id));
+    const media = readImageContent(body.content);
+    if (typeof media === 'string') {
+      return restError(422, media);
+    }
+    const imageUrns = media.map((image) => image.id);
     const unusable = imageUrns.find((urn) => this.images.get(urn)?.owner !== author || !this.images.get(urn)?.bytes);
     if (unusable) {
       return restError(400, `Image ${unusable} was not uploaded by the author or its upload is not complete`, 'ILLEGAL_ARGUMENT');
@@ -229,7 +241,7 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
     }
     this.postsToday.set(member.id, { day, count: count + 1 });
     const urn = `urn:li:share:${this.newId()}`;
-    this.posts.push({ urn, author, commentary, shownText: readLittleText(commentary), imageUrns, postedWith: String(request.headers.authorization) });
+    this.posts.push({ urn, author, commentary, shownText: readLittleText(commentary), imageUrns, altTexts: media.map((image) => image.altText), postedWith: String(request.headers.authorization) });
     return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
   }
 
@@ -257,8 +269,15 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
     if (!this.tokens.has((request.headers.authorization ?? '').slice(7))) {
       return restError(401, 'Invalid access token', 'INVALID_ACCESS_TOKEN', 65600);
     }
-    image.bytes = Buffer.isBuffer(request.body) ? request.body : request.rawBody;
-    image.contentType = String(request.headers['content-type'] ?? '');
+    const bytes = Buffer.isBuffer(request.body) ? request.body : request.rawBody;
+    const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const sniffed = imageTypeOf(bytes);
+    // LinkedIn processes the upload as the image it is: bytes that are no JPEG, PNG or GIF, or that say another type, are refused.
+    if (!sniffed || !IMAGE_TYPES.has(contentType) || sniffed !== contentType) {
+      return restError(400, `The uploaded file is not a valid ${contentType || 'image'} (its content is ${sniffed ?? 'not an image LinkedIn takes'})`, 'ILLEGAL_ARGUMENT');
+    }
+    image.bytes = bytes;
+    image.contentType = contentType;
     return { status: 201 };
   }
 
@@ -408,6 +427,60 @@ export class FakeLinkedInApi extends FakeServer<LinkedInFault> {
   private newId(): string {
     return String(this.nextId++);
   }
+}
+
+/**
+ * The post's image content as the Posts API documents it: `content.media {id, altText?}` for one image,
+ * `content.multiImage.images [{id, altText?}]` for 2 to 20; a message (LinkedIn's 422) when it is neither.
+ */
+function readImageContent(raw: unknown): { id: string; altText: string | null }[] | string {
+  if (raw === undefined) {
+    return [];
+  }
+  const content = (typeof raw === 'object' && raw !== null ? raw : {}) as { media?: unknown; multiImage?: { images?: unknown } };
+  if (content.media !== undefined && content.multiImage !== undefined) {
+    return 'ERROR :: /content :: a post has one kind of content: media or multiImage, not both\n';
+  }
+  const images: unknown[] = content.media !== undefined ? [content.media] : Array.isArray(content.multiImage?.images) ? content.multiImage.images : [];
+  if (content.multiImage !== undefined && (images.length < MULTI_IMAGE_MIN || images.length > MULTI_IMAGE_MAX)) {
+    return `ERROR :: /content/multiImage/images :: a multiImage post takes ${MULTI_IMAGE_MIN} to ${MULTI_IMAGE_MAX} images, not ${images.length}\n`;
+  }
+  if (images.length === 0) {
+    return 'ERROR :: /content :: no media in content\n';
+  }
+  const read: { id: string; altText: string | null }[] = [];
+  for (const image of images) {
+    const { id, altText, ...rest } = (typeof image === 'object' && image !== null ? image : {}) as Record<string, unknown>;
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) {
+      return `ERROR :: /content/${unknown} :: unrecognized field found but type schema disallows unrecognized fields\n`;
+    }
+    if (typeof id !== 'string' || !id.startsWith('urn:li:image:')) {
+      return 'ERROR :: /content/id :: field is required and must be an image URN\n';
+    }
+    if (altText !== undefined && (typeof altText !== 'string' || [...altText].length > ALT_TEXT_MAX)) {
+      return `ERROR :: /content/altText :: length must be at most ${ALT_TEXT_MAX} characters\n`;
+    }
+    read.push({ id, altText: altText ?? null });
+  }
+  return read;
+}
+
+/** What an uploaded file is, by its first bytes: JPEG, PNG or GIF (what the Images API takes), or WebP (which it does not). */
+function imageTypeOf(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+    return 'image/png';
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    return 'image/jpeg';
+  }
+  if (bytes.subarray(0, 6).toString('latin1') === 'GIF87a' || bytes.subarray(0, 6).toString('latin1') === 'GIF89a') {
+    return 'image/gif';
+  }
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') {
+    return 'image/webp';
+  }
+  return undefined;
 }
 
 /** LinkedIn's REST error body: {status, serviceErrorCode?, code?, message}. */

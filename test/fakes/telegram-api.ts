@@ -8,6 +8,8 @@ import { TEST_PNG } from './x-api';
 const MESSAGES_PER_MINUTE_PER_CHAT = 20;
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
+/** The Bot API's limit on a photo sent by upload. */
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 /** Characters MarkdownV2 reserves that never open an entity, so an unescaped one is always an error. */
 const MARKDOWN_V2_RESERVED = /(^|[^\\])([.!#+=\-{}])/;
 const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
@@ -60,6 +62,8 @@ export interface SentMessage {
   /** disable_notification was set. */
   silent?: boolean;
   photos: Buffer[];
+  /** Each photo's upload as its multipart part declared it: Content-Type and filename. */
+  files: { contentType: string | undefined; filename: string | undefined }[];
   /** Which bot sent it. */
   botId: number;
 }
@@ -252,7 +256,7 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
       return failure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait });
     }
     const parseMode = typeof params.parse_mode === 'string' ? params.parse_mode : undefined;
-    const sent = this.deliver(method, params, chat, bot, parseMode);
+    const sent = this.deliver(method, params, partHeaders(request), chat, bot, parseMode);
     if ('status' in sent) {
       return sent;
     }
@@ -328,26 +332,29 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
     return muted ? failure(400, 'Bad Request: not enough rights to send text messages to the chat') : undefined;
   }
 
-  private deliver(method: string, params: Record<string, unknown>, chat: FakeChat, bot: Bot, parseMode: string | undefined): SentMessage[] | Reply {
+  private deliver(method: string, params: Record<string, unknown>, parts: Map<string, PartHeader>, chat: FakeChat, bot: Bot, parseMode: string | undefined): SentMessage[] | Reply {
     const base = { chatId: chat.id, botId: bot.id, parseMode, silent: params.disable_notification === true || params.disable_notification === 'true' };
     if (method === 'sendMessage') {
       const text = typeof params.text === 'string' ? params.text : '';
       const problem = text.trim() === '' ? 'Bad Request: message text is empty' : [...text].length > TEXT_LIMIT ? 'Bad Request: message is too long' : entitiesProblem(text, parseMode);
-      return problem ? failure(400, problem) : [this.record({ ...base, method, text, photos: [] })];
+      return problem ? failure(400, problem) : [this.record({ ...base, method, text, photos: [], files: [] })];
     }
     if (method === 'sendPhoto') {
       const caption = typeof params.caption === 'string' ? params.caption : undefined;
       const photo = params.photo;
-      const problem = !Buffer.isBuffer(photo)
+      // A string photo is a file_id or an HTTP URL for Telegram to fetch: this fake knows neither.
+      const problem = photo === undefined
         ? 'Bad Request: there is no photo in the request'
-        : !isImage(photo)
-          ? 'Bad Request: IMAGE_PROCESS_FAILED'
-          : caption !== undefined && [...caption].length > CAPTION_LIMIT
+        : !Buffer.isBuffer(photo)
+          ? 'Bad Request: wrong file identifier/HTTP URL specified'
+          : photoProblem(photo)
+            ? photoProblem(photo)
+            : caption !== undefined && [...caption].length > CAPTION_LIMIT
             ? 'Bad Request: message caption is too long'
             : caption !== undefined
               ? entitiesProblem(caption, parseMode)
               : undefined;
-      return problem ? failure(400, problem) : [this.record({ ...base, method, caption, photos: [photo as Buffer] })];
+      return problem ? failure(400, problem) : [this.record({ ...base, method, caption, photos: [photo as Buffer], files: [fileOf(parts, 'photo')] })];
     }
     let media: { type?: string; media?: string; caption?: string; parse_mode?: string }[];
     try {
@@ -359,12 +366,23 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
       return failure(400, 'Bad Request: wrong number of media specified');
     }
     const photos: Buffer[] = [];
-    for (const item of media) {
-      const file = item.media?.startsWith('attach://') ? params[item.media.slice(9)] : undefined;
-      if (item.type !== 'photo' || !Buffer.isBuffer(file) || !isImage(file)) {
-        return failure(400, 'Bad Request: wrong file identifier/HTTP URL specified');
+    const files: SentMessage['files'] = [];
+    for (const [index, item] of media.entries()) {
+      if (item.type !== 'photo') {
+        return failure(400, `Bad Request: unsupported media type "${String(item.type)}" in the media group`);
+      }
+      // attach://<name> names a file part of this request; a part that is not there (or is a plain field) is refused.
+      const name = typeof item.media === 'string' && item.media.startsWith('attach://') ? item.media.slice(9) : undefined;
+      const file = name !== undefined ? params[name] : undefined;
+      if (name === undefined || !Buffer.isBuffer(file)) {
+        return failure(400, `Bad Request: wrong file identifier/HTTP URL specified in media #${index}`);
+      }
+      const problem = photoProblem(file);
+      if (problem) {
+        return failure(400, problem);
       }
       photos.push(file);
+      files.push(fileOf(parts, name));
     }
     const caption = media[0].caption;
     const problem = caption !== undefined && [...caption].length > CAPTION_LIMIT ? 'Bad Request: message caption is too long' : caption ? entitiesProblem(caption, media[0].parse_mode) : undefined;
@@ -372,7 +390,7 @@ export class FakeTelegramApi extends FakeServer<TelegramFault> {
       return failure(400, problem);
     }
     return photos.map((photo, index) =>
-      this.record({ ...base, parseMode: media[index].parse_mode, method: 'sendMediaGroup', caption: media[index].caption, photos: [photo] }),
+      this.record({ ...base, parseMode: media[index].parse_mode, method: 'sendMediaGroup', caption: media[index].caption, photos: [photo], files: [files[index]] }),
     );
   }
 
@@ -457,6 +475,51 @@ function entitiesProblem(text: string, parseMode: string | undefined): string | 
     return open.length > 0 ? "Bad Request: can't parse entities: Can't find end tag corresponding to start tag" : undefined;
   }
   return parseMode === undefined || parseMode === 'Markdown' ? undefined : 'Bad Request: unsupported parse_mode';
+}
+
+/** Why Telegram would refuse these bytes as an uploaded photo; undefined when it takes them. */
+function photoProblem(bytes: Buffer): string | undefined {
+  if (bytes.length > PHOTO_MAX_BYTES) {
+    return 'Bad Request: file is too big';
+  }
+  return isImage(bytes) ? undefined : 'Bad Request: IMAGE_PROCESS_FAILED';
+}
+
+interface PartHeader {
+  contentType: string | undefined;
+  filename: string | undefined;
+}
+
+function fileOf(parts: Map<string, PartHeader>, name: string): PartHeader {
+  return parts.get(name) ?? { contentType: undefined, filename: undefined };
+}
+
+/**
+ * The Content-Type and filename each multipart part declared, by field name (the shared parser keeps only
+ * the parts' contents). Empty for a body that is not multipart/form-data.
+ */
+function partHeaders(request: ReceivedRequest): Map<string, PartHeader> {
+  const headers = new Map<string, PartHeader>();
+  const contentType = String(request.headers['content-type'] ?? '');
+  const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!boundary) {
+    return headers;
+  }
+  const delimiter = Buffer.from(`\r\n--${boundary[1] ?? boundary[2]}`);
+  const raw = Buffer.concat([Buffer.from('\r\n'), request.rawBody]);
+  for (let at = raw.indexOf(delimiter); at >= 0; at = raw.indexOf(delimiter, at + delimiter.length)) {
+    const start = at + delimiter.length + 2;
+    const end = raw.indexOf('\r\n\r\n', start);
+    if (end < 0) {
+      break;
+    }
+    const head = raw.subarray(start, end).toString('latin1');
+    const name = /(?:^|[;\s])name="([^"]*)"/i.exec(head)?.[1];
+    if (name !== undefined) {
+      headers.set(name, { contentType: /^content-type:\s*([^;\r\n]+)/im.exec(head)?.[1].trim().toLowerCase(), filename: /filename="([^"]*)"/i.exec(head)?.[1] });
+    }
+  }
+  return headers;
 }
 
 function isImage(bytes: Buffer): boolean {

@@ -24,6 +24,8 @@ import { toLittleText } from './little-text';
 /** What the Images API takes; LinkedIn caps images by pixels (36 M), a download cap keeps memory bounded. */
 const IMAGE_LIMITS = { mediaTypes: ['image/jpeg', 'image/png', 'image/gif'], maxBytes: 10 * 1024 * 1024, timeoutMs: 15_000 };
 const MAX_IMAGES = 20;
+/** The Posts API's limit on a media item's altText. */
+const ALT_TEXT_MAX = 4086;
 const SECRET_FIELDS = ['accessToken', 'refreshToken', 'clientSecret'];
 
 interface LinkedInCredentials {
@@ -33,6 +35,9 @@ interface LinkedInCredentials {
   clientId?: string;
   clientSecret?: string;
 }
+
+/** An image ready for the Images API; alt text from the library (URL images have none). */
+type PostImage = DownloadedImage & { altText: string | null };
 
 interface Send {
   request: PublishRequest;
@@ -62,12 +67,17 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
     try {
       request.signal?.throwIfAborted();
       const credentials = readCredentials(request.credentials);
-      if (request.imageUrls.length > MAX_IMAGES) {
+      const library = request.media ?? [];
+      if (request.imageUrls.length + library.length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `LinkedIn takes at most ${MAX_IMAGES} images per post` });
       }
-      const images: DownloadedImage[] = [];
+      // URL images first, then the library's, in the post's order; all read before anything reaches LinkedIn.
+      const images: PostImage[] = [];
       for (const url of request.imageUrls) {
-        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
+        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), altText: null });
+      }
+      for (const item of library) {
+        images.push({ bytes: await item.read(), mediaType: item.mimeType, altText: item.altText });
       }
       const urn = await this.asAuthor(send, credentials, (token) => this.createPost(send, credentials.authorUrn, token, images));
       return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${urn}/` };
@@ -201,21 +211,18 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
     return { ...stored, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? refreshToken, ...(expiresAt ? { expiresAt } : {}) };
   }
 
-  private async createPost(send: Send, author: string, token: string, images: DownloadedImage[]): Promise<string> {
+  private async createPost(send: Send, author: string, token: string, images: PostImage[]): Promise<string> {
     send.postRequested = false; // a run again after a 401, which created nothing
     const { signal, text } = send.request;
-    const imageUrns: string[] = [];
+    // Uploads publish nothing: a lost answer here leaves only an unused image on LinkedIn.
+    const media: { id: string; altText?: string }[] = [];
     for (const image of images) {
       const upload = await this.api.initializeImageUpload(token, author, signal);
       await this.api.uploadImage(upload.uploadUrl, token, image.bytes, image.mediaType, signal);
-      imageUrns.push(upload.image);
+      media.push({ id: upload.image, ...(image.altText ? { altText: [...image.altText].slice(0, ALT_TEXT_MAX).join('') } : {}) });
     }
-    const content =
-      imageUrns.length === 1
-        ? { media: { id: imageUrns[0] } }
-        : imageUrns.length > 1
-          ? { multiImage: { images: imageUrns.map((id) => ({ id })) } }
-          : undefined;
+    // The Posts API: one image is content.media, two to twenty content.multiImage.images, each with its altText.
+    const content = media.length === 1 ? { media: media[0] } : media.length > 1 ? { multiImage: { images: media } } : undefined;
     const post = {
       author,
       commentary: toLittleText(text),

@@ -75,15 +75,23 @@ export class TelegramPublisher implements Publisher {
     try {
       request.signal?.throwIfAborted();
       const { botToken, chatId } = readCredentials(request.credentials);
-      if (request.imageUrls.length > MAX_IMAGES) {
+      const library = request.media ?? [];
+      const count = request.imageUrls.length + library.length;
+      if (count > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Telegram takes at most ${MAX_IMAGES} images per message` });
       }
-      if (request.imageUrls.length > 0 && [...request.text].length > CAPTION_LIMIT) {
+      if (count > 0 && [...request.text].length > CAPTION_LIMIT) {
         throw new PublishError({ kind: 'permanent', reason: `A Telegram caption takes at most ${CAPTION_LIMIT} characters` });
       }
+      // URL images first, then the library's, in the post's order; all read before anything is sent, so the
+      // one request that publishes (and its repeat to a migrated chat) carries them all as uploaded parts.
       const images: DownloadedImage[] = [];
       for (const url of request.imageUrls) {
         images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
+      }
+      for (const item of library) {
+        // Telegram takes no alt text: the library's is not sent.
+        images.push({ bytes: await item.read(), mediaType: item.mimeType });
       }
       const api = this.client(botToken, request.signal);
       let message: Message;
