@@ -119,7 +119,9 @@ describe('the LinkedIn adapter', () => {
         client_secret: member.clientSecret,
       });
       const refreshed = store.kept[0];
-      expect(refreshed).toEqual({ ...credentials, accessToken: expect.not.stringMatching(member.accessToken) });
+      // LinkedIn says how long the new token lives: its expiry is kept for the refresh-ahead job.
+      expect(refreshed).toEqual({ ...credentials, accessToken: expect.not.stringMatching(member.accessToken), expiresAt: expect.any(String) });
+      expect(Date.parse(refreshed.expiresAt) - Date.now()).toBeGreaterThan(59 * 86_400_000);
       expect(fake.posts).toEqual([expect.objectContaining({ postedWith: `Bearer ${refreshed.accessToken}` })]);
     });
 
