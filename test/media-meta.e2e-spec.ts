@@ -240,6 +240,7 @@ describe('library media to Facebook and Instagram', () => {
 
       expect(error).toBeInstanceOf(PublishError);
       expect((error as PublishError).failure).toMatchObject({ kind: 'permanent', reason: expect.stringContaining('Media download has failed') });
+      expect((error as PublishError).failure.reason).toContain("Meta fetches library media from Holdfast's PUBLIC_URL: it must be reachable from the internet");
       expect(graph.media.filter((m) => m.caption === 'Late')).toHaveLength(0);
     });
   });

@@ -137,14 +137,30 @@ export class InstagramPublisher implements Publisher {
     const images = imagesOf(send.request);
     const caption = text.trim() === '' ? undefined : text;
     if (images.length === 1) {
-      return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, { ...images[0], caption }, token, signal)).id;
+      return this.imageContainer(igUserId, images[0], { caption }, token, signal);
     }
     const children: string[] = [];
     for (const image of images) {
-      children.push((await this.graph.post<{ id: string }>(`/${igUserId}/media`, { ...image, is_carousel_item: true }, token, signal)).id);
+      children.push(await this.imageContainer(igUserId, image, { is_carousel_item: true }, token, signal));
     }
     const carousel = { media_type: 'CAROUSEL', children: children.join(','), caption };
     return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, carousel, token, signal)).id;
+  }
+
+  /**
+   * One image container. Meta fetches a library item from PUBLIC_URL itself: when it cannot, the reason says so,
+   * since a PUBLIC_URL Meta cannot reach (the localhost default) is the likely cause.
+   */
+  private async imageContainer(igUserId: string, image: ContainerImage, fields: { caption?: string; is_carousel_item?: true }, token: string, signal?: AbortSignal): Promise<string> {
+    try {
+      return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, { image_url: image.image_url, alt_text: image.alt_text, ...fields }, token, signal)).id;
+    } catch (error) {
+      const failure = classifyGraphFailure(error, this.clock.now(), SERVICE);
+      if (image.fromLibrary && failure.kind === 'permanent' && /2207052/.test(failure.platformCode ?? '')) {
+        throw new PublishError({ ...failure, reason: `${failure.reason} (Meta fetches library media from Holdfast's PUBLIC_URL: it must be reachable from the internet)` });
+      }
+      throw error;
+    }
   }
 
   /** Polls status_code while IN_PROGRESS, at most CONTAINER_WAIT_LIMIT_MS; every wait ends at once on abort. */
@@ -238,6 +254,8 @@ function containerOf(state: Record<string, unknown> | null | undefined, now: Dat
 interface ContainerImage {
   image_url: string;
   alt_text?: string;
+  /** A library item's signed URL on PUBLIC_URL (not a URL the post gave). */
+  fromLibrary?: true;
 }
 
 /**
@@ -249,7 +267,7 @@ function imagesOf(request: PublishRequest): ContainerImage[] {
     if (media.kind !== 'image' || !media.publicUrl) {
       throw new PublishError({ kind: 'permanent', reason: `Instagram fetches images by URL, and media item ${media.id} has no URL Holdfast can give it` });
     }
-    return { image_url: media.publicUrl(), ...(media.altText ? { alt_text: media.altText } : {}) };
+    return { image_url: media.publicUrl(), ...(media.altText ? { alt_text: media.altText } : {}), fromLibrary: true };
   });
   return [...request.imageUrls.map((url) => ({ image_url: url })), ...library];
 }
