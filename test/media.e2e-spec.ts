@@ -123,11 +123,11 @@ describe('the media library', () => {
     expect(mastodon.media.get(status.mediaIds[0])).toMatchObject({ description: 'The autumn menu, three dishes' });
   });
 
-  it('refuses library media for a platform whose publisher does not upload them yet, rather than posting without them', async () => {
-    const jpeg = await noise(100, 100).jpeg().toBuffer();
-    const item = (await upload(jpeg, 'square.jpg').expect(201)).body;
+  it('refuses library media a platform does not take, rather than posting without them', async () => {
+    const png = await noise(100, 100).png().toBuffer();
+    const item = (await upload(png, 'square.png').expect(201)).body;
     const res = await marketer.post('/api/posts', { text: 'Square', channelIds: [channels.instagram], mediaIds: [item.id], publishNow: true }).expect(400);
-    expect(res.body.message).toContain('Holdfast does not publish library media to Instagram yet');
+    expect(res.body.message).toBe(`The post's media do not fit its platforms: square.png (${item.id}) is a PNG image; Instagram takes JPEG`);
   });
 
   it('keeps media inside their workspace, and an item a planned post uses cannot be deleted', async () => {

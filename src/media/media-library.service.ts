@@ -10,10 +10,12 @@ import { AuditService } from '../audit/audit.service';
 import type { Platform } from '../channels/platform';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import type { Principal } from '../common/principal';
+import { Clock } from '../common/clock';
 import { PublishError, type PublishMedia } from '../publishers/publisher.port';
 import { MediaItem } from './media-item.entity';
 import { MediaSource } from './media-source';
 import { MediaStore } from './media-store';
+import { MediaUrlSigner, type MediaUrlCheck } from './media-url';
 import { describeUnknown, sniff } from './media-sniff';
 import { mediaProblems, PLATFORM_MEDIA_LIMITS } from './platform-limits';
 import { fitUnder } from './resize';
@@ -32,6 +34,8 @@ export class MediaLibrary extends MediaSource {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: MediaStore,
     private readonly audit: AuditService,
+    private readonly urls: MediaUrlSigner,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -107,6 +111,26 @@ export class MediaLibrary extends MediaSource {
     const blob = await this.store.get(this.dataSource.manager, id, ORIGINAL);
     if (!blob) {
       throw DomainError.notFound('Media content', id);
+    }
+    return { item, bytes: blob.bytes };
+  }
+
+  /**
+   * The bytes behind a signed URL (GET /api/media/public/{id}), for a platform that fetches them itself: a bad or
+   * altered signature is a 403, a lapsed one a 410, a deleted item a 404; never the bytes unless the URL is good.
+   */
+  async publicContent(id: string, exp: unknown, sig: unknown): Promise<{ item: MediaItem; bytes: Buffer }> {
+    const check: MediaUrlCheck = this.urls.check(id, exp, sig, this.clock.now());
+    if (check === 'invalid') {
+      throw DomainError.forbidden('This media link is not valid: its signature does not match (it was changed, or made for another item or key)');
+    }
+    if (check === 'expired') {
+      throw new DomainError(DomainErrorCode.Gone, 'This media link has expired: links to library media work for one hour');
+    }
+    const item = await this.dataSource.getRepository(MediaItem).findOneBy({ id, deletedAt: IsNull() });
+    const blob = item ? await this.store.get(this.dataSource.manager, id, ORIGINAL) : undefined;
+    if (!item || !blob) {
+      throw DomainError.notFound('Media item', id);
     }
     return { item, bytes: blob.bytes };
   }
@@ -198,6 +222,8 @@ export class MediaLibrary extends MediaSource {
         height: item.height,
         altText: item.altText,
         read: () => (resize ? this.variant(item, platform, limits.imageBytes) : this.original(item)),
+        // The original's bytes: platforms that fetch by URL (Instagram) resize nothing here.
+        ...(resize ? {} : { publicUrl: () => this.urls.url(item.id, this.clock.now()) }),
       };
     });
   }

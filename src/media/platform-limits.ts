@@ -33,7 +33,7 @@ export const PLATFORM_MEDIA_LIMITS: Record<Platform, PlatformMediaLimits> = {
   mastodon: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 16 * MB, videoBytes: null, maxItems: 4, altTextMax: 1500 },
   // Instagram content publishing: JPEG images up to 8 MB, aspect ratio 4:5 to 1.91:1, carousels of 10.
   instagram: {
-    publishes: false,
+    publishes: true,
     imageTypes: ['image/jpeg'],
     imageBytes: 8 * MB,
     videoBytes: null,
@@ -42,7 +42,7 @@ export const PLATFORM_MEDIA_LIMITS: Record<Platform, PlatformMediaLimits> = {
     aspectRatio: { min: 0.8, max: 1.91, says: 'between 4:5 (portrait) and 1.91:1 (landscape)' },
   },
   // Facebook Page photos: up to 10 MB (JPEG, PNG, GIF, WebP); alt text through alt_text_custom.
-  facebook: { publishes: false, imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: 1000 },
+  facebook: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: 1000 },
   // LinkedIn Images API: JPEG, PNG, GIF; altText up to 4,086 characters; multi-image posts of up to 20.
   linkedin: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 20, altTextMax: 4086 },
   // Telegram Bot API: photos up to 10 MB by upload, media groups of 10; no alt text.

@@ -57,6 +57,11 @@ export interface PublishMedia {
   altText: string | null;
   /** The bytes to upload to this platform (a resized variant where the platform needs one). */
   read(): Promise<Buffer>;
+  /**
+   * A signed URL on PUBLIC_URL that serves these bytes to anyone for an hour, for platforms that fetch
+   * images themselves (Instagram's image_url). Absent where the source cannot give one (unit tests).
+   */
+  publicUrl?(): string;
 }
 
 /** Per-post options, by platform; each publisher reads its own. */

@@ -31,10 +31,15 @@ export interface PagePost {
 export interface PagePhoto {
   id: string;
   pageId: string;
-  url: string;
+  /** The URL Meta fetched, or undefined for a photo uploaded as bytes (`source`). */
+  url?: string;
   caption?: string;
   published: boolean;
   bytes: Buffer;
+  /** The Content-Type of the uploaded `source` part (undefined for a URL photo). */
+  contentType?: string;
+  /** alt_text_custom, as sent. */
+  altText?: string;
 }
 
 export interface MediaContainer {
@@ -42,6 +47,11 @@ export interface MediaContainer {
   igUserId: string;
   mediaType: 'IMAGE' | 'CAROUSEL';
   imageUrl?: string;
+  /** What Meta got when it fetched image_url. */
+  imageBytes?: Buffer;
+  imageContentType?: string;
+  /** alt_text, as sent. */
+  altText?: string;
   caption?: string;
   isCarouselItem: boolean;
   children: string[];
@@ -103,6 +113,11 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
   readonly media: IgMedia[] = [];
   /** Status reads a new container answers IN_PROGRESS before FINISHED (0: ready at once, as images usually are). */
   containerPolls = 0;
+  /**
+   * Instagram takes JPEG images only: with this set, a fetched image_url that is not a JPEG (by its Content-Type
+   * and its bytes) is refused as Graph does. Off by default: the older Instagram tests post the PNG fixture.
+   */
+  instagramJpegOnly = false;
   /** Instagram's published posts per account per rolling 24 hours. */
   publishingLimit = 50;
   /** Calls per token per hour before Graph throttles it (code 32 for a Page, 80002 for Instagram). */
@@ -346,15 +361,37 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
     }
     const body = fieldsOf(request);
     const url = optionalString(body.url);
-    if (!url) {
-      return graphError(400, { code: 324, message: '(#324) Requires upload file' });
+    const source = body.source;
+    if (url && source !== undefined) {
+      return graphError(400, { code: 100, message: '(#100) Only one of url and source may be given' });
     }
-    const bytes = await download(url);
-    if (!bytes) {
-      return graphError(400, { code: 324, message: '(#324) Missing or invalid image file' });
+    let bytes: Buffer | undefined;
+    let contentType: string | undefined;
+    if (source !== undefined) {
+      // Graph takes the file as a multipart file part named `source`, of an image type its bytes bear out.
+      const part = multipartPart(request, 'source');
+      if (!Buffer.isBuffer(source) || !part?.filename || !part.contentType) {
+        return graphError(400, { code: 324, message: '(#324) Requires upload file: source must be a file part with a filename and a Content-Type' });
+      }
+      if (!PHOTO_TYPES.includes(part.contentType) || imageTypeOf(source) !== part.contentType) {
+        return graphError(400, { code: 324, message: `(#324) Missing or invalid image file: the source part says ${part.contentType} but is not one` });
+      }
+      bytes = source;
+      contentType = part.contentType;
+    } else if (!url) {
+      return graphError(400, { code: 324, message: '(#324) Requires upload file' });
+    } else {
+      bytes = await download(url);
+      if (!bytes) {
+        return graphError(400, { code: 324, message: '(#324) Missing or invalid image file' });
+      }
+    }
+    const altText = optionalString(body.alt_text_custom);
+    if (body.alt_text_custom !== undefined && typeof body.alt_text_custom !== 'string') {
+      return graphError(400, { code: 100, message: '(#100) alt_text_custom must be a string' });
     }
     const published = body.published !== false && body.published !== 'false';
-    const photo = { id: this.newId(), pageId, url, caption: optionalString(body.caption), published, bytes };
+    const photo = { id: this.newId(), pageId, url, caption: optionalString(body.caption), published, bytes, contentType, altText };
     this.photos.set(photo.id, photo);
     if (!published) {
       return { status: 200, body: { id: photo.id } };
@@ -384,11 +421,28 @@ export class FakeGraphApi extends FakeServer<GraphFault> {
     if (!imageUrl) {
       return graphError(400, { code: 100, message: '(#100) The parameter image_url is required' });
     }
-    if (!(await download(imageUrl))) {
+    const fetched = await fetchImage(imageUrl);
+    if (!fetched) {
       return graphError(400, { code: 9004, subcode: 2207052, message: 'Media download has failed. The media URI doesn\'t meet our requirements.' });
     }
+    if (this.instagramJpegOnly && (fetched.contentType !== 'image/jpeg' || imageTypeOf(fetched.bytes) !== 'image/jpeg')) {
+      return graphError(400, { code: 36001, subcode: 2207009, message: 'The aspect ratio or format of the image is not supported: only JPEG images can be published' });
+    }
+    if (body.alt_text !== undefined && typeof body.alt_text !== 'string') {
+      return graphError(400, { code: 100, message: '(#100) alt_text must be a string' });
+    }
     const isCarouselItem = body.is_carousel_item === true || body.is_carousel_item === 'true';
-    this.containers.set(base.id, { ...base, mediaType: 'IMAGE', imageUrl, isCarouselItem, children: [], caption: isCarouselItem ? undefined : caption });
+    this.containers.set(base.id, {
+      ...base,
+      mediaType: 'IMAGE',
+      imageUrl,
+      imageBytes: fetched.bytes,
+      imageContentType: fetched.contentType,
+      altText: optionalString(body.alt_text),
+      isCarouselItem,
+      children: [],
+      caption: isCarouselItem ? undefined : caption,
+    });
     return { status: 200, body: { id: base.id } };
   }
 
@@ -678,14 +732,54 @@ function optionalString(value: unknown): string | undefined {
 
 /** Meta fetches the image from its public URL itself; the fake does too, and wants an image back. */
 async function download(url: string): Promise<Buffer | undefined> {
+  return (await fetchImage(url))?.bytes;
+}
+
+/** The image at `url` and the Content-Type it was served with; undefined when the fetch fails or is no image. */
+async function fetchImage(url: string): Promise<{ bytes: Buffer; contentType: string } | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    if (!response.ok || !(response.headers.get('content-type') ?? '').startsWith('image/')) {
+    const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!response.ok || !contentType.startsWith('image/')) {
       await response.body?.cancel();
       return undefined;
     }
-    return Buffer.from(await response.arrayBuffer());
+    return { bytes: Buffer.from(await response.arrayBuffer()), contentType };
   } catch {
     return undefined;
   }
+}
+
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+/** What an image's first bytes say it is. */
+function imageTypeOf(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) {
+    return 'image/jpeg';
+  }
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+    return 'image/png';
+  }
+  if (bytes.subarray(0, 4).toString('latin1') === 'GIF8') {
+    return 'image/gif';
+  }
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') {
+    return 'image/webp';
+  }
+  return undefined;
+}
+
+/** The headers of one multipart part (its filename and Content-Type), which the shared parser does not keep. */
+function multipartPart(request: ReceivedRequest, name: string): { filename?: string; contentType?: string } | undefined {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(request.headers['content-type'] ?? '');
+  if (!boundary) {
+    return undefined;
+  }
+  for (const part of request.rawBody.toString('latin1').split(`--${boundary[1] ?? boundary[2]}`)) {
+    const head = part.slice(0, Math.max(0, part.indexOf('\r\n\r\n')));
+    if (new RegExp(`[;\\s]name="${name}"`, 'i').test(head)) {
+      return { filename: /filename="([^"]*)"/i.exec(head)?.[1], contentType: /^content-type:\s*([^;\r\n]+)/im.exec(head)?.[1].trim().toLowerCase() };
+    }
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
-import { PublishError } from '../publisher.port';
-import { facebookPostUrl, photoCaption, readFacebookCredentials } from './facebook-post';
+import { PublishError, type PublishMedia } from '../publisher.port';
+import { facebookPostUrl, photoCaption, photosOf, readFacebookCredentials } from './facebook-post';
 
 describe('photoCaption', () => {
   it('puts the link after the text, once', () => {
@@ -25,5 +25,14 @@ describe('readFacebookCredentials', () => {
     expect(() => readFacebookCredentials({ pageId: 'my-page', pageAccessToken: 't' })).toThrow(PublishError);
     expect(() => readFacebookCredentials({ pageId: '123' })).toThrow(/reconnect the channel/);
     expect(readFacebookCredentials({ pageId: '123', pageAccessToken: 'EAAB' })).toEqual({ pageId: '123', pageAccessToken: 'EAAB' });
+  });
+});
+
+describe('photosOf', () => {
+  it('puts image URLs first, then library items in their order', () => {
+    const item = (id: string): PublishMedia => ({ id, kind: 'image', mimeType: 'image/jpeg', byteSize: 1, width: 1, height: 1, altText: null, read: () => Promise.resolve(Buffer.alloc(1)) });
+    const [a, b] = [item('a'), item('b')];
+    expect(photosOf({ imageUrls: ['https://x.example/1.png'], media: [a, b] })).toEqual([{ url: 'https://x.example/1.png' }, { media: a }, { media: b }]);
+    expect(photosOf({ imageUrls: [], media: undefined })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // What a Facebook Page post is made of, computed without I/O: credentials, captions, permalinks.
-import { PublishError } from '../publisher.port';
+import { PublishError, type PublishMedia, type PublishRequest } from '../publisher.port';
 
 export interface FacebookCredentials {
   pageId: string;
@@ -30,4 +30,12 @@ export function photoCaption(text: string, link: string | null): string | undefi
  */
 export function facebookPostUrl(id: string): string {
   return `https://www.facebook.com/${encodeURIComponent(id)}`;
+}
+
+/** One photo of a Page post: an image URL Meta fetches, or a library item uploaded as bytes. */
+export type FacebookPhoto = { url: string; media?: undefined } | { url?: undefined; media: PublishMedia };
+
+/** The post's photos in order: image URLs first, then library items, as the other platforms show them. */
+export function photosOf(request: Pick<PublishRequest, 'imageUrls' | 'media'>): FacebookPhoto[] {
+  return [...request.imageUrls.map((url) => ({ url })), ...(request.media ?? []).map((media) => ({ media }))];
 }

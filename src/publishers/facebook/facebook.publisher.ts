@@ -14,7 +14,7 @@ import {
   type VerifiedAccount,
   type VerifyRequest,
 } from '../publisher.port';
-import { facebookPostUrl, photoCaption, readFacebookCredentials } from './facebook-post';
+import { facebookPostUrl, photoCaption, photosOf, readFacebookCredentials, type FacebookPhoto } from './facebook-post';
 
 const SERVICE = 'Facebook';
 
@@ -72,26 +72,29 @@ export class FacebookPublisher implements Publisher {
   }
 
   /**
-   * A text or link post goes to /feed; one image to /photos (url, caption); several images are
-   * uploaded unpublished to /photos, then attached to one /feed post (attached_media).
+   * A text or link post goes to /feed; one image to /photos (url or the bytes as `source`, caption); several
+   * images are uploaded unpublished to /photos, then attached to one /feed post (attached_media). Image URLs
+   * come first, then library items in the post's order; library items carry their alt text (alt_text_custom).
    */
   private async createPost(send: Send, pageId: string, token: string): Promise<string> {
-    const { text, imageUrls, link, signal } = send.request;
-    if (imageUrls.length === 0) {
+    const { text, link, signal } = send.request;
+    const images = photosOf(send.request);
+    if (images.length === 0) {
       send.postRequested = true;
       const created = await this.graph.post<{ id: string }>(`/${pageId}/feed`, { message: text || undefined, link: link ?? undefined }, token, signal);
       return created.id;
     }
     const caption = photoCaption(text, link);
-    if (imageUrls.length === 1) {
+    if (images.length === 1) {
+      const body = await photoBody(images[0], { caption });
       send.postRequested = true;
-      const photo = await this.graph.post<{ id: string; post_id?: string }>(`/${pageId}/photos`, { url: imageUrls[0], caption }, token, signal);
+      const photo = await this.graph.post<{ id: string; post_id?: string }>(`/${pageId}/photos`, body, token, signal);
       return photo.post_id ?? photo.id;
     }
     const media: { media_fbid: string }[] = [];
-    for (const url of imageUrls) {
-      // Unpublished photos appear nowhere until the feed post attaches them.
-      const photo = await this.graph.post<{ id: string }>(`/${pageId}/photos`, { url, published: false }, token, signal);
+    for (const image of images) {
+      // Unpublished photos appear nowhere until the feed post attaches them: a lost answer here leaves nothing on the Page.
+      const photo = await this.graph.post<{ id: string }>(`/${pageId}/photos`, await photoBody(image, { published: false }), token, signal);
       media.push({ media_fbid: photo.id });
     }
     send.postRequested = true;
@@ -110,4 +113,28 @@ export class FacebookPublisher implements Publisher {
     // Only the publishing request creates a post: a lost answer before it leaves nothing on the Page.
     return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
+}
+
+/**
+ * The /photos body: a URL image as JSON `url`; a library item as multipart/form-data with its bytes in `source`
+ * (with their type and a file name) and its alt text in `alt_text_custom`. Bytes are read before anything is sent.
+ */
+async function photoBody(image: FacebookPhoto, fields: { caption?: string; published?: false }): Promise<Record<string, unknown>> {
+  if (image.url !== undefined) {
+    return { url: image.url, ...fields };
+  }
+  const { media } = image;
+  const form = new FormData();
+  form.append('source', new Blob([await media.read()], { type: media.mimeType }), `${media.id}.${media.mimeType.split('/')[1]}`);
+  if (fields.caption !== undefined) {
+    form.append('caption', fields.caption);
+  }
+  if (fields.published === false) {
+    form.append('published', 'false');
+  }
+  if (media.altText) {
+    form.append('alt_text_custom', media.altText);
+  }
+  // axios sends a FormData as multipart/form-data with its boundary; GraphApi.post types its body as fields.
+  return form as unknown as Record<string, unknown>;
 }

@@ -60,10 +60,11 @@ export class InstagramPublisher implements Publisher {
     try {
       request.signal?.throwIfAborted();
       const credentials = readInstagramCredentials(request.credentials);
-      if (request.imageUrls.length === 0) {
+      const images = imagesOf(request);
+      if (images.length === 0) {
         throw new PublishError({ kind: 'permanent', reason: 'Instagram needs at least one image' });
       }
-      if (request.imageUrls.length > MAX_IMAGES) {
+      if (images.length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Instagram takes at most ${MAX_IMAGES} images per post` });
       }
       const containerId = await this.readyContainer(send, credentials.igUserId, credentials.accessToken);
@@ -127,19 +128,39 @@ export class InstagramPublisher implements Publisher {
     return containerId;
   }
 
-  /** One image: an IMAGE container; several: one container per item, then a CAROUSEL container of them. */
+  /**
+   * One image: an IMAGE container; several: one container per item, then a CAROUSEL container of them. Image URLs
+   * come first, then library items by their signed URL (Meta fetches each itself), with their alt text.
+   */
   private async createContainer(send: Send, igUserId: string, token: string): Promise<string> {
-    const { imageUrls, text, signal } = send.request;
+    const { text, signal } = send.request;
+    const images = imagesOf(send.request);
     const caption = text.trim() === '' ? undefined : text;
-    if (imageUrls.length === 1) {
-      return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, { image_url: imageUrls[0], caption }, token, signal)).id;
+    if (images.length === 1) {
+      return this.imageContainer(igUserId, images[0], { caption }, token, signal);
     }
     const children: string[] = [];
-    for (const url of imageUrls) {
-      children.push((await this.graph.post<{ id: string }>(`/${igUserId}/media`, { image_url: url, is_carousel_item: true }, token, signal)).id);
+    for (const image of images) {
+      children.push(await this.imageContainer(igUserId, image, { is_carousel_item: true }, token, signal));
     }
     const carousel = { media_type: 'CAROUSEL', children: children.join(','), caption };
     return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, carousel, token, signal)).id;
+  }
+
+  /**
+   * One image container. Meta fetches a library item from PUBLIC_URL itself: when it cannot, the reason says so,
+   * since a PUBLIC_URL Meta cannot reach (the localhost default) is the likely cause.
+   */
+  private async imageContainer(igUserId: string, image: ContainerImage, fields: { caption?: string; is_carousel_item?: true }, token: string, signal?: AbortSignal): Promise<string> {
+    try {
+      return (await this.graph.post<{ id: string }>(`/${igUserId}/media`, { image_url: image.image_url, alt_text: image.alt_text, ...fields }, token, signal)).id;
+    } catch (error) {
+      const failure = classifyGraphFailure(error, this.clock.now(), SERVICE);
+      if (image.fromLibrary && failure.kind === 'permanent' && /2207052/.test(failure.platformCode ?? '')) {
+        throw new PublishError({ ...failure, reason: `${failure.reason} (Meta fetches library media from Holdfast's PUBLIC_URL: it must be reachable from the internet)` });
+      }
+      throw error;
+    }
   }
 
   /** Polls status_code while IN_PROGRESS, at most CONTAINER_WAIT_LIMIT_MS; every wait ends at once on abort. */
@@ -227,4 +248,26 @@ function containerOf(state: Record<string, unknown> | null | undefined, now: Dat
   const id = state?.instagramContainerId;
   const madeAt = typeof state?.instagramContainerMadeAt === 'string' ? Date.parse(state.instagramContainerMadeAt) : NaN;
   return typeof id === 'string' && /^\d{1,30}$/.test(id) && now.getTime() - madeAt < 24 * 60 * 60 * 1000 ? id : undefined;
+}
+
+/** An image container's fields: the URL Meta fetches and, for a library item with one, its alt text. */
+interface ContainerImage {
+  image_url: string;
+  alt_text?: string;
+  /** A library item's signed URL on PUBLIC_URL (not a URL the post gave). */
+  fromLibrary?: true;
+}
+
+/**
+ * The post's images in order: image URLs first, then library items by a signed URL on PUBLIC_URL, made now (a new
+ * container is made within the URL's hour; a kept one was fetched already). Video is not published here.
+ */
+function imagesOf(request: PublishRequest): ContainerImage[] {
+  const library = (request.media ?? []).map((media): ContainerImage => {
+    if (media.kind !== 'image' || !media.publicUrl) {
+      throw new PublishError({ kind: 'permanent', reason: `Instagram fetches images by URL, and media item ${media.id} has no URL Holdfast can give it` });
+    }
+    return { image_url: media.publicUrl(), ...(media.altText ? { alt_text: media.altText } : {}), fromLibrary: true };
+  });
+  return [...request.imageUrls.map((url) => ({ image_url: url })), ...library];
 }

@@ -611,6 +611,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/public/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A library item's bytes through a signed link Holdfast gave a platform (valid one hour) */
+        get: operations["MediaPublicController_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{id}/approve": {
         parameters: {
             query?: never;
@@ -5712,6 +5729,38 @@ export interface operations {
             };
             /** @description Requires any member */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaPublicController_content: {
+        parameters: {
+            query: {
+                /** @description HMAC-SHA256 of the id and exp, in hex */
+                sig: unknown;
+                /** @description Unix seconds the link stops working at (one hour after it was made) */
+                exp: unknown;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signature does not match the id and exp */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
