@@ -201,10 +201,6 @@ export class MediaLibrary extends MediaSource {
 
   /** MediaSource: the items in the post's order, with bytes fit for `platform` (a resized variant made once, then kept). */
   async forPublish(workspaceId: string, mediaIds: string[], platform: Platform): Promise<PublishMedia[]> {
-    if (!PLATFORM_MEDIA_LIMITS[platform].publishes) {
-      // Refused when the post was made; a post retargeted since must not go out without its media.
-      throw new PublishError({ kind: 'permanent', reason: `Holdfast does not publish library media to ${platform} yet` });
-    }
     const items = await this.dataSource.getRepository(MediaItem).findBy({ id: In(mediaIds), workspaceId, deletedAt: IsNull() });
     return mediaIds.map((id) => {
       const item = items.find((i) => i.id === id);

@@ -1,8 +1,8 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Env } from '../config/env';
-import { resolveSecretKey } from '../secrets/secret-key';
+import { SECRET_KEY } from '../secrets/secret-key';
 import { MediaBlob, MediaItem } from './media-item.entity';
 import { MediaLibrary } from './media-library.service';
 import { MediaSource } from './media-source';
@@ -26,19 +26,11 @@ import { MediaController } from './media.controller';
       },
     },
     {
-      // The same key SecretsModule resolves (HOLDFAST_SECRET_KEY, or the one kept in the data dir), from which the
-      // URL signer derives a key of its own; SecretsModule does not export SECRET_KEY.
+      // The URL signer derives a key of its own from the service's secret key.
       provide: MediaUrlSigner,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<Env, true>): MediaUrlSigner =>
-        new MediaUrlSigner(
-          resolveSecretKey({
-            configured: config.get('HOLDFAST_SECRET_KEY', { infer: true }),
-            dataDir: config.get('HOLDFAST_DATA_DIR', { infer: true }),
-            warn: (message) => new Logger('SecretKey').warn(message),
-          }),
-          config.get('PUBLIC_URL', { infer: true }) ?? `http://localhost:${config.get('PORT', { infer: true })}`,
-        ),
+      inject: [SECRET_KEY, ConfigService],
+      useFactory: (key: Buffer, config: ConfigService<Env, true>): MediaUrlSigner =>
+        new MediaUrlSigner(key, config.get('PUBLIC_URL', { infer: true }) ?? `http://localhost:${config.get('PORT', { infer: true })}`),
     },
     MediaLibrary,
     { provide: MediaSource, useExisting: MediaLibrary },

@@ -4,8 +4,6 @@ import type { MediaItem } from './media-item.entity';
 import type { Sniffed } from './media-sniff';
 
 export interface PlatformMediaLimits {
-  /** Whether Holdfast's publisher uploads library media to this platform yet (else a post refuses them: never dropped). */
-  publishes: boolean;
   /** Image types the platform takes. */
   imageTypes: readonly Sniffed['mimeType'][];
   /** Largest image in bytes (GIFs may have their own), and whether a larger one is resized rather than refused. */
@@ -26,14 +24,13 @@ const MB = 1024 * 1024;
 
 export const PLATFORM_MEDIA_LIMITS: Record<Platform, PlatformMediaLimits> = {
   // X: POST /2/media/upload: images 5 MB, GIFs 15 MB, video 512 MB; 4 media per post; alt text 1,000 characters.
-  x: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 5 * MB, gifBytes: 15 * MB, videoBytes: null, maxItems: 4, altTextMax: 1000 },
+  x: { imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 5 * MB, gifBytes: 15 * MB, videoBytes: null, maxItems: 4, altTextMax: 1000 },
   // Bluesky: com.atproto.repo.uploadBlob for app.bsky.embed.images takes blobs up to 1,000,000 bytes, 4 images, alt up to 2,000.
-  bluesky: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp'], imageBytes: 1_000_000, resizeImagesOver: true, videoBytes: null, maxItems: 4, altTextMax: 2000 },
+  bluesky: { imageTypes: ['image/jpeg', 'image/png', 'image/webp'], imageBytes: 1_000_000, resizeImagesOver: true, videoBytes: null, maxItems: 4, altTextMax: 2000 },
   // Mastodon (default instance limits): images 16 MB, video 99 MB, 4 attachments, descriptions 1,500 characters.
-  mastodon: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 16 * MB, videoBytes: null, maxItems: 4, altTextMax: 1500 },
+  mastodon: { imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 16 * MB, videoBytes: null, maxItems: 4, altTextMax: 1500 },
   // Instagram content publishing: JPEG images up to 8 MB, aspect ratio 4:5 to 1.91:1, carousels of 10.
   instagram: {
-    publishes: true,
     imageTypes: ['image/jpeg'],
     imageBytes: 8 * MB,
     videoBytes: null,
@@ -42,11 +39,11 @@ export const PLATFORM_MEDIA_LIMITS: Record<Platform, PlatformMediaLimits> = {
     aspectRatio: { min: 0.8, max: 1.91, says: 'between 4:5 (portrait) and 1.91:1 (landscape)' },
   },
   // Facebook Page photos: up to 10 MB (JPEG, PNG, GIF, WebP); alt text through alt_text_custom.
-  facebook: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: 1000 },
+  facebook: { imageTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: 1000 },
   // LinkedIn Images API: JPEG, PNG, GIF; altText up to 4,086 characters; multi-image posts of up to 20.
-  linkedin: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 20, altTextMax: 4086 },
+  linkedin: { imageTypes: ['image/jpeg', 'image/png', 'image/gif'], imageBytes: 10 * MB, videoBytes: null, maxItems: 20, altTextMax: 4086 },
   // Telegram Bot API: photos up to 10 MB by upload, media groups of 10; no alt text.
-  telegram: { publishes: true, imageTypes: ['image/jpeg', 'image/png', 'image/webp'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: null },
+  telegram: { imageTypes: ['image/jpeg', 'image/png', 'image/webp'], imageBytes: 10 * MB, videoBytes: null, maxItems: 10, altTextMax: null },
 };
 
 /** What the limits look at of a library item. */
@@ -60,9 +57,6 @@ export function mediaProblems(platform: Platform, items: CheckedItem[]): string[
   const limits = PLATFORM_MEDIA_LIMITS[platform];
   const name = PLATFORM_NAMES[platform];
   const problems: string[] = [];
-  if (items.length > 0 && !limits.publishes) {
-    return [`Holdfast does not publish library media to ${name} yet: give the images as imageUrls for ${name}, or post the media to X, Bluesky or Mastodon`];
-  }
   if (items.length > limits.maxItems) {
     problems.push(`${name} takes at most ${limits.maxItems} media items in a post; this post has ${items.length}`);
   }

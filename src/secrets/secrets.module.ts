@@ -19,6 +19,7 @@ import { resolveSecretKey, SECRET_KEY } from './secret-key';
     },
     CredentialVault,
   ],
-  exports: [CredentialVault],
+  // SECRET_KEY for what derives keys of its own from it (the media URL signer); the vault for everything else.
+  exports: [CredentialVault, SECRET_KEY],
 })
 export class SecretsModule {}

@@ -18,7 +18,7 @@ export function MediaPicker({ value, onChange, error }: { value: string[]; onCha
         Media from the library
       </Text>
       <Text size="xs">
-        Uploaded under <Anchor component={Link} to="/media">Media</Anchor>, with alt text; posted to X, Bluesky and Mastodon (resized for Bluesky).
+        Uploaded under <Anchor component={Link} to="/media">Media</Anchor>, with alt text, uploaded to each platform in its own way (resized for Bluesky's 1 MB; Telegram shows no alt text).
       </Text>
       {attached.length > 0 ? (
         <Group gap="xs" data-testid="attached-media">
