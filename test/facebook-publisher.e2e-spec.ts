@@ -237,8 +237,12 @@ describe('dispatch to Facebook', () => {
 
     expect(delivery).toMatchObject({ state: 'scheduled', attempts: 0, last_error: expect.stringContaining('rate limited until') });
     expect(new Date(delivery.due_at).getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
-    const [channel] = await t.sql<{ send_not_before: Date }>('SELECT send_not_before FROM channels WHERE id = $1', [channelId]);
-    expect(new Date(channel.send_not_before).getTime()).toBe(new Date(delivery.due_at).getTime());
+    // The channel's wait is noted just after the delivery's outcome is recorded (outcome-recorder.ts, afterWrite).
+    const channel = await waitFor('the channel to wait for the throttle too', async () => {
+      const [row] = await t.sql<{ send_not_before: Date | null }>('SELECT send_not_before FROM channels WHERE id = $1', [channelId]);
+      return row.send_not_before ? row : undefined;
+    });
+    expect(new Date(channel.send_not_before!).getTime()).toBe(new Date(delivery.due_at).getTime());
     await t.sql('UPDATE channels SET send_not_before = NULL WHERE id = $1', [channelId]);
     await t.sql(`UPDATE deliveries SET state = 'cancelled' WHERE post_id = $1`, [res.body.id]);
   });
