@@ -3,6 +3,7 @@
 // connected; a denied consent says so; a channel that needs reconnecting is reconnected from its row; a platform
 // this service is not configured for says what to set; a marketer sees none of it.
 import type { Browser, Locator, Page } from 'playwright-core';
+import { FakeLinkedInApi } from '../fakes/linkedin-api';
 import { FakeMastodonApi } from '../fakes/mastodon-api';
 import { FakeXApi } from '../fakes/x-api';
 import { checkA11y, ConsoleApp, launchBrowser, screenshot, signedInPage, type SignedIn } from '../support/browser';
@@ -19,25 +20,41 @@ async function shows(locator: Locator, text: string | RegExp): Promise<void> {
 describe('Connecting accounts in the console', () => {
   let x: FakeXApi;
   let mastodon: FakeMastodonApi;
+  let linkedin: FakeLinkedInApi;
   let consoleApp: ConsoleApp;
   let browser: Browser;
   let admin: SignedIn;
 
   beforeAll(async () => {
-    [x, mastodon] = await Promise.all([FakeXApi.start(), FakeMastodonApi.start()]);
+    [x, mastodon, linkedin] = await Promise.all([FakeXApi.start(), FakeMastodonApi.start(), FakeLinkedInApi.start()]);
     x.rateLimit = 1_000_000;
+    // LinkedIn's app gets its callback URL once the service's port is known.
+    const linkedinApp = linkedin.registerApp([]);
     [consoleApp, browser] = await Promise.all([
-      ConsoleApp.start({ publicUrl: true, env: { X_API_URL: x.url, X_OAUTH_URL: x.url, X_CLIENT_ID: X_APP.clientId, X_CLIENT_SECRET: X_APP.clientSecret } }),
+      ConsoleApp.start({
+        publicUrl: true,
+        env: {
+          X_API_URL: x.url,
+          X_OAUTH_URL: x.url,
+          X_CLIENT_ID: X_APP.clientId,
+          X_CLIENT_SECRET: X_APP.clientSecret,
+          LINKEDIN_OAUTH_URL: linkedin.url,
+          LINKEDIN_API_URL: linkedin.url,
+          LINKEDIN_CLIENT_ID: linkedinApp.clientId,
+          LINKEDIN_CLIENT_SECRET: linkedinApp.clientSecret,
+        },
+      }),
       launchBrowser(),
     ]);
     x.registerApp({ ...X_APP, redirectUris: [`${consoleApp.url}/api/oauth/x/callback`] });
+    linkedin.app!.redirectUris.push(`${consoleApp.url}/api/oauth/linkedin/callback`);
     admin = await signedInPage(browser, consoleApp, 'admin');
   });
   afterAll(async () => {
     await admin?.context.close();
     await browser?.close();
     await consoleApp?.close();
-    await Promise.all([x?.close(), mastodon?.close()]);
+    await Promise.all([x?.close(), mastodon?.close(), linkedin?.close()]);
   });
   afterEach(() => {
     x.consent = 'approve';
@@ -57,8 +74,8 @@ describe('Connecting accounts in the console', () => {
   it('connects an X account: Connect, sign in on X, back on Channels with the account connected', async () => {
     const page = admin.page;
     const dialog = await openConnect(page);
-    // LinkedIn has no app configured here: the card says what an operator sets instead of a button.
-    await shows(dialog.locator('[data-platform="linkedin"]').getByTestId('not-configured'), /Not configured on this service: an operator sets LINKEDIN_CLIENT_ID, LINKEDIN_CLIENT_SECRET and restarts it/);
+    // Facebook has no app configured here: the card says what an operator sets instead of a button.
+    await shows(dialog.locator('[data-platform="facebook"]').getByTestId('not-configured'), /Not configured on this service: an operator sets META_APP_ID, META_APP_SECRET and restarts it/);
     await checkA11y(page, 'connect-platforms');
     await screenshot(page, 'connect-platforms');
     await dialog.getByRole('button', { name: 'Connect X' }).click();
@@ -105,6 +122,30 @@ describe('Connecting accounts in the console', () => {
     await shows(page.getByTestId('connect-outcome'), `Brand Official (@brand@${host}) on Mastodon is connected and ready to post.`);
     await row(page, 'Brand Official').waitFor();
     expect(mastodon.apps.size).toBe(1);
+  });
+
+  it('connects the LinkedIn pages an admin chooses among those the sign-in reached', async () => {
+    const page = admin.page;
+    const mia = linkedin.addMember('Mia Marketer');
+    linkedin.addOrganization(mia.memberId, 'Holdfast Cafe', 'holdfast-cafe');
+    linkedin.signedInMember = mia.memberId;
+    const dialog = await openConnect(page);
+    await dialog.getByRole('button', { name: 'Connect LinkedIn' }).click();
+    await page.getByRole('button', { name: 'Continue to LinkedIn' }).click();
+    const choice = page.getByRole('dialog', { name: 'Choose the accounts to connect' });
+    await shows(choice, 'The sign-in reached these LinkedIn accounts');
+    await choice.getByTestId('connect-accounts').getByText('Holdfast Cafe').waitFor();
+    const connect = choice.getByRole('button', { name: 'Connect', exact: true });
+    expect(await connect.isDisabled()).toBe(true);
+    await choice.getByRole('checkbox', { name: /Holdfast Bakery/ }).check();
+    await choice.getByRole('checkbox', { name: /Holdfast Cafe/ }).check();
+    await checkA11y(page, 'connect-linkedin-choose');
+    await screenshot(page, 'connect-linkedin-choose');
+    await choice.getByRole('button', { name: 'Connect 2 accounts' }).click();
+    await shows(page.getByTestId('connect-outcome'), '2 channels connected');
+    await row(page, 'Holdfast Bakery').waitFor();
+    await row(page, 'Holdfast Cafe').waitFor();
+    expect(await page.getByTestId('channel-row').filter({ hasText: 'Mia Marketer' }).count()).toBe(0);
   });
 
   it('reconnects a channel that needs it from its row', async () => {

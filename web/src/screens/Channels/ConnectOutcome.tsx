@@ -21,6 +21,14 @@ const ERROR_TITLES: Record<string, string> = {
   account_error: 'The account could not be connected',
 };
 
+/** What each kind of account a sign-in reaches is, as people say it. */
+const KIND_LABELS: Record<string, string> = {
+  member: 'personal profile',
+  organization: 'company page',
+  page: 'Facebook Page',
+  instagram: 'Instagram account',
+};
+
 type Outcome =
   | { kind: 'connected'; channelId: string; reconnected: boolean; platform: Platform | null }
   | { kind: 'choose'; sessionId: string }
@@ -127,9 +135,9 @@ function ChooseAccounts({ sessionId, onCancel, onConnected }: { sessionId: strin
                   <Text size="sm" fw={500}>
                     {account.name}
                   </Text>
-                  <Text size="sm">{account.handle}</Text>
+                  {account.handle !== account.name ? <Text size="sm">{account.handle}</Text> : null}
                   <Badge size="sm" variant="light">
-                    {account.kind}
+                    {KIND_LABELS[account.kind] ?? account.kind}
                   </Badge>
                   {account.channelId ? <Text size="xs">already connected: choosing it reconnects that channel</Text> : null}
                 </Group>
