@@ -49,6 +49,15 @@ describe('configuration', () => {
     expect(messages).not.toContain('tiny');
   });
 
+  it("takes a platform's app id and secret together, naming the one missing", () => {
+    expect(() => validateEnv({ LINKEDIN_CLIENT_ID: 'abc' })).toThrow('LINKEDIN_CLIENT_ID is set without LINKEDIN_CLIENT_SECRET: set both');
+    expect(() => validateEnv({ META_APP_SECRET: 'shh-secret' })).toThrow('META_APP_SECRET is set without META_APP_ID');
+    expect(() => validateEnv({ X_CLIENT_SECRET: 'shh-secret' })).toThrow('X_CLIENT_SECRET is set without X_CLIENT_ID');
+    // X public clients have no secret; the secret's value is never repeated.
+    expect(validateEnv({ X_CLIENT_ID: 'public-client' }).X_CLIENT_ID).toBe('public-client');
+    expect(() => validateEnv({ META_APP_SECRET: 'shh-secret' })).not.toThrow(/shh-secret/);
+  });
+
   it('ignores variables it does not know', () => {
     expect(validateEnv({ HOME: '/root', PATH: '/bin' })).not.toHaveProperty('HOME');
   });

@@ -400,8 +400,9 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   }
   const env = plainToInstance(Env, known);
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new InvalidEnvError(errors.map((error) => describe(error, known)));
+  const problems = [...errors.map((error) => describe(error, known)), ...appCredentialProblems(env)];
+  if (problems.length > 0) {
+    throw new InvalidEnvError(problems);
   }
   if (env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true') {
     env.ALLOW_PRIVATE_NETWORK = 'true';
@@ -414,9 +415,27 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   return env;
 }
 
+/** A platform's app is its id and secret together (X's secret is optional: public clients have none). */
+function appCredentialProblems(env: Env): string[] {
+  const pairs: [keyof Env, keyof Env, boolean][] = [
+    ['X_CLIENT_ID', 'X_CLIENT_SECRET', false],
+    ['LINKEDIN_CLIENT_ID', 'LINKEDIN_CLIENT_SECRET', true],
+    ['META_APP_ID', 'META_APP_SECRET', true],
+  ];
+  const problems: string[] = [];
+  for (const [id, secret, secretRequired] of pairs) {
+    if (env[secret] !== undefined && env[id] === undefined) {
+      problems.push(`${secret} is set without ${id}: set both (the app's id and its secret), or neither`);
+    } else if (secretRequired && env[id] !== undefined && env[secret] === undefined) {
+      problems.push(`${id} is set without ${secret}: set both (the app's id and its secret), or neither`);
+    }
+  }
+  return problems;
+}
+
 function describe(error: ValidationError, raw: Record<string, string>): string {
   const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
-  const secret = error.property.includes('KEY') || error.property.includes('TOKEN') || error.property === 'DATABASE_URL';
+  const secret = ['KEY', 'TOKEN', 'SECRET'].some((word) => error.property.includes(word)) || error.property === 'DATABASE_URL';
   const got = secret ? '' : ` (got ${JSON.stringify(raw[error.property])})`;
   return `${error.property} ${message}${got}`;
 }
