@@ -16,6 +16,8 @@ interface ArrivalsQuestion {
 interface ArrivalsAnswer {
   id: number;
   arrivals: number[];
+  /** Texts of the prefix that arrived more than once, counted once per extra arrival: a send made twice. */
+  repeats: number;
 }
 
 /** The parent's handle on the platform process. */
@@ -35,14 +37,19 @@ export class StopwatchPlatform {
   }
 
   /** Arrival times (Date.now() in the platform process) of the texts starting with `prefix`. */
-  waitFor(prefix: string, count: number, timeoutMs: number): Promise<number[]> {
+  async waitFor(prefix: string, count: number, timeoutMs: number): Promise<number[]> {
+    return (await this.arrivals(prefix, count, timeoutMs)).arrivals;
+  }
+
+  /** The arrival times, and how many sends of those texts came again (a text posted twice). */
+  arrivals(prefix: string, count: number, timeoutMs: number): Promise<{ arrivals: number[]; repeats: number }> {
     const question: ArrivalsQuestion = { id: this.nextQuestion++, prefix, count, timeoutMs };
     return new Promise((resolve) => {
       const onMessage = (message: unknown): void => {
         const answer = message as ArrivalsAnswer;
         if (answer.id === question.id) {
           this.child!.off('message', onMessage);
-          resolve(answer.arrivals);
+          resolve({ arrivals: answer.arrivals, repeats: answer.repeats });
         }
       };
       this.child!.on('message', onMessage);
@@ -78,6 +85,7 @@ interface Waiting {
 /** The platform process itself. */
 function serve(latencyMs: number): void {
   const arrivals = new Map<string, number>();
+  const repeated = new Map<string, number>();
   // Each question counts the arrivals it waits for as they come, and scans the map once, to answer:
   // the platform's own CPU (it shares the machine with the engine under test) stays with serving.
   const waiting = new Set<Waiting>();
@@ -86,7 +94,8 @@ function serve(latencyMs: number): void {
     waiting.delete(entry);
     const { id, prefix } = entry.question;
     const times = [...arrivals].filter(([text]) => text.startsWith(prefix)).map(([, at]) => at);
-    process.send!({ id, arrivals: times } satisfies ArrivalsAnswer);
+    const repeats = [...repeated].filter(([text]) => text.startsWith(prefix)).reduce((sum, [, n]) => sum + n, 0);
+    process.send!({ id, arrivals: times, repeats } satisfies ArrivalsAnswer);
   };
   const answer = (question: ArrivalsQuestion): void => {
     const seen = [...arrivals.keys()].filter((text) => text.startsWith(question.prefix)).length;
@@ -113,6 +122,8 @@ function serve(latencyMs: number): void {
       if (!arrivals.has(text)) {
         arrivals.set(text, arrived);
         counted(text);
+      } else {
+        repeated.set(text, (repeated.get(text) ?? 0) + 1);
       }
       const id = String(nextId++);
       setTimeout(() => {
