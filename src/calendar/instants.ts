@@ -116,7 +116,9 @@ function offsetText(ms: number): string {
 export function localIso(instant: Date, timeZone: string): string {
   const ms = instant.getTime();
   const w = wallAt(ms, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${offsetText(offsetAt(ms, timeZone))}`;
+  // The offset from the same reading (one formatToParts per time: every post and delivery answered carries one).
+  const offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${offsetText(offset)}`;
 }
 
 export type WallClockReading =
