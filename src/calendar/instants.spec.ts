@@ -57,5 +57,24 @@ describe('instants', () => {
     expect(localIso(new Date('2027-03-27T08:30:00Z'), 'Europe/Madrid')).toBe('2027-03-27T09:30:00+01:00');
     expect(localIso(new Date('2027-03-27T08:30:00Z'), 'UTC')).toBe('2027-03-27T08:30:00+00:00');
     expect(localIso(new Date('2027-01-10T14:30:00Z'), 'America/St_Johns')).toBe('2027-01-10T11:00:00-03:30');
+    // On the day the clocks change, either side of the change (01:00Z in Madrid).
+    expect(localIso(new Date('2027-03-28T00:59:59Z'), 'Europe/Madrid')).toBe('2027-03-28T01:59:59+01:00');
+    expect(localIso(new Date('2027-03-28T01:00:00Z'), 'Europe/Madrid')).toBe('2027-03-28T03:00:00+02:00');
+    expect(localIso(new Date('2027-10-31T00:30:00Z'), 'Europe/Madrid')).toBe('2027-10-31T02:30:00+02:00');
+    expect(localIso(new Date('2027-10-31T01:30:00Z'), 'Europe/Madrid')).toBe('2027-10-31T02:30:00+01:00');
+    expect(localIso(new Date('2027-06-30T23:59:59.999Z'), 'Pacific/Kiritimati')).toBe('2027-07-01T13:59:59+14:00');
+  });
+
+  it('writes the same local time as Intl does, instant by instant, across clock changes', () => {
+    const zones = ['Europe/Madrid', 'America/New_York', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+    for (const timeZone of zones) {
+      const intl = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+      // Every 7h13m over four years: every hour of the day, on both sides of every change.
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2030, 0, 1); t += 26_000_000) {
+        const local = localIso(new Date(t), timeZone);
+        expect(local.slice(0, 19).replace('T', ' ')).toBe(intl.format(new Date(t)));
+        expect(new Date(local).getTime()).toBe(t - (t % 1000));
+      }
+    }
   });
 });

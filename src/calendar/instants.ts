@@ -97,11 +97,37 @@ function wallAt(instant: number, timeZone: string): Wall {
   return { year: w.year, month: w.month, day: w.day, hour: w.hour, minute: w.minute, second: w.second };
 }
 
-/** Milliseconds the zone is ahead of UTC at an instant (Europe/Madrid in summer: 7,200,000). */
-function offsetAt(instant: number, timeZone: string): number {
+/** Milliseconds the zone is ahead of UTC at an instant, read from Intl (about 20 µs: formatToParts is slow). */
+function exactOffset(instant: number, timeZone: string): number {
   const w = wallAt(instant, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+const DAY_MS = 86_400_000;
+/** Per zone and UTC day: its offset when the same all day, null on a day the zone's clocks change. */
+const dayOffsets = new Map<string, number | null>();
+/** Bounded: a flood of distinct days only costs recomputation. */
+const DAY_OFFSETS_MAX = 50_000;
+
+/**
+ * Milliseconds the zone is ahead of UTC at an instant (Europe/Madrid in summer: 7,200,000). Cached per
+ * UTC day: a zone changes its offset at most once in a day, so the same offset at both ends of the day
+ * holds all day; every post and delivery answered carries a local time, and a calendar page many.
+ */
+function offsetAt(instant: number, timeZone: string): number {
+  const day = Math.floor(instant / DAY_MS);
+  const key = `${timeZone} ${day}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const start = exactOffset(day * DAY_MS, timeZone);
+    offset = start === exactOffset((day + 1) * DAY_MS - 1000, timeZone) ? start : null;
+    if (dayOffsets.size >= DAY_OFFSETS_MAX) {
+      dayOffsets.clear();
+    }
+    dayOffsets.set(key, offset);
+  }
+  return offset ?? exactOffset(instant, timeZone);
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -114,11 +140,12 @@ function offsetText(ms: number): string {
 
 /** An instant as ISO 8601 in a zone, with the zone's offset then: 2027-03-28T09:30:00+02:00 (whole seconds). */
 export function localIso(instant: Date, timeZone: string): string {
-  const ms = instant.getTime();
-  const w = wallAt(ms, timeZone);
-  // The offset from the same reading (one formatToParts per time: every post and delivery answered carries one).
-  const offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${offsetText(offset)}`;
+  const ms = Math.floor(instant.getTime() / 1000) * 1000;
+  const offset = offsetAt(ms, timeZone);
+  // The wall clock is the instant moved by the offset, read as UTC.
+  const w = new Date(ms + offset);
+  const date = `${pad(w.getUTCFullYear(), 4)}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}`;
+  return `${date}T${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:${pad(w.getUTCSeconds())}${offsetText(offset)}`;
 }
 
 export type WallClockReading =
