@@ -52,6 +52,8 @@ describe('the API as people use it: answers that say enough', () => {
       const nulled = await t.admin.patch('/api/approval-policy', { approvalsRequired: null }).expect(400);
       expect(said(nulled.body)).toContain('approvalsRequired must be an integer from 0 to 5');
       await t.admin.patch('/api/approval-policy', { quorum: 2 }).expect(400);
+      const empty = await t.admin.patch('/api/approval-policy', {}).expect(400);
+      expect(said(empty.body)).toContain('give at least one of approvalsRequired, crisisLevel1, crisisLevel2, crisisLevel3, crisisApprovalsCarryOver');
       await marketer.patch('/api/approval-policy', { approvalsRequired: 0 }).expect(403);
       expect((await viewer.get('/api/approval-policy').expect(200)).body).toEqual({ ...full, crisisApprovalsCarryOver: false });
     });

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
+import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { ApprovalPolicy } from './approval-policy.entity';
 import type { ApprovalPolicyDto, ApprovalPolicyPatchDto } from './dto/approval-policy.dto';
@@ -40,10 +41,11 @@ export class ApprovalPoliciesService {
 
   /** Changes the fields given (PATCH); the others keep their current (or default) values. */
   update(principal: Principal, dto: ApprovalPolicyPatchDto): Promise<ApprovalPolicyDto> {
-    return this.write(principal, (before) => {
-      const given = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as Partial<ApprovalPolicyDto>;
-      return { ...before, ...given };
-    });
+    const given = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as Partial<ApprovalPolicyDto>;
+    if (Object.keys(given).length === 0) {
+      throw DomainError.invalid(`give at least one of ${Object.keys(DEFAULT_POLICY).join(', ')}`);
+    }
+    return this.write(principal, (before) => ({ ...before, ...given }));
   }
 
   private write(principal: Principal, nextOf: (before: ApprovalPolicyDto) => ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
