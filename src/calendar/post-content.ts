@@ -2,7 +2,7 @@
 import type { Channel } from '../channels/channel.entity';
 import { Platform, PLATFORMS } from '../channels/platform';
 import { DomainError } from '../common/domain-error';
-import { parseInstant } from './instants';
+import { isWallClock, parseInstant, readWallClock } from './instants';
 import { checkTextLimits, PostContent } from './text-limits';
 
 export function checkPlatformText(raw: Record<string, unknown> | undefined): Partial<Record<Platform, string>> {
@@ -43,20 +43,46 @@ export function assertPublishable(channels: Pick<Channel, 'id' | 'name' | 'platf
   }
 }
 
-/** The instant to publish at: now for publishNow, else a future instant stated with its offset. */
-export function resolveScheduledAt(scheduledAt: string | undefined, publishNow: boolean | undefined, now: Date): Date {
+/**
+ * The instant to publish at: now for publishNow, else a future instant, given with its offset
+ * (2027-03-28T09:30:00+02:00) or as a wall-clock time read in `timeZone` (2027-03-28T09:30 in
+ * Europe/Madrid). A wall-clock time the clocks skip (spring forward) is refused with the nearest valid
+ * times; one they show twice (fall back) is the earlier instant. `timeZone` is checked by the caller.
+ */
+export function resolveScheduledAt(scheduledAt: string | undefined, publishNow: boolean | undefined, now: Date, timeZone?: string): Date {
   if (publishNow) {
     return now;
   }
   if (scheduledAt === undefined) {
     throw DomainError.invalid('scheduledAt is required unless publishNow is true');
   }
-  const instant = parseInstant(scheduledAt);
+  const instant = isWallClock(scheduledAt) ? wallClockInstant(scheduledAt, timeZone) : parseInstant(scheduledAt);
   if (!instant) {
-    throw DomainError.invalid('scheduledAt must be an ISO 8601 instant with an offset, e.g. 2026-12-01T09:00:00+01:00');
+    throw DomainError.invalid(
+      'scheduledAt must be an ISO 8601 date-time, with an offset (2026-12-01T09:00:00+01:00) or without one and a timeZone to read it in (2026-12-01T09:00 with timeZone Europe/Madrid)',
+    );
   }
   if (instant.getTime() < now.getTime()) {
     throw DomainError.invalid(`scheduledAt ${scheduledAt} is in the past; send publishNow: true to publish at once`);
   }
   return instant;
+}
+
+function wallClockInstant(scheduledAt: string, timeZone: string | undefined): Date | undefined {
+  if (timeZone === undefined) {
+    throw DomainError.invalid(
+      `timeZone is required when scheduledAt has no offset: ${scheduledAt} is a wall-clock time, read in the IANA zone you name (e.g. "timeZone": "Europe/Madrid"); or give scheduledAt with its offset`,
+    );
+  }
+  const reading = readWallClock(scheduledAt, timeZone);
+  switch (reading.kind) {
+    case 'instant':
+      return reading.instant;
+    case 'gap':
+      throw DomainError.invalid(
+        `scheduledAt ${scheduledAt} does not exist in ${timeZone}: the clocks skip it (daylight saving time begins); the nearest valid times are ${reading.before} and ${reading.after}`,
+      );
+    case 'invalid':
+      return undefined;
+  }
 }

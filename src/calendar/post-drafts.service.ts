@@ -100,14 +100,15 @@ export class PostDraftsService {
       imageUrls: dto.imageUrls ?? post.imageUrls,
       link: dto.link === undefined ? post.link : dto.link,
     };
-    if (dto.scheduledAt !== undefined || dto.publishNow) {
-      post.scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, this.clock.now());
-    }
     if (dto.timeZone !== undefined) {
       if (!isTimeZone(dto.timeZone)) {
         throw DomainError.invalid(`timeZone ${JSON.stringify(dto.timeZone)} is not an IANA time zone such as Europe/Madrid`);
       }
       post.timeZone = dto.timeZone;
+    }
+    if (dto.scheduledAt !== undefined || dto.publishNow) {
+      // A wall-clock time is read in the zone given with it, or else the post's.
+      post.scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, this.clock.now(), post.timeZone);
     }
     post.labels = dto.labels ?? post.labels;
     if (dto.channelIds !== undefined) {

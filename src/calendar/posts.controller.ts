@@ -11,6 +11,8 @@ import { CreatePostDto } from './dto/create-post.dto';
 import { HoldPostDto } from './dto/hold-post.dto';
 import { PlaceholderValuesDto } from './dto/placeholder-values.dto';
 import { CalendarPageView, PostView } from './dto/post.view';
+import { PostDetailView } from './dto/post-detail.view';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { UpdatePostDto } from './dto/update-post.dto';
 import { PostDraftsService } from './post-drafts.service';
 import { PostHoldsService } from './post-holds.service';
@@ -26,6 +28,7 @@ export class PostsController {
     private readonly calendar: CalendarService,
     private readonly drafts: PostDraftsService,
     private readonly holds: PostHoldsService,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   @HttpPost()
@@ -53,10 +56,12 @@ export class PostsController {
 
   @Get(':id')
   @Authorize(ANY_MEMBER)
-  @ApiOperation({ summary: 'One post with its deliveries' })
-  @ApiOkResponse({ type: PostView })
-  async get(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<PostView> {
-    return view(await this.posts.get(principal, id));
+  @ApiOperation({ summary: "One post with its deliveries and its approvers' decisions (who, when, approved or rejected, and their comment)" })
+  @ApiOkResponse({ type: PostDetailView })
+  async get(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<PostDetailView> {
+    const post = view(await this.posts.get(principal, id));
+    const { decisions } = await this.approvals.decisionsOf(principal, id);
+    return { ...post, decisions: PostDetailView.decisionsOf(decisions) };
   }
 
   @Patch(':id')

@@ -67,8 +67,9 @@ export class PostsService {
 
   async create(principal: Principal, dto: CreatePostDto): Promise<PostWithDeliveries> {
     const now = this.clock.now();
-    const scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, now);
     const timeZone = checkTimeZone(dto.timeZone ?? 'UTC');
+    // A wall-clock scheduledAt is read in the zone given with it, never in the default.
+    const scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, now, dto.timeZone === undefined ? undefined : timeZone);
     const { channels, approvalsRequired } = await this.planningContext(principal.workspaceId, dto.channelIds);
     const { fields, template } = await this.contentOf(principal.workspaceId, dto, channels);
     const hash = contentHash({ ...fields, channelIds: dto.channelIds });
@@ -280,12 +281,13 @@ export class PostsService {
           await this.deliveries.moveAll(manager, post.id, ['pending_approval'], 'scheduled');
         }
       }
-      if (dto.scheduledAt !== undefined || dto.publishNow) {
-        post.scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, now);
-        await this.deliveries.reschedule(manager, post.id, post.scheduledAt);
-      }
       if (dto.timeZone !== undefined) {
         post.timeZone = checkTimeZone(dto.timeZone);
+      }
+      if (dto.scheduledAt !== undefined || dto.publishNow) {
+        // A wall-clock time is read in the zone given with it, or else the post's.
+        post.scheduledAt = resolveScheduledAt(dto.scheduledAt, dto.publishNow, now, post.timeZone);
+        await this.deliveries.reschedule(manager, post.id, post.scheduledAt);
       }
       post.labels = dto.labels ?? post.labels;
       await manager.save(post);

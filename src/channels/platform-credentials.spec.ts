@@ -44,7 +44,7 @@ describe('platform credentials', () => {
       'credentials.pageId must be the numeric id of the Facebook Page',
     ]);
     expect(problems(() => validateCredentials('telegram', { botToken: 'not-a-token', chatId: 'brand news' }))).toEqual([
-      'credentials.botToken must be a bot token as given by @BotFather',
+      "credentials.botToken must be a bot token as @BotFather gives it: the bot's numeric id, a colon, then 30 or more letters, digits, - or _ (like 123456789:AAH…); copy it whole from /mybots → the bot → API Token",
       'credentials.chatId must be a numeric chat id or an @channelusername',
     ]);
     expect(problems(() => validateCredentials('linkedin', { authorUrn: 'urn:li:company:1', accessToken: 't' }))).toEqual([

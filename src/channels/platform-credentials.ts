@@ -128,7 +128,10 @@ class BlueskyCredentials {
 }
 
 class TelegramCredentials {
-  @Matches(/^\d{3,20}:[A-Za-z0-9_-]{30,100}$/, { message: 'botToken must be a bot token as given by @BotFather' })
+  @Matches(/^\d{3,20}:[A-Za-z0-9_-]{30,100}$/, {
+    message:
+      "botToken must be a bot token as @BotFather gives it: the bot's numeric id, a colon, then 30 or more letters, digits, - or _ (like 123456789:AAH…); copy it whole from /mybots → the bot → API Token",
+  })
   botToken: string;
 
   @Matches(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$/, {

@@ -16,6 +16,7 @@ import { adsReason, CrisisService } from './crisis.service';
 interface DeliveryRow {
   id: string;
   post_id: string;
+  text: string;
   platform: Platform;
   channel: string;
   due_at: Date;
@@ -39,7 +40,7 @@ export const REPORT_DELIVERIES_SQL = `
     SELECT id FROM deliveries WHERE held_by_crisis_id = $1
     UNION SELECT id FROM deliveries WHERE released_by_crisis_id = $1
     UNION SELECT d.id FROM posts p JOIN deliveries d ON d.post_id = p.id WHERE p.crisis_id = $1)
-  SELECT d.id, d.post_id, d.platform, ch.name AS channel, d.due_at, d.state, d.published_at,
+  SELECT d.id, d.post_id, left(p.text, 280) AS text, d.platform, ch.name AS channel, d.due_at, d.state, d.published_at,
          d.held_by_crisis_id, d.released_by_crisis_id, p.crisis_id
     FROM touched t JOIN deliveries d ON d.id = t.id JOIN posts p ON p.id = d.post_id JOIN channels ch ON ch.id = d.channel_id
    ORDER BY d.due_at, d.id`;
@@ -79,6 +80,7 @@ export class CrisisReportService {
     const line = (r: DeliveryRow): ReportDelivery => ({
       deliveryId: r.id,
       postId: r.post_id,
+      text: r.text,
       platform: r.platform,
       channel: r.channel,
       dueAt: r.due_at.toISOString(),

@@ -21,10 +21,10 @@ const report: CrisisReport = {
     { deliveryId: 'd-0', channelId: 'ch-x', platform: 'x', outcome: 'in_flight', state: 'published', platformPostId: '19', url: 'https://x.com/i/status/19', lastError: null },
   ],
   deliveries: {
-    held: [{ deliveryId: 'd-1', postId: 'p-1', platform: 'facebook', channel: 'Brand | FB', dueAt: '2026-11-23T11:00:00.000Z', state: 'missed', publishedAt: null, replacement: false }],
-    released: [{ deliveryId: 'd-2', postId: 'p-2', platform: 'x', channel: 'Brand on X', dueAt: '2026-11-23T10:00:00.000Z', state: 'published', publishedAt: '2026-11-23T10:12:00.000Z', replacement: true }],
-    published: [{ deliveryId: 'd-2', postId: 'p-2', platform: 'x', channel: 'Brand on X', dueAt: '2026-11-23T10:00:00.000Z', state: 'published', publishedAt: '2026-11-23T10:12:00.000Z', replacement: true }],
-    missed: [{ deliveryId: 'd-1', postId: 'p-1', platform: 'facebook', channel: 'Brand | FB', dueAt: '2026-11-23T11:00:00.000Z', state: 'missed', publishedAt: null, replacement: false }],
+    held: [{ deliveryId: 'd-1', postId: 'p-1', text: 'Our | spring\nsale starts today: everything at half price, in every one of our shops', platform: 'facebook', channel: 'Brand | FB', dueAt: '2026-11-23T11:00:00.000Z', state: 'missed', publishedAt: null, replacement: false }],
+    released: [{ deliveryId: 'd-2', postId: 'p-2', text: 'We are looking into the outage', platform: 'x', channel: 'Brand on X', dueAt: '2026-11-23T10:00:00.000Z', state: 'published', publishedAt: '2026-11-23T10:12:00.000Z', replacement: true }],
+    published: [{ deliveryId: 'd-2', postId: 'p-2', text: 'We are looking into the outage', platform: 'x', channel: 'Brand on X', dueAt: '2026-11-23T10:00:00.000Z', state: 'published', publishedAt: '2026-11-23T10:12:00.000Z', replacement: true }],
+    missed: [{ deliveryId: 'd-1', postId: 'p-1', text: 'Our | spring\nsale starts today: everything at half price, in every one of our shops', platform: 'facebook', channel: 'Brand | FB', dueAt: '2026-11-23T11:00:00.000Z', state: 'missed', publishedAt: null, replacement: false }],
   },
   campaigns: [
     { campaign: 'Spring promo', platform: 'meta', action: 'pause', at: '2026-11-23T10:00:01.000Z', confirmedAt: '2026-11-23T10:00:02.000Z', spendAtPauseMinor: 123456, currency: 'EUR' },
@@ -89,27 +89,27 @@ describe('renderCrisisReport', () => {
 
 ## Held
 
-| delivery | platform | channel | due | state | published |
-|---|---|---|---|---|---|
-| d-1 | facebook | Brand \\| FB | 2026-11-23T11:00:00.000Z | missed | — |
+| delivery | post | platform | channel | due | state | published |
+|---|---|---|---|---|---|---|
+| d-1 | Our \\| spring sale starts today: everything at half price, i… | facebook | Brand \\| FB | 2026-11-23T11:00:00.000Z | missed | — |
 
 ## Released under crisis sign-off
 
-| delivery | platform | channel | due | state | published |
-|---|---|---|---|---|---|
-| d-2 | x | Brand on X (replacement) | 2026-11-23T10:00:00.000Z | published | 2026-11-23T10:12:00.000Z |
+| delivery | post | platform | channel | due | state | published |
+|---|---|---|---|---|---|---|
+| d-2 | We are looking into the outage | x | Brand on X (replacement) | 2026-11-23T10:00:00.000Z | published | 2026-11-23T10:12:00.000Z |
 
 ## Published during the crisis
 
-| delivery | platform | channel | due | state | published |
-|---|---|---|---|---|---|
-| d-2 | x | Brand on X (replacement) | 2026-11-23T10:00:00.000Z | published | 2026-11-23T10:12:00.000Z |
+| delivery | post | platform | channel | due | state | published |
+|---|---|---|---|---|---|---|
+| d-2 | We are looking into the outage | x | Brand on X (replacement) | 2026-11-23T10:00:00.000Z | published | 2026-11-23T10:12:00.000Z |
 
 ## Missed
 
-| delivery | platform | channel | due | state | published |
-|---|---|---|---|---|---|
-| d-1 | facebook | Brand \\| FB | 2026-11-23T11:00:00.000Z | missed | — |
+| delivery | post | platform | channel | due | state | published |
+|---|---|---|---|---|---|---|
+| d-1 | Our \\| spring sale starts today: everything at half price, i… | facebook | Brand \\| FB | 2026-11-23T11:00:00.000Z | missed | — |
 
 ## Paid campaigns
 

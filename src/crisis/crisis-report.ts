@@ -10,6 +10,8 @@ export interface ReportPerson {
 export interface ReportDelivery {
   deliveryId: string;
   postId: string;
+  /** The start of the post's text (280 characters at most), so that a reader can tell what it was. */
+  text: string;
   platform: Platform;
   channel: string;
   dueAt: string;
@@ -115,10 +117,16 @@ function table(head: string[], rows: (string | number | null)[][]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
 }
 
+/** A post's text as a table shows it: its first 60 characters (whole code points), on one line. */
+function excerpt(text: string): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length > 60 ? `${chars.slice(0, 59).join('')}…` : chars.join('');
+}
+
 function deliveryRows(items: ReportDelivery[]): string[] {
   return table(
-    ['delivery', 'platform', 'channel', 'due', 'state', 'published'],
-    items.map((d) => [d.deliveryId, d.platform, d.channel + (d.replacement ? ' (replacement)' : ''), d.dueAt, d.state, d.publishedAt]),
+    ['delivery', 'post', 'platform', 'channel', 'due', 'state', 'published'],
+    items.map((d) => [d.deliveryId, excerpt(d.text), d.platform, d.channel + (d.replacement ? ' (replacement)' : ''), d.dueAt, d.state, d.publishedAt]),
   );
 }
 

@@ -64,7 +64,8 @@ export interface Activation {
 
 export interface Deactivation {
   crisis: Crisis;
-  resumed: string[];
+  /** What goes out again at its time, counted as the activation counts what it holds. */
+  resumed: HeldSummary;
   missed: string[];
   withdrawnPostIds: string[];
   campaigns: { resumed: number; pending: number; keptPaused: number } | null;
@@ -202,17 +203,16 @@ export class CrisisService {
       // Whatever fell due and was not yet marked, held now (waiting for rows another transaction holds), so it
       // is decided below with the rest: nothing whose time passed during the crisis goes out by itself.
       await manager.query(HOLD_DUE_AT_DEACTIVATION, [crisis.id, principal.workspaceId, crisis.platforms]);
-      const [resumedRows] = await manager.query<[{ id: string }[], number]>(
-        `UPDATE deliveries SET state = 'scheduled', updated_at = now()
-          WHERE held_by_crisis_id = $1 AND state = 'held' AND due_at > now() RETURNING id`,
-        [crisis.id],
-      );
       const [missedRows] = await manager.query<[{ id: string }[], number]>(
         `UPDATE deliveries SET state = 'missed', updated_at = now(),
                 last_error = 'its time passed while crisis mode held it: reschedule or cancel it'
-          WHERE held_by_crisis_id = $1 AND state = 'held' RETURNING id`,
+          WHERE held_by_crisis_id = $1 AND state = 'held' AND due_at <= now() RETURNING id`,
         [crisis.id],
       );
+      // What resumes, counted while the crisis still stops it: the deliveries marked held (all ahead now) and, mostly,
+      // those still reading scheduled in the table that the crisis stopped without marking (the rest of the week).
+      const resumed = await heldSummary(manager, crisis);
+      await manager.query(`UPDATE deliveries SET state = 'scheduled', updated_at = now() WHERE held_by_crisis_id = $1 AND state = 'held'`, [crisis.id]);
       const withdrawn = await manager.find(Post, { where: { crisisId: crisis.id, status: In(['pending_approval', 'draft']) } });
       for (const post of withdrawn) {
         await this.deliveries.moveAll(manager, post.id, ['pending_approval'], 'cancelled');
@@ -223,10 +223,9 @@ export class CrisisService {
       crisis.deactivatedAt = this.clock.now();
       crisis.deactivationNote = dto.note ?? null;
       crisis.resumeCampaigns = resumeCampaigns;
-      const resumed = resumedRows.map((r) => r.id);
       const missed = missedRows.map((r) => r.id);
       const withdrawnPostIds = withdrawn.map((p) => p.id);
-      crisis.outcome = { resumed: resumed.length, missed, withdrawnPostIds };
+      crisis.outcome = { resumed: resumed.deliveries, missed, withdrawnPostIds };
       await manager.save(crisis);
       await this.deliveries.wake(manager);
       // Lifted in this transaction: the campaigns to resume get their target now, and the retry job resumes them
@@ -237,7 +236,7 @@ export class CrisisService {
         targetType: 'crisis',
         targetId: crisis.id,
         before: { activatedAt: crisis.activatedAt, level: crisis.level },
-        after: { resumed: resumed.length, missed: missed.length, withdrawnPosts: withdrawnPostIds.length, resumeCampaigns },
+        after: { resumed: resumed.deliveries, missed: missed.length, withdrawnPosts: withdrawnPostIds.length, resumeCampaigns },
         reason: dto.note,
       });
       await this.webhooks.emit(manager, principal.workspaceId, 'crisis.deactivated', {
@@ -245,7 +244,7 @@ export class CrisisService {
         deactivatedAt: crisis.deactivatedAt.toISOString(),
         deactivatedBy: { id: principal.memberId, name: principal.memberName },
         note: crisis.deactivationNote,
-        resumedDeliveries: resumed.length,
+        resumedDeliveries: resumed.deliveries,
         missedDeliveries: missed,
         withdrawnPostIds,
         resumeCampaigns,

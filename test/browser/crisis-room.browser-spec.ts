@@ -162,7 +162,9 @@ describe('Crisis room and report', () => {
   it('reports the time to first statement, prints, and downloads the Markdown', async () => {
     const api = await waitFor('the first statement in the report', async () => {
       const report = await as(lead).get(`/api/crises/${crisisId}/report`).expect(200);
-      return report.body.firstStatement ? (report.body as { firstStatement: { minutesAfterActivation: number } }) : undefined;
+      return report.body.firstStatement
+        ? (report.body as { firstStatement: { minutesAfterActivation: number }; deliveries: { published: { postId: string; text: string }[] } })
+        : undefined;
     });
     const { page } = lead;
     await page.goto(`/crises/${crisisId}/report`);
@@ -170,6 +172,10 @@ describe('Crisis room and report', () => {
     const first = page.getByTestId('time-to-first-statement');
     await first.getByText(`${api.firstStatement.minutesAfterActivation} min`).waitFor(LONG);
     await page.getByText('Status page updated by hand; automate it next time.').first().waitFor(LONG);
+    // Each delivery says which post it was, by its text.
+    const statement = api.deliveries.published[0];
+    expect(statement.text.length).toBeGreaterThan(0);
+    await page.getByRole('cell').filter({ hasText: statement.text.slice(0, 40) }).first().waitFor(LONG);
     await page.getByRole('button', { name: 'Print' }).waitFor(LONG);
     // The print stylesheet leaves only the report: no navigation, no buttons.
     await page.emulateMedia({ media: 'print' });

@@ -143,7 +143,9 @@ describe('The crisis switch', () => {
     await end.getByRole('button', { name: 'End the crisis', exact: true }).click();
     const over = page.getByRole('dialog', { name: 'The crisis is over' });
     await over.getByTestId('deactivation-result').waitFor(LONG);
-    expect(await over.getByTestId('deactivation-result').textContent()).toContain('1 delivery became missed');
+    const result = await over.getByTestId('deactivation-result').textContent();
+    expect(result).toContain('1 held delivery resumed (');
+    expect(result).toContain('1 delivery became missed');
     expect((await deliveryOf(ahead.id)).state).toBe('scheduled');
     expect((await deliveryOf(passing.id)).state).toBe('missed');
     await banner.waitFor({ state: 'detached', timeout: 5_000 });

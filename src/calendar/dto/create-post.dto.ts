@@ -109,8 +109,11 @@ export class CreatePostDto {
   channelIds: string[];
 
   @ApiPropertyOptional({
-    example: '2026-12-01T09:00:00+01:00',
-    description: 'When to publish: ISO 8601 with an offset. Required unless publishNow is true; never in the past.',
+    example: '2027-03-28T09:30',
+    description:
+      'When to publish, ISO 8601: an instant with its offset (2027-03-28T09:30:00+02:00), or a wall-clock time without one (2027-03-28T09:30) read in timeZone, ' +
+      'which is then required. A wall-clock time the clocks skip (02:30 on the spring-forward night in Europe/Madrid) is refused with a 400 naming the nearest ' +
+      'valid times before and after; one they show twice (the autumn overlap) is the earlier of the two instants. Required unless publishNow is true; never in the past.',
   })
   @IsOptional()
   @IsString()
@@ -122,7 +125,13 @@ export class CreatePostDto {
   @IsBoolean()
   publishNow?: boolean;
 
-  @ApiPropertyOptional({ example: 'Europe/Madrid', description: 'IANA time zone the post was planned in (display, day grouping)', default: 'UTC' })
+  @ApiPropertyOptional({
+    example: 'Europe/Madrid',
+    description:
+      "IANA time zone the post is planned in: a wall-clock scheduledAt is read in it (required then), answers show the post's times in it " +
+      '(scheduledAtLocal, dueAtLocal) beside UTC, and calendar days group by it. On an edit, a wall-clock scheduledAt without timeZone is read in the post\'s zone.',
+    default: 'UTC',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)

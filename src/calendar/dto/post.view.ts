@@ -5,21 +5,34 @@ import type { Platform } from '../../channels/platform';
 import type { Delivery } from '../../dispatch/delivery.entity';
 import { DELIVERY_STATES } from '../../dispatch/delivery-state';
 import type { DeliveryState } from '../../dispatch/delivery-state';
+import { localIso } from '../instants';
 import type { Post } from '../post.entity';
-import { POST_STATUSES } from '../post.entity';
-import type { PostStatus } from '../post.entity';
+import { POST_STATUS_DESCRIPTION, POST_VIEW_STATUSES, postStatusOf } from '../post-status';
+import type { PostViewStatus } from '../post-status';
+
+const LOCAL_TIME = "ISO 8601 with the offset of the post's time zone (timeZone) at that instant: the same instant as";
 
 export class DeliveryView {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The post it delivers' }) postId: string;
   @ApiProperty({ format: 'uuid' }) channelId: string;
   @ApiProperty({ enum: PLATFORMS }) platform: Platform;
   @ApiProperty({ enum: DELIVERY_STATES }) state: DeliveryState;
   @ApiProperty({ format: 'date-time', description: 'When the engine will next try to send it' }) dueAt: Date;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2027-03-28T09:30:00+02:00',
+    description: `dueAt as ${LOCAL_TIME} dueAt; null in lists that do not read the post (GET /api/deliveries)`,
+  })
+  dueAtLocal: string | null;
   @ApiProperty() attempts: number;
   @ApiProperty({ nullable: true, type: String }) platformPostId: string | null;
   @ApiProperty({ nullable: true, type: String }) url: string | null;
   @ApiProperty({ nullable: true, type: String, description: "The platform's reason for the last failure" }) lastError: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) publishedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, description: `publishedAt as ${LOCAL_TIME} publishedAt; null when not published or outside a post` })
+  publishedAtLocal: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The crisis that held it, if any' }) heldByCrisisId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The crisis under whose policy it was approved to go out' })
   releasedByCrisisId: string | null;
@@ -34,18 +47,22 @@ export class DeliveryView {
   })
   waitingForReconnectionSince: Date | null;
 
-  static of(d: Delivery): DeliveryView {
+  /** `timeZone`: the post's, for the local times (null without it). */
+  static of(d: Delivery, timeZone?: string): DeliveryView {
     return {
       id: d.id,
+      postId: d.postId,
       channelId: d.channelId,
       platform: d.platform,
       state: d.state,
       dueAt: d.dueAt,
+      dueAtLocal: timeZone === undefined ? null : localIso(d.dueAt, timeZone),
       attempts: d.attempts,
       platformPostId: d.platformPostId,
       url: d.url,
       lastError: d.lastError,
       publishedAt: d.publishedAt,
+      publishedAtLocal: timeZone === undefined || !d.publishedAt ? null : localIso(d.publishedAt, timeZone),
       heldByCrisisId: d.heldByCrisisId,
       releasedByCrisisId: d.releasedByCrisisId,
       failoverOfId: d.failoverOfId,
@@ -74,10 +91,11 @@ export class PostView {
   @ApiProperty({ type: [String], format: 'uuid', description: 'Library media (GET /api/media/:id), in order' }) mediaIds: string[];
   @ApiProperty({ type: PostOptionsDto, description: 'Options by platform beside the text' }) options: PostOptionsDto;
   @ApiProperty({ nullable: true, type: String }) link: string | null;
-  @ApiProperty({ format: 'date-time' }) scheduledAt: Date;
-  @ApiProperty({ example: 'Europe/Madrid' }) timeZone: string;
+  @ApiProperty({ format: 'date-time', description: 'When it is planned, in UTC' }) scheduledAt: Date;
+  @ApiProperty({ example: '2027-03-28T09:30:00+02:00', description: `scheduledAt as ${LOCAL_TIME} scheduledAt` }) scheduledAtLocal: string;
+  @ApiProperty({ example: 'Europe/Madrid', description: 'The IANA zone it is planned in' }) timeZone: string;
   @ApiProperty({ type: [String] }) labels: string[];
-  @ApiProperty({ enum: POST_STATUSES }) status: PostStatus;
+  @ApiProperty({ enum: POST_VIEW_STATUSES, description: POST_STATUS_DESCRIPTION }) status: PostViewStatus;
   @ApiProperty({ description: 'Bumped by every content edit' }) contentVersion: number;
   @ApiProperty({ format: 'uuid' }) authorId: string;
   @ApiProperty({ format: 'uuid' }) lastEditorId: string;
@@ -103,9 +121,10 @@ export class PostView {
       options: post.options ?? {},
       link: post.link,
       scheduledAt: post.scheduledAt,
+      scheduledAtLocal: localIso(post.scheduledAt, post.timeZone),
       timeZone: post.timeZone,
       labels: post.labels,
-      status: post.status,
+      status: postStatusOf(post.status, deliveries),
       contentVersion: post.contentVersion,
       authorId: post.authorId,
       lastEditorId: post.lastEditorId,
@@ -117,7 +136,7 @@ export class PostView {
           : null,
       createdAt: post.createdAt,
       updatedAt: post.updatedAt,
-      deliveries: deliveries.map((d) => DeliveryView.of(d)),
+      deliveries: deliveries.map((d) => DeliveryView.of(d, post.timeZone)),
     };
   }
 }

@@ -129,7 +129,13 @@ export class ActivationView {
 
 export class DeactivationView {
   @ApiProperty({ type: CrisisView }) crisis: CrisisView;
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Held deliveries still ahead, scheduled again' }) resumed: string[];
+  @ApiProperty({
+    type: HeldSummaryView,
+    description:
+      'What the crisis held that goes out again at its time, counted like the activation counts what it holds: deliveries (in total, by platform), ' +
+      'of those due within the hour and within the day; every delivery still ahead that the crisis stopped, whether it was marked held or still read scheduled',
+  })
+  resumed: HeldSummaryView;
   @ApiProperty({ type: [String], format: 'uuid', description: 'Held deliveries whose time passed: missed, never sent by themselves' }) missed: string[];
   @ApiProperty({ type: [String], format: 'uuid', description: 'Replacement posts never approved, withdrawn' }) withdrawnPostIds: string[];
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'Campaigns resumed, pending, kept paused' })

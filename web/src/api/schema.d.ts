@@ -705,13 +705,20 @@ export interface paths {
         };
         /** The workspace's approval counts, normal and per crisis level */
         get: operations["ApprovalsController_getPolicy"];
-        /** Set the workspace's approval counts */
+        /**
+         * Set the workspace's approval counts, all of them
+         * @description Every count is required (a 400 names each one missing, e.g. "crisisLevel1 is required"); to change some, use PATCH.
+         */
         put: operations["ApprovalsController_setPolicy"];
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change some of the workspace's approval counts; those not given keep their values
+         * @description Each field given is checked as PUT checks it.
+         */
+        patch: operations["ApprovalsController_updatePolicy"];
         trace?: never;
     };
     "/api/posts": {
@@ -742,7 +749,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One post with its deliveries */
+        /** One post with its deliveries and its approvers' decisions (who, when, approved or rejected, and their comment) */
         get: operations["PostsController_get"];
         put?: never;
         post?: never;
@@ -2219,6 +2226,11 @@ export interface components {
         DeliveryView: {
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The post it delivers
+             */
+            postId: string;
             /** Format: uuid */
             channelId: string;
             /** @enum {string} */
@@ -2230,6 +2242,11 @@ export interface components {
              * @description When the engine will next try to send it
              */
             dueAt: string;
+            /**
+             * @description dueAt as ISO 8601 with the offset of the post's time zone (timeZone) at that instant: the same instant as dueAt; null in lists that do not read the post (GET /api/deliveries)
+             * @example 2027-03-28T09:30:00+02:00
+             */
+            dueAtLocal: string | null;
             attempts: number;
             platformPostId: string | null;
             url: string | null;
@@ -2237,6 +2254,8 @@ export interface components {
             lastError: string | null;
             /** Format: date-time */
             publishedAt: Record<string, never> | null;
+            /** @description publishedAt as ISO 8601 with the offset of the post's time zone (timeZone) at that instant: the same instant as publishedAt; null when not published or outside a post */
+            publishedAtLocal: string | null;
             /**
              * Format: uuid
              * @description The crisis that held it, if any
@@ -2271,13 +2290,27 @@ export interface components {
             /** @description Options by platform beside the text */
             options: components["schemas"]["PostOptionsDto"];
             link: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it is planned, in UTC
+             */
             scheduledAt: string;
-            /** @example Europe/Madrid */
+            /**
+             * @description scheduledAt as ISO 8601 with the offset of the post's time zone (timeZone) at that instant: the same instant as scheduledAt
+             * @example 2027-03-28T09:30:00+02:00
+             */
+            scheduledAtLocal: string;
+            /**
+             * @description The IANA zone it is planned in
+             * @example Europe/Madrid
+             */
             timeZone: string;
             labels: string[];
-            /** @enum {string} */
-            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "cancelled";
+            /**
+             * @description draft, pending_approval, rejected and cancelled as planned; an approved post reads what its deliveries (those not cancelled, a failed-over one counted as its fallbacks) came to: scheduled (none sent yet), held (the rest stopped by a crisis or a hold), publishing (one under way, or some published and others still due), published (all), partly_published (some published, the others ended failed, missed or unverified), needs_verification (none published, an outcome a person must check), missed (all missed during a crisis), failed (none published, some failed); cancelled also when every delivery was cancelled one by one
+             * @enum {string}
+             */
+            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "held" | "publishing" | "published" | "partly_published" | "needs_verification" | "missed" | "failed" | "cancelled";
             /** @description Bumped by every content edit */
             contentVersion: number;
             /** Format: uuid */
@@ -2445,6 +2478,18 @@ export interface components {
              */
             crisisApprovalsCarryOver: boolean;
         };
+        ApprovalPolicyPatchDto: {
+            /** @description Approvals a post needs in normal mode (0: marketers schedule directly) */
+            approvalsRequired?: number;
+            /** @description Approvals a post needs during a level 1 crisis */
+            crisisLevel1?: number;
+            /** @description Approvals a post needs during a level 2 crisis */
+            crisisLevel2?: number;
+            /** @description Approvals a post needs during a level 3 crisis */
+            crisisLevel3?: number;
+            /** @description Whether approvals given during a crisis also count as normal-mode approvals after it ends */
+            crisisApprovalsCarryOver?: boolean;
+        };
         CreatePostDto: {
             /**
              * @description Required unless the post is made from a template (templateId)
@@ -2490,8 +2535,8 @@ export interface components {
             /** @description Channels of this workspace to publish to (one delivery each) */
             channelIds: string[];
             /**
-             * @description When to publish: ISO 8601 with an offset. Required unless publishNow is true; never in the past.
-             * @example 2026-12-01T09:00:00+01:00
+             * @description When to publish, ISO 8601: an instant with its offset (2027-03-28T09:30:00+02:00), or a wall-clock time without one (2027-03-28T09:30) read in timeZone, which is then required. A wall-clock time the clocks skip (02:30 on the spring-forward night in Europe/Madrid) is refused with a 400 naming the nearest valid times before and after; one they show twice (the autumn overlap) is the earlier of the two instants. Required unless publishNow is true; never in the past.
+             * @example 2027-03-28T09:30
              */
             scheduledAt?: string;
             /**
@@ -2500,7 +2545,7 @@ export interface components {
              */
             publishNow: boolean;
             /**
-             * @description IANA time zone the post was planned in (display, day grouping)
+             * @description IANA time zone the post is planned in: a wall-clock scheduledAt is read in it (required then), answers show the post's times in it (scheduledAtLocal, dueAtLocal) beside UTC, and calendar days group by it. On an edit, a wall-clock scheduledAt without timeZone is read in the post's zone.
              * @default UTC
              * @example Europe/Madrid
              */
@@ -2526,6 +2571,63 @@ export interface components {
             /** @description Posts by local day (groupBy=day) */
             days?: components["schemas"]["CalendarDayView"][];
             nextCursor: string | null;
+        };
+        PostDetailView: {
+            /** Format: uuid */
+            id: string;
+            text: string;
+            platformText: {
+                [key: string]: string;
+            };
+            imageUrls: string[];
+            /** @description Library media (GET /api/media/:id), in order */
+            mediaIds: string[];
+            /** @description Options by platform beside the text */
+            options: components["schemas"]["PostOptionsDto"];
+            link: string | null;
+            /**
+             * Format: date-time
+             * @description When it is planned, in UTC
+             */
+            scheduledAt: string;
+            /**
+             * @description scheduledAt as ISO 8601 with the offset of the post's time zone (timeZone) at that instant: the same instant as scheduledAt
+             * @example 2027-03-28T09:30:00+02:00
+             */
+            scheduledAtLocal: string;
+            /**
+             * @description The IANA zone it is planned in
+             * @example Europe/Madrid
+             */
+            timeZone: string;
+            labels: string[];
+            /**
+             * @description draft, pending_approval, rejected and cancelled as planned; an approved post reads what its deliveries (those not cancelled, a failed-over one counted as its fallbacks) came to: scheduled (none sent yet), held (the rest stopped by a crisis or a hold), publishing (one under way, or some published and others still due), published (all), partly_published (some published, the others ended failed, missed or unverified), needs_verification (none published, an outcome a person must check), missed (all missed during a crisis), failed (none published, some failed); cancelled also when every delivery was cancelled one by one
+             * @enum {string}
+             */
+            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "held" | "publishing" | "published" | "partly_published" | "needs_verification" | "missed" | "failed" | "cancelled";
+            /** @description Bumped by every content edit */
+            contentVersion: number;
+            /** Format: uuid */
+            authorId: string;
+            /** Format: uuid */
+            lastEditorId: string;
+            /** Format: date-time */
+            submittedAt: Record<string, never> | null;
+            /**
+             * Format: uuid
+             * @description Set on a crisis's replacement posts
+             */
+            crisisId: string | null;
+            /** @description Set while the post is a draft: what it misses (give it with POST /api/posts/:id/placeholder-values, or PATCH the text) */
+            draft: components["schemas"]["PostDraftView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            deliveries: components["schemas"]["DeliveryView"][];
+            /** @description Every approval and rejection of the post, oldest first: who, when, approved or rejected, their comment, and whether it judged the current version (an edit voids it); readable by whoever may read the post */
+            decisions: components["schemas"]["PostDecisionView"][];
         };
         UpdatePostDto: {
             /**
@@ -2556,8 +2658,8 @@ export interface components {
             /** @description Channels of this workspace to publish to (one delivery each) */
             channelIds?: string[];
             /**
-             * @description When to publish: ISO 8601 with an offset. Required unless publishNow is true; never in the past.
-             * @example 2026-12-01T09:00:00+01:00
+             * @description When to publish, ISO 8601: an instant with its offset (2027-03-28T09:30:00+02:00), or a wall-clock time without one (2027-03-28T09:30) read in timeZone, which is then required. A wall-clock time the clocks skip (02:30 on the spring-forward night in Europe/Madrid) is refused with a 400 naming the nearest valid times before and after; one they show twice (the autumn overlap) is the earlier of the two instants. Required unless publishNow is true; never in the past.
+             * @example 2027-03-28T09:30
              */
             scheduledAt?: string;
             /**
@@ -2566,7 +2668,7 @@ export interface components {
              */
             publishNow: boolean;
             /**
-             * @description IANA time zone the post was planned in (display, day grouping)
+             * @description IANA time zone the post is planned in: a wall-clock scheduledAt is read in it (required then), answers show the post's times in it (scheduledAtLocal, dueAtLocal) beside UTC, and calendar days group by it. On an edit, a wall-clock scheduledAt without timeZone is read in the post's zone.
              * @default UTC
              * @example Europe/Madrid
              */
@@ -2593,13 +2695,27 @@ export interface components {
             /** @description Options by platform beside the text */
             options: components["schemas"]["PostOptionsDto"];
             link: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it is planned, in UTC
+             */
             scheduledAt: string;
-            /** @example Europe/Madrid */
+            /**
+             * @description scheduledAt as ISO 8601 with the offset of the post's time zone (timeZone) at that instant: the same instant as scheduledAt
+             * @example 2027-03-28T09:30:00+02:00
+             */
+            scheduledAtLocal: string;
+            /**
+             * @description The IANA zone it is planned in
+             * @example Europe/Madrid
+             */
             timeZone: string;
             labels: string[];
-            /** @enum {string} */
-            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "cancelled";
+            /**
+             * @description draft, pending_approval, rejected and cancelled as planned; an approved post reads what its deliveries (those not cancelled, a failed-over one counted as its fallbacks) came to: scheduled (none sent yet), held (the rest stopped by a crisis or a hold), publishing (one under way, or some published and others still due), published (all), partly_published (some published, the others ended failed, missed or unverified), needs_verification (none published, an outcome a person must check), missed (all missed during a crisis), failed (none published, some failed); cancelled also when every delivery was cancelled one by one
+             * @enum {string}
+             */
+            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "held" | "publishing" | "published" | "partly_published" | "needs_verification" | "missed" | "failed" | "cancelled";
             /** @description Bumped by every content edit */
             contentVersion: number;
             /** Format: uuid */
@@ -3708,8 +3824,8 @@ export interface components {
         };
         DeactivationView: {
             crisis: components["schemas"]["CrisisView"];
-            /** @description Held deliveries still ahead, scheduled again */
-            resumed: string[];
+            /** @description What the crisis held that goes out again at its time, counted like the activation counts what it holds: deliveries (in total, by platform), of those due within the hour and within the day; every delivery still ahead that the crisis stopped, whether it was marked held or still read scheduled */
+            resumed: components["schemas"]["HeldSummaryView"];
             /** @description Held deliveries whose time passed: missed, never sent by themselves */
             missed: string[];
             /** @description Replacement posts never approved, withdrawn */
@@ -3744,13 +3860,27 @@ export interface components {
             /** @description Options by platform beside the text */
             options: components["schemas"]["PostOptionsDto"];
             link: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it is planned, in UTC
+             */
             scheduledAt: string;
-            /** @example Europe/Madrid */
+            /**
+             * @description scheduledAt as ISO 8601 with the offset of the post's time zone (timeZone) at that instant: the same instant as scheduledAt
+             * @example 2027-03-28T09:30:00+02:00
+             */
+            scheduledAtLocal: string;
+            /**
+             * @description The IANA zone it is planned in
+             * @example Europe/Madrid
+             */
             timeZone: string;
             labels: string[];
-            /** @enum {string} */
-            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "cancelled";
+            /**
+             * @description draft, pending_approval, rejected and cancelled as planned; an approved post reads what its deliveries (those not cancelled, a failed-over one counted as its fallbacks) came to: scheduled (none sent yet), held (the rest stopped by a crisis or a hold), publishing (one under way, or some published and others still due), published (all), partly_published (some published, the others ended failed, missed or unverified), needs_verification (none published, an outcome a person must check), missed (all missed during a crisis), failed (none published, some failed); cancelled also when every delivery was cancelled one by one
+             * @enum {string}
+             */
+            status: "draft" | "pending_approval" | "rejected" | "scheduled" | "held" | "publishing" | "published" | "partly_published" | "needs_verification" | "missed" | "failed" | "cancelled";
             /** @description Bumped by every content edit */
             contentVersion: number;
             /** Format: uuid */
@@ -5987,6 +6117,44 @@ export interface operations {
             };
         };
     };
+    ApprovalsController_updatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalPolicyPatchDto"];
+            };
+        };
+        responses: {
+            /** @description The whole policy after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicyDto"];
+                };
+            };
+            /** @description Not signed in and no API key, or a revoked key or ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requires role admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PostsController_range: {
         parameters: {
             query: {
@@ -6105,7 +6273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostView"];
+                    "application/json": components["schemas"]["PostDetailView"];
                 };
             };
             /** @description Not signed in and no API key, or a revoked key or ended session */

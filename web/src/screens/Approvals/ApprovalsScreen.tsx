@@ -143,7 +143,8 @@ export function ApprovalsScreen(): ReactNode {
 }
 
 function approvedSentence(state: components['schemas']['ApprovalStateView']): string {
-  if (state.post.status === 'scheduled') {
+  // Approved in full: the post reads what its deliveries came to (scheduled, held by a crisis, publishing…).
+  if (!['pending_approval', 'rejected', 'draft', 'cancelled'].includes(state.post.status)) {
     return `Approved: scheduled for ${formatInstant(state.post.scheduledAt)}`;
   }
   return `Approved: ${state.given} of ${state.required} approvals`;

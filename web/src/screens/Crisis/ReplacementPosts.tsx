@@ -18,6 +18,12 @@ const STATUS_WORDS: Record<string, string> = {
   draft: 'draft: waits for values',
   pending_approval: 'waits for sign-off',
   scheduled: 'approved',
+  held: 'approved, held',
+  publishing: 'publishing',
+  partly_published: 'partly published',
+  needs_verification: 'needs verification',
+  missed: 'missed',
+  failed: 'failed',
   rejected: 'sent back',
   cancelled: 'withdrawn',
 };

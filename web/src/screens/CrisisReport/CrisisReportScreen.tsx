@@ -232,6 +232,9 @@ function Deliveries({ title, items, timeZone }: { title: string; items: ReportDe
                   <Anchor component={Link} to={`/posts/${d.postId}`}>
                     {d.replacement ? 'Replacement post' : 'Post'} {d.postId.slice(0, 8)}
                   </Anchor>
+                  <Text size="sm" lineClamp={2}>
+                    {d.text}
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   {d.channel} ({platformName(d.platform as Platform)})

@@ -5,6 +5,8 @@ import { api, unwrap } from '../../api/client';
 export interface ReportDelivery {
   deliveryId: string;
   postId: string;
+  /** The start of the post's text (280 characters at most). */
+  text: string;
   platform: string;
   channel: string;
   dueAt: string;

@@ -80,7 +80,9 @@ function DeactivationAnswer({ done, onClose }: { done: Deactivation; onClose: ()
       <Modal opened onClose={onClose} title="The crisis is over" size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
         <Stack>
           <Text data-testid="deactivation-result">
-            {done.resumed.length} held {done.resumed.length === 1 ? 'delivery' : 'deliveries'} resumed; scheduled posts still ahead go out at their times. {done.missed.length}{' '}
+            {done.resumed.deliveries} held {done.resumed.deliveries === 1 ? 'delivery' : 'deliveries'} resumed
+            {done.resumed.deliveries > 0 ? ` (${done.resumed.dueWithinHour} due within the hour, ${done.resumed.dueWithinDay} within the day)` : ''}; they go out at their
+            times. {done.missed.length}{' '}
             {done.missed.length === 1 ? 'delivery' : 'deliveries'} became missed.
             {done.withdrawnPostIds.length > 0 ? ` ${done.withdrawnPostIds.length} replacement ${done.withdrawnPostIds.length === 1 ? 'post was' : 'posts were'} withdrawn.` : ''}
           </Text>

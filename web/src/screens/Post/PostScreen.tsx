@@ -18,7 +18,26 @@ const STATUS_WORDS: Record<PostView['status'], string> = {
   pending_approval: 'Waiting for approval',
   rejected: 'Sent back',
   scheduled: 'Scheduled',
+  held: 'Held',
+  publishing: 'Publishing',
+  published: 'Published',
+  partly_published: 'Partly published',
+  needs_verification: 'Needs verification',
+  missed: 'Missed',
+  failed: 'Failed',
   cancelled: 'Cancelled',
+};
+
+const STATUS_COLORS: Partial<Record<PostView['status'], string>> = {
+  rejected: 'red',
+  failed: 'red',
+  missed: 'orange',
+  needs_verification: 'orange',
+  partly_published: 'yellow',
+  held: 'orange',
+  scheduled: 'green',
+  publishing: 'green',
+  published: 'green',
 };
 
 const STATE_WORDS: Record<string, string> = {
@@ -69,7 +88,7 @@ export function PostScreen(): ReactNode {
         <Stack gap={2}>
           <Title order={2}>Post</Title>
           <Group gap="xs">
-            <Badge variant="light" color={p.status === 'rejected' ? 'red' : p.status === 'scheduled' ? 'green' : 'gray'} c="dark" data-testid="post-status">
+            <Badge variant="light" color={STATUS_COLORS[p.status] ?? 'gray'} c="dark" data-testid="post-status">
               {STATUS_WORDS[p.status]}
             </Badge>
             <Text size="sm" c="dimmed">
