@@ -53,6 +53,9 @@ describe('the API as people use it: times and statuses', () => {
     expect(new Date(res.body.scheduledAt).getTime() - new Date(before.body.scheduledAt).getTime()).toBe(23 * 3600_000);
     const read = await viewer.get(`/api/posts/${res.body.id}`).expect(200);
     expect(read.body).toMatchObject({ scheduledAtLocal: `${SPRING}T09:30:00+02:00`, deliveries: [expect.objectContaining({ postId: res.body.id })] });
+    // The deliveries list shows each in its own post's zone too.
+    const listed = await viewer.get('/api/deliveries?state=scheduled&limit=200').expect(200);
+    expect(listed.body.find((d: { postId: string }) => d.postId === res.body.id)).toMatchObject({ dueAtLocal: `${SPRING}T09:30:00+02:00` });
   });
 
   it('keeps taking an instant with its offset, answering it in the post zone too', async () => {

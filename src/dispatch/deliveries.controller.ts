@@ -27,7 +27,7 @@ export class DeliveriesController {
   @ApiOkResponse({ type: [DeliveryView] })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: DeliveriesQueryDto): Promise<DeliveryView[]> {
     const rows = await this.deliveries.ofWorkspace(principal.workspaceId, query.state as DeliveryState | undefined, query.limit ?? 100);
-    return rows.map((d) => DeliveryView.of(d));
+    return this.views(rows);
   }
 
   @Get('missed')
@@ -49,7 +49,7 @@ export class DeliveriesController {
   })
   @ApiOkResponse({ type: BulkMissedView })
   async reschedule(@CurrentPrincipal() principal: Principal, @Body() dto: RescheduleMissedDto): Promise<BulkMissedView> {
-    return { deliveries: (await this.missed.reschedule(principal, dto.deliveryIds, dto.scheduledAt)).map((d) => DeliveryView.of(d)) };
+    return { deliveries: await this.views(await this.missed.reschedule(principal, dto.deliveryIds, dto.scheduledAt)) };
   }
 
   @Post('cancel')
@@ -58,7 +58,7 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Cancel missed deliveries, all or none (a 4xx naming those that are not missed or not found); each change audited' })
   @ApiOkResponse({ type: BulkMissedView })
   async cancel(@CurrentPrincipal() principal: Principal, @Body() dto: CancelMissedDto): Promise<BulkMissedView> {
-    return { deliveries: (await this.missed.cancel(principal, dto.deliveryIds)).map((d) => DeliveryView.of(d)) };
+    return { deliveries: await this.views(await this.missed.cancel(principal, dto.deliveryIds)) };
   }
 
   @Post(':id/resolve')
@@ -67,6 +67,13 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Settle a delivery the engine could not: confirm it was published, send it again, or drop it' })
   @ApiOkResponse({ type: DeliveryView })
   async resolve(@CurrentPrincipal() principal: Principal, @IdParam() id: string, @Body() dto: ResolveDeliveryDto): Promise<DeliveryView> {
-    return DeliveryView.of(await this.resolutions.resolve(principal, id, dto));
+    const [view] = await this.views([await this.resolutions.resolve(principal, id, dto)]);
+    return view;
+  }
+
+  /** Each delivery with its times in its post's zone beside UTC. */
+  private async views(rows: Parameters<typeof DeliveryView.of>[0][]): Promise<DeliveryView[]> {
+    const zones = await this.deliveries.timeZonesOf(rows.map((d) => d.postId));
+    return rows.map((d) => DeliveryView.of(d, zones.get(d.postId)));
   }
 }

@@ -21,6 +21,16 @@ export class DeliveriesRepository {
     private readonly clock: Clock,
   ) {}
 
+  /** The time zone of each post, to show its deliveries' times as its people read them. */
+  async timeZonesOf(postIds: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(postIds)];
+    if (unique.length === 0) {
+      return new Map();
+    }
+    const rows = await this.dataSource.query<{ id: string; time_zone: string }[]>('SELECT id, time_zone FROM posts WHERE id = ANY($1::uuid[])', [unique]);
+    return new Map(rows.map((row) => [row.id, row.time_zone]));
+  }
+
   /** The workspace's deliveries as shown (see {@link shown}), by shown state: held includes those the active crisis stops. */
   ofWorkspace(workspaceId: string, state: DeliveryState | undefined, limit: number): Promise<Delivery[]> {
     const query = this.dataSource.getRepository(Delivery).createQueryBuilder('d').where('d.workspace_id = :workspaceId', { workspaceId });
