@@ -45,6 +45,14 @@ describe('the API as people use it: answers that say enough', () => {
       expect(audited.n).toBe(2);
     });
 
+    it('keeps both of two PATCHes sent at once, even to a workspace still on the defaults (no policy row yet)', async () => {
+      for (let round = 0; round < 10; round++) {
+        const other = await t.otherWorkspace();
+        await Promise.all([other.patch('/api/approval-policy', { crisisLevel3: 4 }).expect(200), other.patch('/api/approval-policy', { approvalsRequired: 2 }).expect(200)]);
+        expect({ round, policy: (await other.get('/api/approval-policy').expect(200)).body }).toMatchObject({ round, policy: { crisisLevel3: 4, approvalsRequired: 2 } });
+      }
+    });
+
     it('checks each field a PATCH gives as PUT does, writing nothing when one is wrong', async () => {
       const bad = await t.admin.patch('/api/approval-policy', { crisisLevel1: 9, crisisLevel2: 2 }).expect(400);
       expect(said(bad.body)).toContain('crisisLevel1 must be an integer from 1 to 5');

@@ -22,6 +22,9 @@ export function crisisApprovals(policy: ApprovalPolicyDto, level: 1 | 2 | 3): nu
   return [policy.crisisLevel1, policy.crisisLevel2, policy.crisisLevel3][level - 1];
 }
 
+/** Lock class for pg_advisory_xact_lock(class, hashtext(workspace)): one approval-policy write at a time. */
+const POLICY_LOCK_CLASS = 7_061_040;
+
 @Injectable()
 export class ApprovalPoliciesService {
   constructor(
@@ -50,9 +53,9 @@ export class ApprovalPoliciesService {
 
   private write(principal: Principal, nextOf: (before: ApprovalPolicyDto) => ApprovalPolicyDto): Promise<ApprovalPolicyDto> {
     return this.dataSource.transaction(async (manager) => {
-      // Locked so that two partial updates at once cannot each undo the other's field (a workspace on the defaults has no
-      // row to lock yet: its first two writes at once may still race, the later one winning whole).
-      await manager.query('SELECT 1 FROM approval_policies WHERE workspace_id = $1 FOR UPDATE', [principal.workspaceId]);
+      // One write at a time per workspace, so two partial updates at once cannot each undo the other's field; an
+      // advisory lock, since a workspace still on the defaults has no row to lock yet.
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [POLICY_LOCK_CLASS, principal.workspaceId]);
       const before = await this.get(principal.workspaceId, manager);
       const chosen = nextOf(before);
       const next = view({ ...chosen, crisisApprovalsCarryOver: chosen.crisisApprovalsCarryOver ?? false });
