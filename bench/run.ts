@@ -1,4 +1,4 @@
-// `npm run bench [-- burst|calendar|console|create-post|bulk-pause|crisis|crisis-banner]`: runs the named benchmarks (all by default), one after another.
+// `npm run bench [-- burst|calendar|console|create-post|bulk-pause|crisis|crisis-banner|webhooks]`: runs the named benchmarks (all by default), one after another.
 import { main as bulkPause } from './bulk-pause';
 import { main as burst } from './burst';
 import { main as calendar } from './calendar';
@@ -6,8 +6,9 @@ import { main as consoleBench } from './console';
 import { main as createPost } from './create-post';
 import { main as crisis } from './crisis';
 import { main as crisisBanner } from './crisis-banner';
+import { main as webhooks } from './webhooks';
 
-const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, console: consoleBench, 'create-post': createPost, 'bulk-pause': bulkPause, crisis, 'crisis-banner': crisisBanner };
+const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, console: consoleBench, 'create-post': createPost, 'bulk-pause': bulkPause, crisis, 'crisis-banner': crisisBanner, webhooks };
 
 async function run(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);
