@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookAttempt } from './webhook-attempt.entity';
+import { WebhookAttemptRecorder } from './webhook-attempt-recorder';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEvent } from './webhook-event.entity';
 import { WebhookEvents } from './webhook-events.service';
@@ -15,7 +16,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Webhook, WebhookEvent, WebhookDelivery, WebhookAttempt])],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookEvents, WebhookSender, WebhookMetrics],
+  providers: [WebhooksService, WebhookEvents, WebhookSender, WebhookAttemptRecorder, WebhookMetrics],
   exports: [WebhookEvents, WebhookSender],
 })
 export class WebhooksModule {}
