@@ -3047,7 +3047,7 @@ export interface components {
              *       "delivery.failed"
              *     ]
              */
-            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             /** @description The signing secret; generated when absent. Returned in this answer only, never afterwards */
             secret?: string;
             /** @example On-call pager */
@@ -3063,7 +3063,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             active: boolean;
             /** @description Why the service switched it off (410 Gone from the receiver) */
             disabledReason: string | null;
@@ -3079,7 +3079,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             active: boolean;
             /** @description Why the service switched it off (410 Gone from the receiver) */
             disabledReason: string | null;
@@ -3100,7 +3100,7 @@ export interface components {
              *       "delivery.failed"
              *     ]
              */
-            eventTypes?: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes?: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             /** @description The signing secret; generated when absent. Returned in this answer only, never afterwards */
             secret?: string;
             /** @example On-call pager */
@@ -3132,7 +3132,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test";
+            eventType: "crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test";
             /** @enum {string} */
             state: "pending" | "sending" | "delivered" | "failed" | "cancelled";
             attempts: number;
