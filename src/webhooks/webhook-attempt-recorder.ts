@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import type { AttemptOutcome } from './attempt-outcome';
+import { WebhookMetrics } from './webhook.metrics';
 
 /** One finished request and what it means for its delivery, fenced by the lease of the sender that made it. */
 export interface FinishedAttempt {
@@ -59,12 +60,11 @@ export class WebhookAttemptRecorder {
   private readonly logger = new Logger(WebhookAttemptRecorder.name);
   private queue: Waiting[] = [];
   private writing?: Promise<void>;
-  /** Sizes of the batches written, for the benchmark and the tests. */
-  readonly batchSizes: number[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly metrics: WebhookMetrics,
   ) {}
 
   /**
@@ -83,10 +83,7 @@ export class WebhookAttemptRecorder {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      this.batchSizes.push(batch.length);
-      if (this.batchSizes.length > 1000) {
-        this.batchSizes.splice(0, this.batchSizes.length - 1000);
-      }
+      this.metrics.recordBatch.observe(batch.length);
       try {
         await this.writeBatch(batch.map((w) => w.attempt));
         batch.forEach((w) => w.resolve());
