@@ -231,6 +231,13 @@ export class Env {
   @Max(3_600_000, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
   WEBHOOK_RETRY_BASE_MS: number = 30_000;
 
+  /** Webhook events, deliveries and attempts settled longer ago than this are deleted by a once-per-cluster prune. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days between 1 and 3650' })
+  @Min(1, { message: 'must be an integer number of days between 1 and 3650' })
+  @Max(3650, { message: 'must be an integer number of days between 1 and 3650' })
+  WEBHOOK_RETENTION_DAYS: number = 30;
+
   /** The older name of ALLOW_PRIVATE_NETWORK (webhooks only then); `true` here sets ALLOW_PRIVATE_NETWORK. */
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true' | 'false' = 'false';

@@ -17,6 +17,7 @@ import { stoppedByCrisis } from '../dispatch/crisis-hold';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { assertTransition } from '../dispatch/delivery-state';
 import { Metrics } from '../metrics/metrics';
+import { WebhookEvents } from '../webhooks/webhook-events.service';
 import { autoFailoverAt, chooseFallbacks, FailoverPolicy, FallbackChoice } from './failover-policy';
 
 export type FailoverTrigger = 'auto' | 'manual';
@@ -108,6 +109,7 @@ export class FailoverService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly breakers: BreakersService,
     private readonly deliveries: DeliveriesRepository,
+    private readonly webhooks: WebhookEvents,
     metrics: Metrics,
   ) {
     this.failovers = metrics.counter('holdfast_failovers_total', 'Deliveries failed over to fallback channels, by the degraded platform and what triggered it', [
@@ -278,13 +280,27 @@ export class FailoverService implements OnApplicationBootstrap {
       fallbacks: created.map((row) => ({ deliveryId: row.id, channelId: row.channel_id, platform: row.platform })),
       skipped,
     };
+    const reason = person?.reason ?? `auto failover: ${original.platform} degraded, ${late} minutes late (policy: after ${original.failover_after_minutes} minutes)`;
     await this.audit.record(manager, original.workspace_id, actor, {
       action: 'delivery.failed_over',
       targetType: 'delivery',
       targetId: original.id,
       before: { state: 'scheduled', channelId: original.channel_id, platform: original.platform },
       after: { state: 'failed_over', trigger, degraded: original.degraded_scopes, minutesLate: late, fallbacks: result.fallbacks, skipped },
-      reason: person?.reason ?? `auto failover: ${original.platform} degraded, ${late} minutes late (policy: after ${original.failover_after_minutes} minutes)`,
+      reason,
+    });
+    // In the same transaction: the webhook is sent only if the failover commits.
+    await this.webhooks.emit(manager, original.workspace_id, 'delivery.failed_over', {
+      deliveryId: original.id,
+      postId: original.post_id,
+      channelId: original.channel_id,
+      platform: original.platform,
+      trigger,
+      degraded: original.degraded_scopes,
+      minutesLate: late,
+      fallbacks: result.fallbacks,
+      skipped,
+      reason,
     });
     await this.deliveries.wake(manager);
     this.failovers.inc({ platform: original.platform, trigger });

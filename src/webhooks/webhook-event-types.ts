@@ -4,6 +4,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'crisis.deactivated',
   'approval.requested',
   'delivery.failed',
+  'delivery.failed_over',
   'campaign.paused',
   'platform.degraded',
   'platform.recovered',

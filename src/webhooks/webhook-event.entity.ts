@@ -5,6 +5,8 @@ import type { WebhookEventType } from './webhook-event-types';
 /** Something that happened in a workspace, written in the transaction that made it happen (the outbox). */
 @Entity('webhook_events')
 @Index('IDX_webhook_events_workspace', ['workspaceId', 'createdAt'])
+// The retention prune reads events oldest first across workspaces.
+@Index('IDX_webhook_events_created', ['createdAt'])
 export class WebhookEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_webhook_events' })
   id: string;

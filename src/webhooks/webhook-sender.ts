@@ -1,4 +1,4 @@
-// Sends due webhook deliveries: claim with SKIP LOCKED under a lease, sign, POST, log the attempt, retry or settle.
+// Sends due webhook deliveries: claim with SKIP LOCKED under a lease, sign, POST; the recorder logs the attempt and retries or settles it.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -8,15 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
-import { SYSTEM_ACTOR } from '../audit/audit-actor';
-import { AuditService } from '../audit/audit.service';
+import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../common/network-policy';
 import type { Env } from '../config/env';
 import { CredentialVault } from '../secrets/credential-vault';
-import { AttemptOutcome, outcomeOfAttempt } from './attempt-outcome';
-import { WebhookAttempt } from './webhook-attempt.entity';
+import { outcomeOfAttempt } from './attempt-outcome';
+import { WebhookAttemptRecorder } from './webhook-attempt-recorder';
 import type { WebhookEventType } from './webhook-event-types';
 import { WEBHOOK_CHANNEL } from './webhook-outbox';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './webhook-signature';
@@ -79,7 +77,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: ConfigService<Env, true>,
     private readonly scheduler: SchedulerRegistry,
     private readonly vault: CredentialVault,
-    private readonly audit: AuditService,
+    private readonly recorder: WebhookAttemptRecorder,
     private readonly metrics: WebhookMetrics,
     private readonly clock: Clock,
     network: NetworkPolicy,
@@ -241,7 +239,15 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
         'Webhook attempt did not deliver',
       );
     }
-    await this.record(delivery, attempt, outcome);
+    await this.recorder.record({
+      deliveryId: delivery.id,
+      webhookId: delivery.webhook_id,
+      workspaceId: delivery.workspace_id,
+      owner: this.owner,
+      attempt: delivery.attempts,
+      ...attempt,
+      outcome,
+    });
   }
 
   /** One signed POST; never throws: every way it can end is an attempt record. */
@@ -306,62 +312,6 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
       return error.code ? `${error.code}: ${error.message}` : error.message;
     }
     return error instanceof Error ? error.message : String(error);
-  }
-
-  /** The attempt, the delivery's new state and (on 410) the webhook's disabling, in one transaction. */
-  private async record(delivery: ClaimedWebhookDelivery, attempt: AttemptRecord, outcome: AttemptOutcome): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(WebhookAttempt, {
-        deliveryId: delivery.id,
-        attempt: delivery.attempts,
-        startedAt: attempt.startedAt,
-        durationMs: attempt.durationMs,
-        statusCode: attempt.statusCode ?? null,
-        error: attempt.error,
-        responseBody: attempt.responseBody,
-      });
-      const [rows] = await manager.query<[{ id: string }[], number]>(
-        `UPDATE webhook_deliveries
-            SET state = CASE WHEN $3 = 'pending' AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_id AND w.active AND w.deleted_at IS NULL)
-                             THEN 'cancelled' ELSE $3 END,
-                due_at = COALESCE($4, due_at), last_status_code = $5, last_error = $6,
-                delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END,
-                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-          WHERE id = $1 AND state = 'sending' AND lease_owner = $2
-          RETURNING id`,
-        [delivery.id, this.owner, outcome.state, outcome.state === 'pending' ? outcome.dueAt : null, attempt.statusCode ?? null, attempt.error],
-      );
-      // A retry for a webhook switched off meanwhile is cancelled rather than queued (the record's UPDATE decides).
-      if (rows.length === 0) {
-        this.logger.error({ webhookDeliveryId: delivery.id }, 'Lease lost before the webhook attempt was recorded');
-        return;
-      }
-      if (outcome.state === 'failed' && outcome.disableWebhook) {
-        await this.disable(manager, delivery.webhook_id, delivery.workspace_id, 'the receiver answered 410 Gone');
-      }
-    });
-  }
-
-  private async disable(manager: EntityManager, webhookId: string, workspaceId: string, reason: string): Promise<void> {
-    const [disabled] = await manager.query<[{ id: string }[], number]>(
-      `UPDATE webhooks SET active = false, disabled_reason = $2, updated_at = now() WHERE id = $1 AND active RETURNING id`,
-      [webhookId, reason],
-    );
-    if (disabled.length === 0) {
-      return;
-    }
-    await manager.query(
-      `UPDATE webhook_deliveries SET state = 'cancelled', last_error = $2, updated_at = now() WHERE webhook_id = $1 AND state = 'pending'`,
-      [webhookId, `not sent: the webhook was disabled because ${reason}`],
-    );
-    await this.audit.record(manager, workspaceId, SYSTEM_ACTOR, {
-      action: 'webhook.disabled',
-      targetType: 'webhook',
-      targetId: webhookId,
-      after: { active: false, disabledReason: reason },
-      reason,
-    });
-    this.logger.warn({ webhookId, reason }, 'Webhook disabled');
   }
 
   /**

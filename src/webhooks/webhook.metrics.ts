@@ -12,6 +12,7 @@ export class WebhookMetrics {
   readonly attempts: Counter<'outcome'>;
   readonly duration: Histogram;
   readonly inFlight: Gauge;
+  readonly recordBatch: Histogram;
 
   constructor(metrics: Metrics, @InjectDataSource() dataSource: DataSource) {
     this.attempts = metrics.counter(
@@ -24,6 +25,12 @@ export class WebhookMetrics {
       name: 'holdfast_webhook_request_duration_seconds',
       help: 'Time from sending a webhook request to its answer or failure',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [metrics.registry],
+    });
+    this.recordBatch = new Histogram({
+      name: 'holdfast_webhook_attempt_batch_size',
+      help: 'Webhook attempts recorded per statement (those finishing while the previous batch was written go in the next)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 500],
       registers: [metrics.registry],
     });
     new Gauge({

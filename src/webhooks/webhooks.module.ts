@@ -1,9 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookAttempt } from './webhook-attempt.entity';
+import { WebhookAttemptRecorder } from './webhook-attempt-recorder';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEvent } from './webhook-event.entity';
 import { WebhookEvents } from './webhook-events.service';
+import { WebhookRetention } from './webhook-retention';
 import { WebhookSender } from './webhook-sender';
 import { Webhook } from './webhook.entity';
 import { WebhookMetrics } from './webhook.metrics';
@@ -15,7 +17,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Webhook, WebhookEvent, WebhookDelivery, WebhookAttempt])],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookEvents, WebhookSender, WebhookMetrics],
+  providers: [WebhooksService, WebhookEvents, WebhookSender, WebhookAttemptRecorder, WebhookRetention, WebhookMetrics],
   exports: [WebhookEvents, WebhookSender],
 })
 export class WebhooksModule {}

@@ -3180,7 +3180,7 @@ export interface components {
              *       "delivery.failed"
              *     ]
              */
-            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             /** @description The signing secret; generated when absent. Returned in this answer only, never afterwards */
             secret?: string;
             /** @example On-call pager */
@@ -3196,7 +3196,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             active: boolean;
             /** @description Why the service switched it off (410 Gone from the receiver) */
             disabledReason: string | null;
@@ -3212,7 +3212,7 @@ export interface components {
             id: string;
             url: string;
             description: string | null;
-            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             active: boolean;
             /** @description Why the service switched it off (410 Gone from the receiver) */
             disabledReason: string | null;
@@ -3233,7 +3233,7 @@ export interface components {
              *       "delivery.failed"
              *     ]
              */
-            eventTypes?: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
+            eventTypes?: ("crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test")[];
             /** @description The signing secret; generated when absent. Returned in this answer only, never afterwards */
             secret?: string;
             /** @example On-call pager */
@@ -3265,7 +3265,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test";
+            eventType: "crisis.activated" | "crisis.deactivated" | "approval.requested" | "delivery.failed" | "delivery.failed_over" | "campaign.paused" | "platform.degraded" | "platform.recovered" | "channel.needs_reauth" | "webhook.test";
             /** @enum {string} */
             state: "pending" | "sending" | "delivered" | "failed" | "cancelled";
             attempts: number;

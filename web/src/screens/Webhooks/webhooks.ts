@@ -16,6 +16,7 @@ export const EVENT_TYPE_LABEL: Record<WebhookEventType, string> = {
   'crisis.deactivated': 'Crisis mode ended',
   'approval.requested': 'A post waits for approval',
   'delivery.failed': 'A post failed on a platform',
+  'delivery.failed_over': 'A post went to fallback channels',
   'campaign.paused': 'An ad campaign was paused',
   'platform.degraded': 'A platform is degraded',
   'platform.recovered': 'A platform recovered',
