@@ -20,6 +20,8 @@ describe('access control', () => {
       const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
       expect(publicRoutes.sort()).toEqual([
         'GET /api/auth/invites/:token',
+        // A library item for Instagram to fetch: only with a valid, unexpired signature (test/media-meta.e2e-spec.ts).
+        'GET /api/media/public/:id',
         // The platforms' OAuth redirect: the single-use state and the browser's own console session decide (test/connect-oauth.e2e-spec.ts).
         'GET /api/oauth/:platform/callback',
         'GET /health',

@@ -41,7 +41,8 @@ describe("the composer's fields for the service's refusals", () => {
     ['no channel', { channelIds: [] }, 'channelIds'],
     ['a channel of nobody', { channelIds: ['5b0e3f43-4a1e-4d51-9d43-2f1d3c1b9a10'] }, 'channelIds'],
     ['a time in the past', { scheduledAt: '2020-01-01T09:00:00Z' }, 'scheduledAt'],
-    ['a time without an offset', { scheduledAt: '2031-01-01T09:00:00' }, 'scheduledAt'],
+    // A wall-clock time is read in timeZone: without one the service asks for the zone, shown under the zone picker.
+    ['a time without an offset or zone', { scheduledAt: '2031-01-01T09:00:00' }, 'timeZone'],
     ['no time', { scheduledAt: undefined }, 'scheduledAt'],
     ['a zone that is not one', { timeZone: 'Mars/Olympus' }, 'timeZone'],
     ['an empty X text', { platformText: { x: '' } }, 'platformText.x'],
