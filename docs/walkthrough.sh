@@ -15,11 +15,12 @@ set -euo pipefail
 # ---- setup
 HF=${HOLDFAST_URL:-http://localhost:3000}
 : "${ADMIN:?set ADMIN to the admin API key from the first-start banner}"
+H='Content-Type: application/json'    # for the other README examples, which call curl directly
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 # api STATUS METHOD PATH KEY [JSON]: one call with `Authorization: Bearer KEY`; prints the answer, keeps it in
-# $ANSWER, and stops the walk-through when the status is not STATUS.
+# $ANSWER, and fails when the status is not STATUS (which stops the script; pasted in a shell, it only returns 1).
 api() {
   local expected=$1 method=$2 path=$3 key=$4 body=${5:-} status
   local args=(-s -o "$WORK/answer" -w '%{http_code}' -X "$method" "$HF$path")
@@ -31,7 +32,7 @@ api() {
   if [ -n "$ANSWER" ]; then (jq -c . <<<"$ANSWER" 2>/dev/null || head -n 12 <<<"$ANSWER") | cut -c1-400; fi
   if [ "$status" != "$expected" ]; then
     echo "walkthrough: $method $path answered $status, the README says $expected" >&2
-    exit 1
+    return 1
   fi
 }
 
@@ -44,7 +45,7 @@ check() {
   got=$(jq -c "$1" <<<"$ANSWER")
   if [ "$got" != "$2" ]; then
     echo "walkthrough: $1 is $got, the README says $2" >&2
-    exit 1
+    return 1
   fi
 }
 
