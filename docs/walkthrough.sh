@@ -68,9 +68,9 @@ api 201 POST /api/members "$ADMIN" '{"name":"Val Viewer","email":"val@example.co
 VIEWER=$(field .apiKey.key)
 
 # ---- invite
-step '3. Mia opens her invite link and chooses a password (here by API; the console does the same)'
+step '3. Mia opens her invite link and chooses a password (here by API; the console does the same; -f: stop unless 2xx)'
 TOKEN=${INVITE_URL##*/}
-curl -s -X POST "$HF/api/auth/invites/$TOKEN/accept" -H 'Content-Type: application/json' -H "Origin: $HF" \
+curl -sf -X POST "$HF/api/auth/invites/$TOKEN/accept" -H 'Content-Type: application/json' -H "Origin: $HF" \
   -d '{"password":"lantern orchard quietly 42"}' -c "$WORK/cookies.txt" | jq -c '{member: .member.name, roles, csrfToken: (.csrfToken | length > 0)}'
 api 200 GET /api/members/me "$MARKETER"
 check .name '"Mia Marketer"'
