@@ -1,5 +1,5 @@
 // Builds the HTTP application exactly as it runs in production; main.ts and the tests both use it.
-import { ValidationPipe } from '@nestjs/common';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,7 +8,7 @@ import { AppModule, AppOptions } from './app.module';
 import { SESSION_COOKIE } from './auth/session-cookie';
 import { jsonBody } from './common/json-body';
 import { AppLogger } from './common/app-logger';
-import { assignRequestId, httpLoggerOptions } from './common/logging';
+import { assignRequestId, httpLoggerOptions, prettyDestination, resolveLogFormat } from './common/logging';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi';
 import { validationGroups } from './common/network-policy';
 import type { Env } from './config/env';
@@ -17,7 +17,12 @@ import { Metrics } from './metrics/metrics';
 export const PUBLIC_PATHS = ['health', 'metrics'];
 
 export async function createApp(env: Env, options: AppOptions = {}): Promise<NestExpressApplication> {
-  const logger = new AppLogger(httpLoggerOptions(env.LOG_LEVEL), options.logDestination);
+  // A test's captured destination stays JSON; otherwise pretty on a terminal (or LOG_FORMAT=pretty), JSON elsewhere.
+  const pretty = !options.logDestination && resolveLogFormat(env.LOG_FORMAT, process.stdout.isTTY) === 'pretty';
+  const destination = pretty ? prettyDestination((text) => process.stdout.write(text), process.stdout.isTTY) : options.logDestination;
+  const logger = new AppLogger(httpLoggerOptions(env.LOG_LEVEL), destination);
+  // Before the modules are built: what they log while being configured goes through it too, not Nest's default printer.
+  Logger.overrideLogger(logger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
     logger,

@@ -1,7 +1,9 @@
 // Boot: validate the environment, start the embedded database when no DATABASE_URL is given, serve,
 // and on SIGINT/SIGTERM finish in-flight work before the database goes down.
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
+import { START_FIELD, startupLines } from './common/logging';
 import { InvalidEnvError, validateEnv } from './config/env';
 import { EmbeddedDatabase } from './database/embedded-database';
 
@@ -50,8 +52,10 @@ async function main(): Promise<void> {
       return; // a signal came during start-up: stop() closes the app, and it never listens
     }
     await app.listen(env.PORT);
-    const address = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
-    process.stderr.write(`Holdfast listening on port ${env.PORT}: the console at ${address}/, API docs at ${address}/docs\n`);
+    const logger = new Logger('Holdfast');
+    for (const line of startupLines(env, embedded !== undefined)) {
+      logger.log({ [START_FIELD]: line.fields }, line.msg);
+    }
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop();

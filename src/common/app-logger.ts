@@ -8,6 +8,12 @@ import { pinoHttp, type HttpLogger, type Options } from 'pino-http';
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /**
+ * Nest's own start-up chatter: a line per module initialised and per route mapped (some 200 in all) says nothing
+ * a person starting the service needs, so it is debug; its warnings and errors keep their level.
+ */
+const FRAMEWORK_CHATTER = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/**
  * What nestjs-pino did for us, in the few lines we use (its v5 requires Node 22.12, we run on 20.19):
  * one pino-http instance logs every answered request and gives each request a child logger bound to
  * its id; calls through Nest's Logger made while serving the request write through that child.
@@ -49,7 +55,7 @@ export class AppLogger implements LoggerService {
    * Nest's Logger passes the context (the class name) last: `logger.error({ err, deliveryId }, 'why')`
    * arrives as (object, 'why', 'FailoverService'). Nest's own exception handlers pass a stack as a string.
    */
-  private write(level: Level, message: unknown, params: unknown[]): void {
+  private write(given: Level, message: unknown, params: unknown[]): void {
     const logger = this.current.getStore() ?? this.http.logger;
     const fields: Record<string, unknown> = {};
     let rest = params;
@@ -57,6 +63,7 @@ export class AppLogger implements LoggerService {
       fields.context = params[params.length - 1];
       rest = params.slice(0, -1);
     }
+    const level = given === 'info' && FRAMEWORK_CHATTER.has(fields.context as string) ? 'debug' : given;
     if (message instanceof Error) {
       logger[level]({ ...fields, err: message }, ...(rest as [string?]));
     } else if (typeof message === 'object' && message !== null) {

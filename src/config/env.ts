@@ -16,6 +16,8 @@ import {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -107,6 +109,12 @@ export class Env {
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
+
+  /** `pretty` (short readable lines) or `json` (one object a line); unset: pretty on a terminal, JSON otherwise. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')} (unset: pretty on a terminal, json otherwise)` })
+  LOG_FORMAT?: LogFormat;
 
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of bytes between 1024 and 10485760' })
@@ -394,7 +402,7 @@ export class InvalidEnvError extends Error {
   }
 }
 
-const ENV_KEYS = Object.keys(new Env()).concat(['DATABASE_URL', 'HOLDFAST_SECRET_KEY', 'HOLDFAST_ADMIN_KEY', 'METRICS_TOKEN', 'METRICS_PORT']);
+const ENV_KEYS = Object.keys(new Env()).concat(['DATABASE_URL', 'HOLDFAST_SECRET_KEY', 'HOLDFAST_ADMIN_KEY', 'METRICS_TOKEN', 'METRICS_PORT', 'LOG_FORMAT']);
 
 /** Validates the environment and returns the typed configuration; throws naming every bad variable. */
 export function validateEnv(raw: Record<string, string | undefined>): Env {
