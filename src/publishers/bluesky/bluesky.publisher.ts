@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import type { Env } from '../../config/env';
 import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../../common/network-policy';
-import { downloadImage, type DownloadedImage } from '../image-download';
+import { readPostImages, type PostImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { buildFacets, findFacetCandidates, graphemeLength } from './bluesky-facets';
@@ -21,9 +21,6 @@ const MAX_IMAGES = 4;
 const IMAGE_LIMITS = { mediaTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], maxBytes: 1_000_000, timeoutMs: 15_000 };
 const REQUEST_TIMEOUT_MS = 30_000;
 const POST_COLLECTION = 'app.bsky.feed.post';
-
-/** An image to embed, with its alt text ('' when none). */
-type AltImage = DownloadedImage & { alt: string };
 
 /** What a Bluesky send may add to the port's request; absent, images carry an empty alt text. */
 export interface BlueskyPublishRequest extends PublishRequest {
@@ -73,18 +70,11 @@ export class BlueskyPublisher implements Publisher {
       if (graphemeLength(request.text) > MAX_GRAPHEMES || Buffer.byteLength(request.text) > MAX_TEXT_BYTES) {
         throw new PublishError({ kind: 'permanent', reason: `A Bluesky post takes at most ${MAX_GRAPHEMES} graphemes (${MAX_TEXT_BYTES} bytes)` });
       }
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Bluesky takes at most ${MAX_IMAGES} images per post` });
       }
-      const images: AltImage[] = [];
-      for (const [index, url] of request.imageUrls.entries()) {
-        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), alt: request.imageDescriptions?.[index] ?? '' });
-      }
       // Library items come resized under Bluesky's 1,000,000 bytes where needed (the media library's variant).
-      for (const item of library) {
-        images.push({ bytes: await item.read(), mediaType: item.mimeType, alt: item.altText ?? '' });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const created = await this.withSession(request, send, (agent) => this.createPost(agent, send, images));
       const rkey = created.uri.split('/').pop() ?? '';
       return { platformPostId: created.uri, url: `https://bsky.app/profile/${created.handle}/post/${rkey}` };
@@ -129,7 +119,7 @@ export class BlueskyPublisher implements Publisher {
     return action(agent);
   }
 
-  private async createPost(agent: AtpAgent, send: Send<BlueskyPublishRequest>, images: AltImage[]): Promise<{ uri: string; handle: string }> {
+  private async createPost(agent: AtpAgent, send: Send<BlueskyPublishRequest>, images: PostImage[]): Promise<{ uri: string; handle: string }> {
     const { request } = send;
     const session = agent.session;
     if (!session) {
@@ -163,7 +153,7 @@ export class BlueskyPublisher implements Publisher {
         images: blobs.map((image, index) => {
           // Without it the app crops every image to a square until it has loaded the full one.
           const aspectRatio = aspectRatioOf(images[index].bytes);
-          return { image, alt: images[index].alt, ...(aspectRatio ? { aspectRatio } : {}) };
+          return { image, alt: images[index].altText ?? '', ...(aspectRatio ? { aspectRatio } : {}) };
         }),
       };
     }

@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock';
 import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
-import { downloadImage, type DownloadedImage } from '../image-download';
+import { readPostImages, type PostImage } from '../image-download';
 import { PublishError, type Publisher, type PublishRequest, type PublishResult, type RefreshAheadRequest, type RefreshesAhead, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { refreshAheadThrough, renewThrough } from '../renewal';
 import { publishing, verifying, type PlatformTerms, type Send } from '../send';
@@ -26,9 +26,6 @@ interface LinkedInCredentials {
   clientId?: string;
   clientSecret?: string;
 }
-
-/** An image ready for the Images API; alt text from the library (URL images have none). */
-type PostImage = DownloadedImage & { altText: string | null };
 
 @Injectable()
 export class LinkedInPublisher implements Publisher, RefreshesAhead {
@@ -58,18 +55,10 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
   publish(request: PublishRequest): Promise<PublishResult> {
     return publishing(this.terms, request, async (send) => {
       const credentials = readCredentials(request.credentials);
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `LinkedIn takes at most ${MAX_IMAGES} images per post` });
       }
-      // URL images first, then the library's, in the post's order; all read before anything reaches LinkedIn.
-      const images: PostImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), altText: null });
-      }
-      for (const item of library) {
-        images.push({ bytes: await item.read(), mediaType: item.mimeType, altText: item.altText });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const urn = await this.asAuthor(send, credentials, (token) => this.createPost(send, credentials.authorUrn, token, images));
       return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${urn}/` };
     });

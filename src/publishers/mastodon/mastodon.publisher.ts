@@ -4,7 +4,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../../common/clock';
 import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../../common/network-policy';
-import { downloadImage, type DownloadedImage } from '../image-download';
+import { readPostImages, type PostImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { publishing, verifying, type PlatformTerms } from '../send';
 import { classifyMastodonFailure } from './mastodon-errors';
@@ -80,21 +80,14 @@ export class MastodonPublisher implements Publisher {
 
   publish(request: MastodonPublishRequest): Promise<PublishResult> {
     return publishing(this.terms, request, async (send) => {
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Mastodon takes at most ${MAX_IMAGES} images per status` });
       }
       const api = this.client(request.credentials, request.signal);
-      const images: { image: DownloadedImage; description: string | undefined }[] = [];
-      for (const [index, url] of request.imageUrls.entries()) {
-        images.push({ image: await downloadImage(this.network, url, IMAGE_LIMITS, request.signal), description: request.imageDescriptions?.[index] });
-      }
-      for (const item of library) {
-        images.push({ image: { bytes: await item.read(), mediaType: item.mimeType }, description: item.altText ?? undefined });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const mediaIds: string[] = [];
-      for (const [index, { image, description }] of images.entries()) {
-        mediaIds.push(await this.upload(api, image, description, index + 1, request.signal));
+      for (const [index, image] of images.entries()) {
+        mediaIds.push(await this.upload(api, image, index + 1, request.signal));
       }
       const body: Record<string, unknown> = { visibility: request.visibility ?? 'public' };
       if (request.text !== '') {
@@ -145,11 +138,11 @@ export class MastodonPublisher implements Publisher {
   }
 
   /** POST /api/v2/media; a 202 means the instance is still processing, so poll GET /api/v1/media/:id until it answers 200. */
-  private async upload(api: AxiosInstance, image: DownloadedImage, description: string | undefined, position: number, signal?: AbortSignal): Promise<string> {
+  private async upload(api: AxiosInstance, image: PostImage, position: number, signal?: AbortSignal): Promise<string> {
     const form = new FormData();
     form.append('file', new Blob([image.bytes], { type: image.mediaType }), `image-${position}.${image.mediaType.split('/')[1]}`);
-    if (description) {
-      form.append('description', description);
+    if (image.altText) {
+      form.append('description', image.altText);
     }
     const uploaded = await api.post<MediaAttachment>('/api/v2/media', form);
     let media = uploaded.data;

@@ -5,7 +5,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { Clock } from '../../common/clock';
 import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
-import { downloadImage, type DownloadedImage } from '../image-download';
+import { readPostImages, type DownloadedImage } from '../image-download';
 import { PublishError, type Publisher, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { classifyTelegramFailure, migratedChatId } from './telegram-errors';
@@ -76,24 +76,16 @@ export class TelegramPublisher implements Publisher {
   publish(request: TelegramPublishRequest): Promise<PublishResult> {
     return publishing(this.terms, request, async (send) => {
       const { botToken, chatId } = readCredentials(request.credentials);
-      const library = request.media ?? [];
-      const count = request.imageUrls.length + library.length;
+      const count = request.imageUrls.length + (request.media ?? []).length;
       if (count > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Telegram takes at most ${MAX_IMAGES} images per message` });
       }
       if (count > 0 && [...request.text].length > CAPTION_LIMIT) {
         throw new PublishError({ kind: 'permanent', reason: `A Telegram caption takes at most ${CAPTION_LIMIT} characters` });
       }
-      // URL images first, then the library's, in the post's order; all read before anything is sent, so the
-      // one request that publishes (and its repeat to a migrated chat) carries them all as uploaded parts.
-      const images: DownloadedImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
-      }
-      for (const item of library) {
-        // Telegram takes no alt text: the library's is not sent.
-        images.push({ bytes: await item.read(), mediaType: item.mimeType });
-      }
+      // All read before anything is sent, so the one request that publishes (and its repeat to a migrated chat)
+      // carries them all as uploaded parts. Telegram takes no alt text: the library's is not sent.
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const api = this.client(botToken, request.signal);
       let message: Message;
       try {

@@ -6,7 +6,7 @@ import type { IParsedOAuth2TokenResult, SendTweetV2Params, TwitterApi } from 'tw
 import { Clock } from '../../common/clock';
 import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
-import { downloadImage, type DownloadedImage } from '../image-download';
+import { readPostImages, type DownloadedImage, type PostImage } from '../image-download';
 import { PublishError, type Publisher, type PublishRequest, type RefreshAheadRequest, type RefreshesAhead, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
 import { refreshAheadThrough, renewThrough } from '../renewal';
 import { publishing, verifying, type PlatformTerms, type Send } from '../send';
@@ -46,9 +46,6 @@ interface ProcessingInfo {
   error?: { message?: string };
 }
 
-/** An image to upload with the post: downloaded from a URL, or read from the library (with its alt text). */
-type PostImage = DownloadedImage & { altText: string | null };
-
 @Injectable()
 export class XPublisher implements Publisher, RefreshesAhead {
   readonly platform = 'x' as const;
@@ -75,17 +72,10 @@ export class XPublisher implements Publisher, RefreshesAhead {
 
   publish(request: PublishRequest): Promise<PublishResult> {
     return publishing(this.terms, request, async (send) => {
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `X takes at most ${MAX_IMAGES} images per post` });
       }
-      const images: PostImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), altText: null });
-      }
-      for (const item of library) {
-        images.push({ bytes: await item.read(), mediaType: item.mimeType, altText: item.altText });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const id = await this.clients.withSignal(request.signal, () => this.asUser(send, (client) => this.createPost(client, send, images)));
       return { platformPostId: id, url: `https://x.com/${request.channel.handle.replace(/^@/, '')}/status/${id}` };
     });
