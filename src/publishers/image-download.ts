@@ -1,4 +1,4 @@
-// Fetches a post's image from its URL for platforms that take uploads rather than links, refusing what they would refuse.
+// Reads a post's images for platforms that take uploads: fetched from their URLs, refusing what the platform would refuse, or read from the library.
 import { isPrivateAddressRefusal, type NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../common/network-policy';
 import { PublishError, type PublishRequest } from './publisher.port';
 
