@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Workspace } from '../workspaces/workspace.entity';
-import type { FailoverPolicy } from '../failover/failover-policy';
+import type { FailoverPolicy } from './failover-policies';
 import type { ChannelStatus } from './channel-status';
 import type { Platform } from './platform';
 

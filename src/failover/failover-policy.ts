@@ -1,14 +1,9 @@
 // A channel's failover policy, decided before the outage: the rules, as pure functions.
+import type { FailoverPolicy } from '../channels/failover-policies';
 import type { Platform } from '../channels/platform';
 import { contentFor, type ContentFields } from '../calendar/post-content';
 import { checkTextLimits } from '../calendar/text-limits';
 import { DomainError } from '../common/domain-error';
-
-export const FAILOVER_POLICIES = ['off', 'manual', 'auto'] as const;
-/** off: deliveries wait for the platform; manual: a person confirms each failover; auto: failover once a delivery is late by afterMinutes. */
-export type FailoverPolicy = (typeof FAILOVER_POLICIES)[number];
-
-export const MAX_FAILOVER_AFTER_MINUTES = 1440;
 
 export interface FailoverSettings {
   failoverPolicy: FailoverPolicy;

@@ -7,6 +7,7 @@ import type { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, AuditActor, SYSTEM_ACTOR } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
+import type { FailoverPolicy } from '../channels/failover-policies';
 import type { Platform } from '../channels/platform';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -18,7 +19,7 @@ import { DeliveriesRepository } from '../dispatch/deliveries.repository';
 import { assertTransition } from '../dispatch/delivery-state';
 import { Metrics } from '../metrics/metrics';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
-import { autoFailoverAt, chooseFallbacks, FailoverPolicy, FallbackChoice } from './failover-policy';
+import { autoFailoverAt, chooseFallbacks, FallbackChoice } from './failover-policy';
 
 export type FailoverTrigger = 'auto' | 'manual';
 

@@ -1,6 +1,6 @@
-// Fetches a post's image from its URL for platforms that take uploads rather than links, refusing what they would refuse.
+// Reads a post's images for platforms that take uploads: fetched from their URLs, refusing what the platform would refuse, or read from the library.
 import { isPrivateAddressRefusal, type NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../common/network-policy';
-import { PublishError } from './publisher.port';
+import { PublishError, type PublishRequest } from './publisher.port';
 
 /** Hops followed after the first request; each one is checked like the first. */
 const MAX_REDIRECTS = 5;
@@ -11,10 +11,29 @@ export interface DownloadedImage {
   mediaType: string;
 }
 
+/** An image to upload with a post, with its alt text (null when none was given). */
+export type PostImage = DownloadedImage & { altText: string | null };
+
 export interface ImageLimits {
   mediaTypes: readonly string[];
   maxBytes: number;
   timeoutMs: number;
+}
+
+/**
+ * A post's images for a platform that takes uploads, in the post's order: image URLs first (downloaded within
+ * `limits`, alt text from `imageDescriptions` where a send carries them), then library items with their alt text.
+ * All are read before anything reaches the platform, so a failure here cannot leave half a post.
+ */
+export async function readPostImages(network: NetworkPolicy, request: PublishRequest & { imageDescriptions?: string[] }, limits: ImageLimits): Promise<PostImage[]> {
+  const images: PostImage[] = [];
+  for (const [index, url] of request.imageUrls.entries()) {
+    images.push({ ...(await downloadImage(network, url, limits, request.signal)), altText: request.imageDescriptions?.[index] ?? null });
+  }
+  for (const item of request.media ?? []) {
+    images.push({ bytes: await item.read(), mediaType: item.mimeType, altText: item.altText });
+  }
+  return images;
 }
 
 /**

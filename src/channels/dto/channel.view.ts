@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Channel } from '../channel.entity';
-import { FAILOVER_POLICIES, type FailoverPolicy } from '../../failover/failover-policy';
+import { FAILOVER_POLICIES, type FailoverPolicy } from '../failover-policies';
 import { CHANNEL_STATUSES, type ChannelStatus } from '../channel-status';
 import { Platform, PLATFORMS } from '../platform';
 

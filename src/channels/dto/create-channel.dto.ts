@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { FAILOVER_POLICIES, type FailoverPolicy, MAX_FAILOVER_AFTER_MINUTES } from '../../failover/failover-policy';
+import { FAILOVER_POLICIES, type FailoverPolicy, MAX_FAILOVER_AFTER_MINUTES } from '../failover-policies';
 import { Platform, PLATFORMS } from '../platform';
 
 export const MAX_FALLBACKS = 5;

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS, type Platform } from '../../channels/platform';
-import { FAILOVER_POLICIES, type FailoverPolicy, type FallbackChoice } from '../failover-policy';
+import { FAILOVER_POLICIES, type FailoverPolicy } from '../../channels/failover-policies';
+import type { FallbackChoice } from '../failover-policy';
 import type { FailoverCandidate, FailoverResult } from '../failover.service';
 
 export class FallbackChoiceView {

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import type { Env } from '../../config/env';
 import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../../common/network-policy';
-import { downloadImage, type DownloadedImage } from '../image-download';
+import { readPostImages, type PostImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
-import { withoutSecrets } from '../x/x-errors';
+import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { buildFacets, findFacetCandidates, graphemeLength } from './bluesky-facets';
 import { classifyBlueskyFailure, isSessionError } from './bluesky-errors';
 
@@ -21,9 +21,6 @@ const MAX_IMAGES = 4;
 const IMAGE_LIMITS = { mediaTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], maxBytes: 1_000_000, timeoutMs: 15_000 };
 const REQUEST_TIMEOUT_MS = 30_000;
 const POST_COLLECTION = 'app.bsky.feed.post';
-
-/** An image to embed, with its alt text ('' when none). */
-type AltImage = DownloadedImage & { alt: string };
 
 /** What a Bluesky send may add to the port's request; absent, images carry an empty alt text. */
 export interface BlueskyPublishRequest extends PublishRequest {
@@ -41,12 +38,6 @@ interface KeptSession {
   pdsUrl?: URL;
 }
 
-interface Send {
-  request: BlueskyPublishRequest;
-  secrets: string[];
-  postRequested: boolean;
-}
-
 @Injectable()
 export class BlueskyPublisher implements Publisher {
   readonly platform = 'bluesky' as const;
@@ -55,6 +46,15 @@ export class BlueskyPublisher implements Publisher {
   private readonly logger = new Logger(BlueskyPublisher.name);
   private readonly sessions = new Map<string, KeptSession>();
   private readonly defaultLanguages: string[];
+  /** Only createRecord publishes: a lost answer to a login, a lookup or an upload leaves nothing visible. */
+  private readonly terms: PlatformTerms = {
+    name: 'Bluesky',
+    publishing: 'creating the post',
+    item: 'post',
+    tellsAbortReason: false,
+    secretFields: ['appPassword'],
+    classify: (error) => this.classify(error),
+  };
 
   constructor(
     private readonly clock: Clock,
@@ -65,45 +65,30 @@ export class BlueskyPublisher implements Publisher {
     this.defaultLanguages = config.get('BLUESKY_LANGS', { infer: true }).split(',').filter(Boolean);
   }
 
-  async publish(request: BlueskyPublishRequest): Promise<PublishResult> {
-    const send: Send = { request, secrets: [request.credentials.appPassword].filter(Boolean), postRequested: false };
-    try {
-      request.signal?.throwIfAborted();
+  publish(request: BlueskyPublishRequest): Promise<PublishResult> {
+    return publishing(this.terms, request, async (send) => {
       if (graphemeLength(request.text) > MAX_GRAPHEMES || Buffer.byteLength(request.text) > MAX_TEXT_BYTES) {
         throw new PublishError({ kind: 'permanent', reason: `A Bluesky post takes at most ${MAX_GRAPHEMES} graphemes (${MAX_TEXT_BYTES} bytes)` });
       }
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Bluesky takes at most ${MAX_IMAGES} images per post` });
       }
-      const images: AltImage[] = [];
-      for (const [index, url] of request.imageUrls.entries()) {
-        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), alt: request.imageDescriptions?.[index] ?? '' });
-      }
       // Library items come resized under Bluesky's 1,000,000 bytes where needed (the media library's variant).
-      for (const item of library) {
-        images.push({ bytes: await item.read(), mediaType: item.mimeType, alt: item.altText ?? '' });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const created = await this.withSession(request, send, (agent) => this.createPost(agent, send, images));
       const rkey = created.uri.split('/').pop() ?? '';
       return { platformPostId: created.uri, url: `https://bsky.app/profile/${created.handle}/post/${rkey}` };
-    } catch (error) {
-      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
-    }
+    });
   }
 
   /** Opens a session with the app password and reads it back (com.atproto.server.getSession). */
-  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
-    const secrets = [request.credentials.appPassword].filter(Boolean);
-    try {
+  verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    return verifying(this.terms, request, async () => {
       const agent = this.agent(request.credentials, request.signal);
       await agent.login({ identifier: request.credentials.identifier, password: request.credentials.appPassword });
       const { data } = await agent.com.atproto.server.getSession(undefined, { signal: request.signal });
       return { accountId: data.did, handle: `@${data.handle}`, displayName: null, url: `https://bsky.app/profile/${data.handle}` };
-    } catch (error) {
-      const failure = error instanceof PublishError ? error.failure : this.classify(error);
-      throw new PublishError(withoutSecrets(failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure, secrets));
-    }
+    });
   }
 
   /**
@@ -111,7 +96,7 @@ export class BlueskyPublisher implements Publisher {
    * from the app password. When a kept session fails for good, it opens one new session and runs again:
    * an auth error means the PDS created nothing.
    */
-  private async withSession<T>(request: BlueskyPublishRequest, send: Send, action: (agent: AtpAgent) => Promise<T>): Promise<T> {
+  private async withSession<T>(request: BlueskyPublishRequest, send: Send<BlueskyPublishRequest>, action: (agent: AtpAgent) => Promise<T>): Promise<T> {
     const { credentials, channel } = request;
     const key = sessionKey(credentials);
     const kept = this.sessions.get(channel.id);
@@ -134,7 +119,7 @@ export class BlueskyPublisher implements Publisher {
     return action(agent);
   }
 
-  private async createPost(agent: AtpAgent, send: Send, images: AltImage[]): Promise<{ uri: string; handle: string }> {
+  private async createPost(agent: AtpAgent, send: Send<BlueskyPublishRequest>, images: PostImage[]): Promise<{ uri: string; handle: string }> {
     const { request } = send;
     const session = agent.session;
     if (!session) {
@@ -168,7 +153,7 @@ export class BlueskyPublisher implements Publisher {
         images: blobs.map((image, index) => {
           // Without it the app crops every image to a square until it has loaded the full one.
           const aspectRatio = aspectRatioOf(images[index].bytes);
-          return { image, alt: images[index].alt, ...(aspectRatio ? { aspectRatio } : {}) };
+          return { image, alt: images[index].altText ?? '', ...(aspectRatio ? { aspectRatio } : {}) };
         }),
       };
     }
@@ -228,18 +213,6 @@ export class BlueskyPublisher implements Publisher {
   /** A refused PDS address fails at once and names nothing about what lives there. */
   private classify(error: unknown): PublishFailure {
     return isPrivateAddressRefusal(error) ? { kind: 'permanent', reason: `Bluesky PDS ${PRIVATE_ADDRESS_REFUSED}` } : classifyBlueskyFailure(error, this.clock.now());
-  }
-
-  private failureOf(error: unknown, send: Send): PublishFailure {
-    const { signal } = send.request;
-    const failure: PublishFailure =
-      error instanceof PublishError
-        ? error.failure
-        : signal?.aborted
-          ? { kind: 'unknown', reason: `Aborted ${send.postRequested ? 'while Bluesky was creating the post' : 'before the post was sent to Bluesky'}` }
-          : this.classify(error);
-    // Only createRecord publishes: a lost answer to a login, a lookup or an upload leaves nothing visible.
-    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
 }
 

@@ -3,27 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock';
 import type { Env } from '../../config/env';
-import { abortReason, GraphApi, withoutSecrets } from '../meta-graph/graph-api';
+import { GraphApi } from '../meta-graph/graph-api';
 import { classifyGraphFailure } from '../meta-graph/graph-errors';
-import {
-  PublishError,
-  type Publisher,
-  type PublishFailure,
-  type PublishRequest,
-  type PublishResult,
-  type VerifiedAccount,
-  type VerifyRequest,
-} from '../publisher.port';
+import type { Publisher, PublishRequest, PublishResult, VerifiedAccount, VerifyRequest } from '../publisher.port';
+import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { facebookPostUrl, photoCaption, photosOf, readFacebookCredentials, type FacebookPhoto } from './facebook-post';
 
 const SERVICE = 'Facebook';
-
-interface Send {
-  request: PublishRequest;
-  secrets: string[];
-  /** Whether a request that publishes has gone out (a failure after that is ambiguous). */
-  postRequested: boolean;
-}
 
 @Injectable()
 export class FacebookPublisher implements Publisher {
@@ -31,6 +17,15 @@ export class FacebookPublisher implements Publisher {
   /** Graph has no idempotency key: a lost answer goes to needs_verification. */
   readonly idempotentSends = false;
   private readonly graph: GraphApi;
+  /** Only the publishing request creates a post: a lost answer before it leaves nothing on the Page. */
+  private readonly terms: PlatformTerms = {
+    name: SERVICE,
+    publishing: 'creating the post',
+    item: 'post',
+    tellsAbortReason: true,
+    secretFields: ['pageAccessToken'],
+    classify: (error) => classifyGraphFailure(error, this.clock.now(), SERVICE),
+  };
 
   constructor(
     config: ConfigService<Env, true>,
@@ -39,22 +34,17 @@ export class FacebookPublisher implements Publisher {
     this.graph = new GraphApi(config.get('META_GRAPH_URL', { infer: true }));
   }
 
-  async publish(request: PublishRequest): Promise<PublishResult> {
-    const send: Send = { request, secrets: [request.credentials.pageAccessToken], postRequested: false };
-    try {
-      request.signal?.throwIfAborted();
+  publish(request: PublishRequest): Promise<PublishResult> {
+    return publishing(this.terms, request, async (send) => {
       const { pageId, pageAccessToken } = readFacebookCredentials(request.credentials);
       const id = await this.createPost(send, pageId, pageAccessToken);
       return { platformPostId: id, url: facebookPostUrl(id) };
-    } catch (error) {
-      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
-    }
+    });
   }
 
   /** GET /{page-id}?fields=id,name,link with the page token. */
-  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
-    try {
-      request.signal?.throwIfAborted();
+  verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    return verifying(this.terms, request, async () => {
       const { pageId, pageAccessToken } = readFacebookCredentials(request.credentials);
       const page = await this.graph.get<{ id: string; name?: string; link?: string }>(
         `/${pageId}`,
@@ -63,12 +53,7 @@ export class FacebookPublisher implements Publisher {
         request.signal,
       );
       return { accountId: page.id, handle: request.channel.handle, displayName: page.name ?? null, url: page.link ?? `https://www.facebook.com/${page.id}` };
-    } catch (error) {
-      const failure = error instanceof PublishError ? error.failure : classifyGraphFailure(error, this.clock.now(), SERVICE);
-      // A read created nothing: an unanswered check is simply worth trying again.
-      const read: PublishFailure = failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure;
-      throw new PublishError(withoutSecrets(read, [request.credentials.pageAccessToken]));
-    }
+    });
   }
 
   /**
@@ -100,18 +85,6 @@ export class FacebookPublisher implements Publisher {
     send.postRequested = true;
     const created = await this.graph.post<{ id: string }>(`/${pageId}/feed`, { message: caption, attached_media: media }, token, signal);
     return created.id;
-  }
-
-  private failureOf(error: unknown, send: Send): PublishFailure {
-    const { signal } = send.request;
-    const failure: PublishFailure =
-      error instanceof PublishError
-        ? error.failure
-        : signal?.aborted
-          ? { kind: 'unknown', reason: `Aborted (${abortReason(signal)}) ${send.postRequested ? 'while Facebook was creating the post' : 'before the post was sent to Facebook'}` }
-          : classifyGraphFailure(error, this.clock.now(), SERVICE);
-    // Only the publishing request creates a post: a lost answer before it leaves nothing on the Page.
-    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
 }
 

@@ -5,17 +5,10 @@ import { AxiosError } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../../common/clock';
 import type { Env } from '../../config/env';
-import { abortReason, GraphApi, withoutSecrets } from '../meta-graph/graph-api';
+import { GraphApi } from '../meta-graph/graph-api';
 import { classifyGraphFailure } from '../meta-graph/graph-errors';
-import {
-  PublishError,
-  type Publisher,
-  type PublishFailure,
-  type PublishRequest,
-  type PublishResult,
-  type VerifiedAccount,
-  type VerifyRequest,
-} from '../publisher.port';
+import { PublishError, type Publisher, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
+import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { ContainerMemory, type ContainerStatus, containerStep, readInstagramCredentials } from './instagram-container';
 
 const SERVICE = 'Instagram';
@@ -23,13 +16,6 @@ const SERVICE = 'Instagram';
 const MAX_IMAGES = 10;
 /** Images are usually ready in seconds; past this the engine retries later, reusing the same container. */
 const CONTAINER_WAIT_LIMIT_MS = 45_000;
-
-interface Send {
-  request: PublishRequest;
-  secrets: string[];
-  /** Whether media_publish has gone out (a failure after that is ambiguous). */
-  postRequested: boolean;
-}
 
 /**
  * Instagram has no idempotency key, so sends are not idempotent: a lost answer to media_publish goes to
@@ -47,6 +33,19 @@ export class InstagramPublisher implements Publisher {
   pollIntervalMs = 1000;
   private readonly graph: GraphApi;
   private readonly containers = new ContainerMemory();
+  /**
+   * Containers publish nothing by themselves: only a lost media_publish answer is ambiguous. What this adapter
+   * throws itself was decided with what the container's status said, and stands.
+   */
+  private readonly terms: PlatformTerms = {
+    name: SERVICE,
+    publishing: 'publishing the post',
+    item: 'post',
+    tellsAbortReason: true,
+    secretFields: ['accessToken'],
+    classify: (error) => classifyGraphFailure(error, this.clock.now(), SERVICE),
+    ownVerdictsStand: true,
+  };
 
   constructor(
     config: ConfigService<Env, true>,
@@ -55,10 +54,8 @@ export class InstagramPublisher implements Publisher {
     this.graph = new GraphApi(config.get('META_GRAPH_URL', { infer: true }));
   }
 
-  async publish(request: PublishRequest): Promise<PublishResult> {
-    const send: Send = { request, secrets: [request.credentials.accessToken], postRequested: false };
-    try {
-      request.signal?.throwIfAborted();
+  publish(request: PublishRequest): Promise<PublishResult> {
+    return publishing(this.terms, request, async (send) => {
       const credentials = readInstagramCredentials(request.credentials);
       const images = imagesOf(request);
       if (images.length === 0) {
@@ -71,15 +68,12 @@ export class InstagramPublisher implements Publisher {
       const mediaId = await this.publishContainer(send, credentials.igUserId, containerId, credentials.accessToken);
       this.containers.forget(request.deliveryId);
       return { platformPostId: mediaId, url: await this.permalinkOf(mediaId, credentials.accessToken, request.signal) };
-    } catch (error) {
-      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
-    }
+    });
   }
 
   /** GET /{ig-user-id}?fields=id,username with the channel's token. */
-  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
-    try {
-      request.signal?.throwIfAborted();
+  verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    return verifying(this.terms, request, async () => {
       const { igUserId, accessToken } = readInstagramCredentials(request.credentials);
       const user = await this.graph.get<{ id: string; username?: string; name?: string }>(
         `/${igUserId}`,
@@ -90,11 +84,7 @@ export class InstagramPublisher implements Publisher {
       const handle = user.username ? `@${user.username}` : request.channel.handle;
       const url = user.username ? `https://www.instagram.com/${user.username}/` : null;
       return { accountId: user.id, handle, displayName: user.name ?? user.username ?? null, url };
-    } catch (error) {
-      const failure = error instanceof PublishError ? error.failure : classifyGraphFailure(error, this.clock.now(), SERVICE);
-      const read: PublishFailure = failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure;
-      throw new PublishError(withoutSecrets(read, [request.credentials.accessToken]));
-    }
+    });
   }
 
   /** The delivery's container, made now or kept from an earlier attempt, once its status is FINISHED. */
@@ -228,18 +218,6 @@ export class InstagramPublisher implements Publisher {
     } catch {
       return null;
     }
-  }
-
-  private failureOf(error: unknown, send: Send): PublishFailure {
-    const { signal } = send.request;
-    if (error instanceof PublishError) {
-      return error.failure; // decided here, with what the container's status said
-    }
-    const failure: PublishFailure = signal?.aborted
-      ? { kind: 'unknown', reason: `Aborted (${abortReason(signal)}) ${send.postRequested ? 'while Instagram was publishing the post' : 'before the post was sent to Instagram'}` }
-      : classifyGraphFailure(error, this.clock.now(), SERVICE);
-    // Containers publish nothing by themselves: only a lost media_publish answer is ambiguous.
-    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
 }
 

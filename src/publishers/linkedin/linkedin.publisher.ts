@@ -4,19 +4,10 @@ import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock';
 import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
-import { downloadImage, type DownloadedImage } from '../image-download';
-import { abortReason, withoutSecrets } from '../meta-graph/graph-api';
-import {
-  PublishError,
-  type Publisher,
-  type PublishFailure,
-  type PublishRequest,
-  type PublishResult,
-  type RefreshAheadRequest,
-  type RefreshesAhead,
-  type VerifiedAccount,
-  type VerifyRequest,
-} from '../publisher.port';
+import { readPostImages, type PostImage } from '../image-download';
+import { PublishError, type Publisher, type PublishRequest, type PublishResult, type RefreshAheadRequest, type RefreshesAhead, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
+import { refreshAheadThrough, renewThrough } from '../renewal';
+import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { LinkedInApi } from './linkedin-api';
 import { classifyLinkedInFailure, classifyLinkedInRefreshFailure } from './linkedin-errors';
 import { toLittleText } from './little-text';
@@ -36,16 +27,6 @@ interface LinkedInCredentials {
   clientSecret?: string;
 }
 
-/** An image ready for the Images API; alt text from the library (URL images have none). */
-type PostImage = DownloadedImage & { altText: string | null };
-
-interface Send {
-  request: PublishRequest;
-  secrets: string[];
-  /** Whether POST /rest/posts has gone out (a failure after that is ambiguous). */
-  postRequested: boolean;
-}
-
 @Injectable()
 export class LinkedInPublisher implements Publisher, RefreshesAhead {
   readonly platform = 'linkedin' as const;
@@ -53,6 +34,15 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
   readonly idempotentSends = false;
   private readonly logger = new Logger(LinkedInPublisher.name);
   private readonly api: LinkedInApi;
+  /** Only the post request publishes: a lost answer to an upload or a refresh leaves nothing on LinkedIn. */
+  private readonly terms: PlatformTerms = {
+    name: 'LinkedIn',
+    publishing: 'creating the post',
+    item: 'post',
+    tellsAbortReason: true,
+    secretFields: SECRET_FIELDS,
+    classify: (error) => classifyLinkedInFailure(error, this.clock.now()),
+  };
 
   constructor(
     config: ConfigService<Env, true>,
@@ -62,28 +52,16 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
     this.api = new LinkedInApi(config.get('LINKEDIN_API_URL', { infer: true }));
   }
 
-  async publish(request: PublishRequest): Promise<PublishResult> {
-    const send: Send = { request, secrets: SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean), postRequested: false };
-    try {
-      request.signal?.throwIfAborted();
+  publish(request: PublishRequest): Promise<PublishResult> {
+    return publishing(this.terms, request, async (send) => {
       const credentials = readCredentials(request.credentials);
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `LinkedIn takes at most ${MAX_IMAGES} images per post` });
       }
-      // URL images first, then the library's, in the post's order; all read before anything reaches LinkedIn.
-      const images: PostImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), altText: null });
-      }
-      for (const item of library) {
-        images.push({ bytes: await item.read(), mediaType: item.mimeType, altText: item.altText });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const urn = await this.asAuthor(send, credentials, (token) => this.createPost(send, credentials.authorUrn, token, images));
       return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${urn}/` };
-    } catch (error) {
-      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
-    }
+    });
   }
 
   /**
@@ -91,10 +69,9 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
    * it never refreshes: a check has nowhere to keep new tokens, so a rejected token that the next
    * send can renew is reported as retryable rather than as credentials to reconnect.
    */
-  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
-    const secrets = SECRET_FIELDS.map((field) => request.credentials[field]);
-    try {
-      request.signal?.throwIfAborted();
+  verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    const renewable = (raw: Record<string, string>): boolean => !!raw.refreshToken && !!raw.clientId && !!raw.clientSecret;
+    return verifying(this.terms, request, async () => {
       const credentials = readCredentials(request.credentials);
       const [, kind, id] = /^urn:li:(organization|person):(.+)$/.exec(credentials.authorUrn)!;
       if (kind === 'organization') {
@@ -107,16 +84,7 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
         throw new PublishError({ kind: 'permanent', reason: `The access token belongs to LinkedIn member ${member.sub}, not to the channel's author ${credentials.authorUrn}` });
       }
       return { accountId: credentials.authorUrn, handle: request.channel.handle, displayName: member.name ?? null, url: null };
-    } catch (error) {
-      let failure: PublishFailure = error instanceof PublishError ? error.failure : classifyLinkedInFailure(error, this.clock.now());
-      const raw = request.credentials;
-      if (failure.kind === 'auth_expired' && raw.refreshToken && raw.clientId && raw.clientSecret) {
-        failure = { kind: 'retryable', reason: `${failure.reason}; the next send renews the token with the channel's refresh token` };
-      } else if (failure.kind === 'unknown') {
-        failure = { kind: 'retryable', reason: failure.reason };
-      }
-      throw new PublishError(withoutSecrets(failure, secrets));
-    }
+    }, renewable);
   }
 
   /**
@@ -129,19 +97,7 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
     if (!refreshToken || !clientId || !clientSecret || !expiring(request.credentials)) {
       return false;
     }
-    const send: Send = {
-      request: { deliveryId: 'none: refreshed ahead of expiry', channel: request.channel, credentials: request.credentials, text: '', imageUrls: [], link: null, signal: request.signal },
-      secrets: SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean),
-      postRequested: false,
-    };
-    try {
-      const renewed = await request.renewCredentials({ usable: (stored) => !expiring(stored), renew: (stored) => this.refresh(send, stored) });
-      send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
-    } catch (error) {
-      const failure: PublishFailure =
-        error instanceof PublishError ? error.failure : { kind: 'retryable', reason: `The refreshed LinkedIn tokens could not be kept: ${error instanceof Error ? error.message : String(error)}` };
-      throw new PublishError(withoutSecrets(failure, send.secrets));
-    }
+    await refreshAheadThrough(this.terms, request, (send) => ({ usable: (stored) => !expiring(stored), renew: (stored) => this.refresh(send, stored) }));
     return true;
   }
 
@@ -171,23 +127,11 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
    * a token stored meanwhile by another send (or a person) is used as it is.
    */
   private async renew(send: Send, rejectedToken: string): Promise<string> {
-    const { request } = send;
     const renewal = {
       usable: (stored: Record<string, string>) => !!stored.accessToken && stored.accessToken !== rejectedToken,
       renew: (stored: Record<string, string>) => this.refresh(send, stored),
     };
-    let renewed: Record<string, string>;
-    try {
-      renewed = request.renewCredentials ? await request.renewCredentials(renewal) : await renewal.renew(request.credentials);
-    } catch (error) {
-      if (error instanceof PublishError || request.signal?.aborted) {
-        throw error;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      throw new PublishError({ kind: 'retryable', reason: `The refreshed LinkedIn tokens could not be kept: ${message}` });
-    }
-    send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
-    return readCredentials(renewed).accessToken;
+    return readCredentials(await renewThrough(this.terms, send, renewal)).accessToken;
   }
 
   /** The refresh_token grant with the stored credentials; answers them with the new token. */
@@ -197,14 +141,14 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
     if (!refreshToken || !clientId || !clientSecret) {
       throw new PublishError({ kind: 'auth_expired', reason: 'The channel has no refresh token, client id and client secret to renew its LinkedIn token: reconnect the channel' });
     }
-    send.secrets.push(...SECRET_FIELDS.map((field) => stored[field]).filter(Boolean));
+    send.keepSecretsOf(stored);
     let tokens;
     try {
       tokens = await this.api.refresh(refreshToken, clientId, clientSecret, request.signal);
     } catch (error) {
       throw request.signal?.aborted ? error : new PublishError(classifyLinkedInRefreshFailure(error, this.clock.now()));
     }
-    send.secrets.push(tokens.accessToken, ...(tokens.refreshToken ? [tokens.refreshToken] : []));
+    send.keepSecrets(tokens.accessToken, tokens.refreshToken);
     this.logger.log(`Refreshed the LinkedIn access token of channel ${request.channel.id} (delivery ${request.deliveryId})`);
     // LinkedIn's access tokens live 60 days, its refresh tokens a year: the new expiry is what refresh-ahead reads.
     const expiresAt = tokens.expiresIn ? new Date(this.clock.now().getTime() + tokens.expiresIn * 1000).toISOString() : undefined;
@@ -234,18 +178,6 @@ export class LinkedInPublisher implements Publisher, RefreshesAhead {
     };
     send.postRequested = true;
     return this.api.createPost(token, post, signal);
-  }
-
-  private failureOf(error: unknown, send: Send): PublishFailure {
-    const { signal } = send.request;
-    const failure: PublishFailure =
-      error instanceof PublishError
-        ? error.failure
-        : signal?.aborted
-          ? { kind: 'unknown', reason: `Aborted (${abortReason(signal)}) ${send.postRequested ? 'while LinkedIn was creating the post' : 'before the post was sent to LinkedIn'}` }
-          : classifyLinkedInFailure(error, this.clock.now());
-    // Only the post request publishes: a lost answer to an upload or a refresh leaves nothing on LinkedIn.
-    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
 }
 

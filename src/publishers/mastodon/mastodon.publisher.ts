@@ -4,9 +4,9 @@ import axios, { type AxiosInstance } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../../common/clock';
 import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../../common/network-policy';
-import { downloadImage, type DownloadedImage } from '../image-download';
+import { readPostImages, type PostImage } from '../image-download';
 import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
-import { withoutSecrets } from '../x/x-errors';
+import { publishing, verifying, type PlatformTerms } from '../send';
 import { classifyMastodonFailure } from './mastodon-errors';
 
 /** What Mastodon takes as an image attachment; 16 MB is its default image limit (instances may set less, and say so with a 422). */
@@ -53,12 +53,6 @@ interface Account {
   url?: string | null;
 }
 
-interface Send {
-  request: MastodonPublishRequest;
-  secrets: string[];
-  postRequested: boolean;
-}
-
 @Injectable()
 export class MastodonPublisher implements Publisher {
   readonly platform = 'mastodon' as const;
@@ -67,6 +61,15 @@ export class MastodonPublisher implements Publisher {
 
   /** The instance URL is the channel's, given by a workspace admin: its connections obey the network policy. */
   private readonly agents: ReturnType<NetworkPolicy['nodeAgents']>;
+  /** Only the status request publishes: a lost answer to a download or an upload leaves nothing visible. */
+  private readonly terms: PlatformTerms = {
+    name: 'Mastodon',
+    publishing: 'creating the status',
+    item: 'status',
+    tellsAbortReason: true,
+    secretFields: ['accessToken'],
+    classify: (error) => this.classify(error),
+  };
 
   constructor(
     private readonly clock: Clock,
@@ -75,25 +78,16 @@ export class MastodonPublisher implements Publisher {
     this.agents = network.nodeAgents({ keepAlive: true });
   }
 
-  async publish(request: MastodonPublishRequest): Promise<PublishResult> {
-    const send: Send = { request, secrets: [request.credentials.accessToken].filter(Boolean), postRequested: false };
-    try {
-      request.signal?.throwIfAborted();
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+  publish(request: MastodonPublishRequest): Promise<PublishResult> {
+    return publishing(this.terms, request, async (send) => {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Mastodon takes at most ${MAX_IMAGES} images per status` });
       }
       const api = this.client(request.credentials, request.signal);
-      const images: { image: DownloadedImage; description: string | undefined }[] = [];
-      for (const [index, url] of request.imageUrls.entries()) {
-        images.push({ image: await downloadImage(this.network, url, IMAGE_LIMITS, request.signal), description: request.imageDescriptions?.[index] });
-      }
-      for (const item of library) {
-        images.push({ image: { bytes: await item.read(), mediaType: item.mimeType }, description: item.altText ?? undefined });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const mediaIds: string[] = [];
-      for (const [index, { image, description }] of images.entries()) {
-        mediaIds.push(await this.upload(api, image, description, index + 1, request.signal));
+      for (const [index, image] of images.entries()) {
+        mediaIds.push(await this.upload(api, image, index + 1, request.signal));
       }
       const body: Record<string, unknown> = { visibility: request.visibility ?? 'public' };
       if (request.text !== '') {
@@ -112,25 +106,18 @@ export class MastodonPublisher implements Publisher {
       // The same delivery always sends the same key, so a send repeated after a lost answer returns the first status.
       const { data } = await api.post<Status>('/api/v1/statuses', body, { headers: { 'Idempotency-Key': request.deliveryId } });
       return { platformPostId: data.id, url: data.url ?? data.uri };
-    } catch (error) {
-      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
-    }
+    });
   }
 
   /** Reports the account the channel's token belongs to (GET /api/v1/accounts/verify_credentials). */
-  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
-    const secrets = [request.credentials.accessToken].filter(Boolean);
-    try {
+  verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    return verifying(this.terms, request, async () => {
       const api = this.client(request.credentials, request.signal);
       const { data } = await api.get<Account>('/api/v1/accounts/verify_credentials');
       const host = new URL(request.credentials.instanceUrl).host;
       const handle = data.acct.includes('@') ? `@${data.acct}` : `@${data.acct}@${host}`;
       return { accountId: data.id, handle, displayName: data.display_name || null, url: data.url ?? null };
-    } catch (error) {
-      const failure = error instanceof PublishError ? error.failure : this.classify(error);
-      // Reading who we are changes nothing: an unknown outcome is simply worth asking again.
-      throw new PublishError(withoutSecrets(failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure, secrets));
-    }
+    });
   }
 
   private client(credentials: Record<string, string>, signal?: AbortSignal): AxiosInstance {
@@ -151,11 +138,11 @@ export class MastodonPublisher implements Publisher {
   }
 
   /** POST /api/v2/media; a 202 means the instance is still processing, so poll GET /api/v1/media/:id until it answers 200. */
-  private async upload(api: AxiosInstance, image: DownloadedImage, description: string | undefined, position: number, signal?: AbortSignal): Promise<string> {
+  private async upload(api: AxiosInstance, image: PostImage, position: number, signal?: AbortSignal): Promise<string> {
     const form = new FormData();
     form.append('file', new Blob([image.bytes], { type: image.mediaType }), `image-${position}.${image.mediaType.split('/')[1]}`);
-    if (description) {
-      form.append('description', description);
+    if (image.altText) {
+      form.append('description', image.altText);
     }
     const uploaded = await api.post<MediaAttachment>('/api/v2/media', form);
     let media = uploaded.data;
@@ -177,22 +164,4 @@ export class MastodonPublisher implements Publisher {
   private classify(error: unknown): PublishFailure {
     return isPrivateAddressRefusal(error) ? { kind: 'permanent', reason: `Mastodon instance ${PRIVATE_ADDRESS_REFUSED}` } : classifyMastodonFailure(error, this.clock.now());
   }
-
-  private failureOf(error: unknown, send: Send): PublishFailure {
-    const { signal } = send.request;
-    const failure: PublishFailure =
-      error instanceof PublishError
-        ? error.failure
-        : signal?.aborted
-          ? { kind: 'unknown', reason: `Aborted (${reasonOf(signal)}) ${send.postRequested ? 'while Mastodon was creating the status' : 'before the status was sent to Mastodon'}` }
-          : this.classify(error);
-    // Only the status request publishes: a lost answer to a download or an upload leaves nothing visible.
-    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
-  }
-}
-
-function reasonOf(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  const message = typeof reason === 'object' && reason !== null ? (reason as { message?: unknown }).message : reason;
-  return typeof message === 'string' && message !== '' ? message : 'aborted';
 }

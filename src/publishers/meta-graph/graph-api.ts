@@ -2,7 +2,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { PublishFailure } from '../publisher.port';
 
 /**
  * The Graph API version every Meta call uses, in this one place. Meta supports a version for about
@@ -42,19 +41,4 @@ export class GraphApi {
     const response = await this.http.post<T>(path, body, { headers: { Authorization: `Bearer ${token}` }, signal });
     return response.data;
   }
-}
-
-/** Defence in depth: whatever Meta or a library put in a reason, no credential leaves in it. */
-export function withoutSecrets(failure: PublishFailure, secrets: readonly (string | undefined)[]): PublishFailure {
-  const reason = secrets
-    .filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4)
-    .reduce((text, secret) => text.split(secret).join('[redacted]'), failure.reason);
-  return { ...failure, reason };
-}
-
-/** Why a send was aborted, as its owner put it (e.g. "send timed out after 30000 ms"). */
-export function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  const message = typeof reason === 'object' && reason !== null ? (reason as { message?: unknown }).message : reason;
-  return typeof message === 'string' && message !== '' ? message : 'aborted';
 }

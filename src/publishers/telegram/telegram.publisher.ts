@@ -5,9 +5,9 @@ import axios, { type AxiosInstance } from 'axios';
 import { Clock } from '../../common/clock';
 import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
-import { downloadImage, type DownloadedImage } from '../image-download';
-import { PublishError, type Publisher, type PublishFailure, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
-import { withoutSecrets } from '../x/x-errors';
+import { readPostImages, type DownloadedImage } from '../image-download';
+import { PublishError, type Publisher, type PublishRequest, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
+import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { classifyTelegramFailure, migratedChatId } from './telegram-errors';
 
 /** What sendPhoto takes as an uploaded photo (10 MB). */
@@ -48,12 +48,6 @@ interface Answer<T> {
   result: T;
 }
 
-interface Send {
-  request: TelegramPublishRequest;
-  secrets: string[];
-  postRequested: boolean;
-}
-
 @Injectable()
 export class TelegramPublisher implements Publisher {
   readonly platform = 'telegram' as const;
@@ -61,6 +55,15 @@ export class TelegramPublisher implements Publisher {
   readonly idempotentSends = false;
   private readonly logger = new Logger(TelegramPublisher.name);
   private readonly baseUrl: string;
+  /** Only the send* request publishes: a lost answer to a download leaves nothing in the chat. */
+  private readonly terms: PlatformTerms = {
+    name: 'Telegram',
+    publishing: 'sending the message',
+    item: 'message',
+    tellsAbortReason: false,
+    secretFields: ['botToken'],
+    classify: (error) => classifyTelegramFailure(error, this.clock.now()),
+  };
 
   constructor(
     config: ConfigService<Env, true>,
@@ -70,29 +73,19 @@ export class TelegramPublisher implements Publisher {
     this.baseUrl = config.get('TELEGRAM_API_URL', { infer: true }).replace(/\/+$/, '');
   }
 
-  async publish(request: TelegramPublishRequest): Promise<PublishResult> {
-    const send: Send = { request, secrets: [request.credentials.botToken].filter(Boolean), postRequested: false };
-    try {
-      request.signal?.throwIfAborted();
+  publish(request: TelegramPublishRequest): Promise<PublishResult> {
+    return publishing(this.terms, request, async (send) => {
       const { botToken, chatId } = readCredentials(request.credentials);
-      const library = request.media ?? [];
-      const count = request.imageUrls.length + library.length;
+      const count = request.imageUrls.length + (request.media ?? []).length;
       if (count > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `Telegram takes at most ${MAX_IMAGES} images per message` });
       }
       if (count > 0 && [...request.text].length > CAPTION_LIMIT) {
         throw new PublishError({ kind: 'permanent', reason: `A Telegram caption takes at most ${CAPTION_LIMIT} characters` });
       }
-      // URL images first, then the library's, in the post's order; all read before anything is sent, so the
-      // one request that publishes (and its repeat to a migrated chat) carries them all as uploaded parts.
-      const images: DownloadedImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal));
-      }
-      for (const item of library) {
-        // Telegram takes no alt text: the library's is not sent.
-        images.push({ bytes: await item.read(), mediaType: item.mimeType });
-      }
+      // All read before anything is sent, so the one request that publishes (and its repeat to a migrated chat)
+      // carries them all as uploaded parts. Telegram takes no alt text: the library's is not sent.
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const api = this.client(botToken, request.signal);
       let message: Message;
       try {
@@ -107,15 +100,12 @@ export class TelegramPublisher implements Publisher {
         await this.keepMovedChat(request, movedTo);
       }
       return { platformPostId: String(message.message_id), url: messageLink(message, chatId) };
-    } catch (error) {
-      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
-    }
+    });
   }
 
   /** Reports the chat the bot posts to (getMe, then getChat); the handle is the chat's @username or its title. */
-  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
-    const secrets = [request.credentials.botToken].filter(Boolean);
-    try {
+  verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    return verifying(this.terms, request, async () => {
       const { botToken, chatId } = readCredentials(request.credentials);
       const api = this.client(botToken, request.signal);
       await api.post<Answer<BotUser>>('getMe');
@@ -128,10 +118,7 @@ export class TelegramPublisher implements Publisher {
         displayName: name,
         url: chat.username ? `https://t.me/${chat.username}` : null,
       };
-    } catch (error) {
-      const failure = error instanceof PublishError ? error.failure : classifyTelegramFailure(error, this.clock.now());
-      throw new PublishError(withoutSecrets(failure.kind === 'unknown' ? { kind: 'retryable', reason: failure.reason } : failure, secrets));
-    }
+    });
   }
 
   /** An axios instance for one bot; its base URL holds the token, so neither the instance nor its errors are ever logged. */
@@ -139,7 +126,7 @@ export class TelegramPublisher implements Publisher {
     return axios.create({ baseURL: `${this.baseUrl}/bot${botToken}/`, timeout: REQUEST_TIMEOUT_MS, signal, maxRedirects: 0 });
   }
 
-  private async sendTo(api: AxiosInstance, chatId: string, images: DownloadedImage[], send: Send): Promise<Message> {
+  private async sendTo(api: AxiosInstance, chatId: string, images: DownloadedImage[], send: Send<TelegramPublishRequest>): Promise<Message> {
     const { text, parseMode, silent } = send.request;
     const formatting = parseMode ? { parse_mode: parseMode } : {};
     const quiet = silent ? { disable_notification: true } : {};
@@ -186,17 +173,6 @@ export class TelegramPublisher implements Publisher {
       // The post went out: only the next send will find the old id again, and move again.
       this.logger.warn(`Channel ${request.channel.id}: could not keep the new Telegram chat id ${chatId}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-
-  private failureOf(error: unknown, send: Send): PublishFailure {
-    const { signal } = send.request;
-    const failure: PublishFailure =
-      error instanceof PublishError
-        ? error.failure
-        : signal?.aborted
-          ? { kind: 'unknown', reason: `Aborted ${send.postRequested ? 'while Telegram was sending the message' : 'before the message was sent to Telegram'}` }
-          : classifyTelegramFailure(error, this.clock.now());
-    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
   }
 }
 

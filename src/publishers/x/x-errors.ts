@@ -80,13 +80,8 @@ export function isXUnauthorized(error: unknown): boolean {
   return error instanceof ApiResponseError && error.code === 401;
 }
 
-/** Defence in depth: whatever a platform or a library put in a reason, no credential leaves in it. */
-export function withoutSecrets(failure: PublishFailure, secrets: readonly string[]): PublishFailure {
-  const reason = secrets
-    .filter((secret) => secret.length >= 4)
-    .reduce((text, secret) => text.split(secret).join('[redacted]'), failure.reason);
-  return { ...failure, reason };
-}
+/** Redaction is shared by every publisher (send.ts); re-exported where x-errors.spec has always tested it. */
+export { withoutSecrets } from '../send';
 
 /**
  * The end of the exhausted window: x-rate-limit-reset, or a 24-hour cap's reset when that cap is the

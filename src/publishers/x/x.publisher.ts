@@ -6,20 +6,12 @@ import type { IParsedOAuth2TokenResult, SendTweetV2Params, TwitterApi } from 'tw
 import { Clock } from '../../common/clock';
 import { NetworkPolicy } from '../../common/network-policy';
 import type { Env } from '../../config/env';
-import { downloadImage, type DownloadedImage } from '../image-download';
-import {
-  PublishError,
-  type Publisher,
-  type PublishFailure,
-  type PublishRequest,
-  type RefreshAheadRequest,
-  type RefreshesAhead,
-  type PublishResult,
-  type VerifiedAccount,
-  type VerifyRequest,
-} from '../publisher.port';
+import { readPostImages, type DownloadedImage, type PostImage } from '../image-download';
+import { PublishError, type Publisher, type PublishRequest, type RefreshAheadRequest, type RefreshesAhead, type PublishResult, type VerifiedAccount, type VerifyRequest } from '../publisher.port';
+import { refreshAheadThrough, renewThrough } from '../renewal';
+import { publishing, verifying, type PlatformTerms, type Send } from '../send';
 import { XClients } from './x-client';
-import { classifyXFailure, classifyXRefreshFailure, isXUnauthorized, withoutSecrets } from './x-errors';
+import { classifyXFailure, classifyXRefreshFailure, isXUnauthorized } from './x-errors';
 
 /** What X takes as a post image (GIF goes as tweet_gif), and its 5 MB image limit. */
 const IMAGE_LIMITS = {
@@ -39,7 +31,6 @@ type XCredentials =
   | { authType: 'oauth2'; accessToken: string; refreshToken?: string; clientId?: string; clientSecret?: string; expiresAt?: string }
   | { authType: 'oauth1'; appKey: string; appSecret: string; accessToken: string; accessSecret: string };
 
-
 type MediaIds = NonNullable<NonNullable<SendTweetV2Params['media']>['media_ids']>;
 
 const NO_BODY = Buffer.alloc(0);
@@ -55,22 +46,21 @@ interface ProcessingInfo {
   error?: { message?: string };
 }
 
-/** An image to upload with the post: downloaded from a URL, or read from the library (with its alt text). */
-type PostImage = DownloadedImage & { altText: string | null };
-
-/** One send: what it may redact, and whether the post request has gone out (a failure after that is ambiguous). */
-interface Send {
-  request: PublishRequest;
-  secrets: string[];
-  postRequested: boolean;
-}
-
 @Injectable()
 export class XPublisher implements Publisher, RefreshesAhead {
   readonly platform = 'x' as const;
   readonly idempotentSends = false;
   private readonly logger = new Logger(XPublisher.name);
   private readonly clients: XClients;
+  /** Only the post request publishes: a lost answer to a download, an upload or a refresh leaves nothing on X. */
+  private readonly terms: PlatformTerms = {
+    name: 'X',
+    publishing: 'creating the post',
+    item: 'post',
+    tellsAbortReason: true,
+    secretFields: SECRET_FIELDS,
+    classify: (error) => classifyXFailure(error, this.clock.now()),
+  };
 
   constructor(
     config: ConfigService<Env, true>,
@@ -80,26 +70,15 @@ export class XPublisher implements Publisher, RefreshesAhead {
     this.clients = new XClients(config.get('X_API_URL', { infer: true }), config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true }));
   }
 
-  async publish(request: PublishRequest): Promise<PublishResult> {
-    const send: Send = { request, secrets: SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean), postRequested: false };
-    try {
-      request.signal?.throwIfAborted();
-      const library = request.media ?? [];
-      if (request.imageUrls.length + library.length > MAX_IMAGES) {
+  publish(request: PublishRequest): Promise<PublishResult> {
+    return publishing(this.terms, request, async (send) => {
+      if (request.imageUrls.length + (request.media ?? []).length > MAX_IMAGES) {
         throw new PublishError({ kind: 'permanent', reason: `X takes at most ${MAX_IMAGES} images per post` });
       }
-      const images: PostImage[] = [];
-      for (const url of request.imageUrls) {
-        images.push({ ...(await downloadImage(this.network, url, IMAGE_LIMITS, request.signal)), altText: null });
-      }
-      for (const item of library) {
-        images.push({ bytes: await item.read(), mediaType: item.mimeType, altText: item.altText });
-      }
+      const images = await readPostImages(this.network, request, IMAGE_LIMITS);
       const id = await this.clients.withSignal(request.signal, () => this.asUser(send, (client) => this.createPost(client, send, images)));
       return { platformPostId: id, url: `https://x.com/${request.channel.handle.replace(/^@/, '')}/status/${id}` };
-    } catch (error) {
-      throw new PublishError(withoutSecrets(this.failureOf(error, send), send.secrets));
-    }
+    });
   }
 
   /**
@@ -107,10 +86,9 @@ export class XPublisher implements Publisher, RefreshesAhead {
    * check has nowhere to keep the new ones, so a rejected token that the next send can renew is
    * reported as retryable rather than as credentials to reconnect.
    */
-  async verify(request: VerifyRequest): Promise<VerifiedAccount> {
-    const secrets = SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean);
-    try {
-      request.signal?.throwIfAborted();
+  verify(request: VerifyRequest): Promise<VerifiedAccount> {
+    const renewable = (raw: Record<string, string>): boolean => raw.authType === 'oauth2' && !!raw.refreshToken && !!raw.clientId;
+    return verifying(this.terms, request, async () => {
       const credentials = readCredentials(request.credentials);
       const client =
         credentials.authType === 'oauth1'
@@ -118,16 +96,7 @@ export class XPublisher implements Publisher, RefreshesAhead {
           : this.clients.client(credentials.accessToken);
       const { data } = await this.clients.withSignal(request.signal, () => client.v2.me());
       return { accountId: data.id, handle: `@${data.username}`, displayName: data.name || null, url: `https://x.com/${data.username}` };
-    } catch (error) {
-      let failure: PublishFailure = error instanceof PublishError ? error.failure : classifyXFailure(error, this.clock.now());
-      const raw = request.credentials;
-      if (failure.kind === 'auth_expired' && raw.authType === 'oauth2' && raw.refreshToken && raw.clientId) {
-        failure = { kind: 'retryable', reason: `${failure.reason}; the next send renews the token with the channel's refresh token` };
-      } else if (failure.kind === 'unknown') {
-        failure = { kind: 'retryable', reason: failure.reason }; // a read: nothing can have been created
-      }
-      throw new PublishError(withoutSecrets(failure, secrets));
-    }
+    }, renewable);
   }
 
   /**
@@ -142,19 +111,7 @@ export class XPublisher implements Publisher, RefreshesAhead {
     if (!canRenew(credentials) || !expiring(request.credentials)) {
       return false;
     }
-    const send: Send = {
-      request: { deliveryId: 'none: refreshed ahead of expiry', channel: request.channel, credentials: request.credentials, text: '', imageUrls: [], link: null, signal: request.signal },
-      secrets: SECRET_FIELDS.map((field) => request.credentials[field]).filter(Boolean),
-      postRequested: false,
-    };
-    try {
-      const renewed = await request.renewCredentials({ usable: (stored) => !expiring(stored), renew: (stored) => this.refresh(stored, send) });
-      send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
-    } catch (error) {
-      const failure: PublishFailure =
-        error instanceof PublishError ? error.failure : { kind: 'retryable', reason: `The refreshed X tokens could not be kept: ${error instanceof Error ? error.message : String(error)}` };
-      throw new PublishError(withoutSecrets(failure, send.secrets));
-    }
+    await refreshAheadThrough(this.terms, request, (send) => ({ usable: (stored) => !expiring(stored), renew: (stored) => this.refresh(stored, send) }));
     return true;
   }
 
@@ -196,22 +153,9 @@ export class XPublisher implements Publisher, RefreshesAhead {
    * Credentials stored meanwhile by another send (or a person) are used as they are.
    */
   private async renew(send: Send, held: XCredentials & { authType: 'oauth2' }, why: 'due' | 'rejected'): Promise<XCredentials> {
-    const { request } = send;
     const usable = (stored: Record<string, string>): boolean =>
       (why === 'due' || stored.accessToken !== held.accessToken) && !(stored.authType === 'oauth2' && this.isDue(stored.expiresAt));
-    const renewal = { usable, renew: (stored: Record<string, string>) => this.refresh(stored, send) };
-    let renewed: Record<string, string>;
-    try {
-      renewed = request.renewCredentials ? await request.renewCredentials(renewal) : await renewal.renew(request.credentials);
-    } catch (error) {
-      if (error instanceof PublishError || request.signal?.aborted) {
-        throw error;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      throw new PublishError({ kind: 'retryable', reason: `The refreshed X tokens could not be kept: ${message}` });
-    }
-    send.secrets.push(...SECRET_FIELDS.map((field) => renewed[field]).filter(Boolean));
-    return readCredentials(renewed);
+    return readCredentials(await renewThrough(this.terms, send, { usable, renew: (stored) => this.refresh(stored, send) }));
   }
 
   /** The refresh_token grant with the stored credentials; answers them with the new pair. */
@@ -221,7 +165,7 @@ export class XPublisher implements Publisher, RefreshesAhead {
     if (credentials.authType !== 'oauth2' || !canRenew(credentials)) {
       throw new PublishError({ kind: 'auth_expired', reason: 'The channel has no refresh token and client id to renew its X token: reconnect the channel' });
     }
-    send.secrets.push(...SECRET_FIELDS.map((field) => stored[field]).filter(Boolean));
+    send.keepSecretsOf(stored);
     const app = this.clients.client({ clientId: credentials.clientId, clientSecret: credentials.clientSecret });
     let result: IParsedOAuth2TokenResult;
     try {
@@ -229,7 +173,7 @@ export class XPublisher implements Publisher, RefreshesAhead {
     } catch (error) {
       throw request.signal?.aborted ? error : new PublishError(classifyXRefreshFailure(error, this.clock.now()));
     }
-    send.secrets.push(result.accessToken, ...(result.refreshToken ? [result.refreshToken] : []));
+    send.keepSecrets(result.accessToken, result.refreshToken);
     this.logger.log(`Refreshed the X access token of channel ${request.channel.id} (delivery ${request.deliveryId})`);
     // X rotates refresh tokens: the old one is dead now.
     return {
@@ -302,28 +246,9 @@ export class XPublisher implements Publisher, RefreshesAhead {
     }
   }
 
-  private failureOf(error: unknown, send: Send): PublishFailure {
-    const { signal } = send.request;
-    const failure: PublishFailure =
-      error instanceof PublishError
-        ? error.failure
-        : signal?.aborted
-          ? { kind: 'unknown', reason: `Aborted (${reasonOf(signal)}) ${send.postRequested ? 'while X was creating the post' : 'before the post was sent to X'}` }
-          : classifyXFailure(error, this.clock.now());
-    // Only the post request publishes: a lost answer to a download, an upload or a refresh leaves nothing on X.
-    return failure.kind === 'unknown' && !send.postRequested ? { kind: 'retryable', reason: failure.reason } : failure;
-  }
-
   private isDue(expiresAt: string | undefined): boolean {
     return expiresAt !== undefined && Date.parse(expiresAt) - EXPIRY_MARGIN_MS <= this.clock.now().getTime();
   }
-}
-
-/** Why the send was aborted, as its owner put it (e.g. "send timed out after 30000 ms"). */
-function reasonOf(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  const message = typeof reason === 'object' && reason !== null ? (reason as { message?: unknown }).message : reason;
-  return typeof message === 'string' && message !== '' ? message : 'aborted';
 }
 
 /** What renewing an OAuth 2.0 user token takes (a public client has no secret). */
