@@ -139,16 +139,21 @@ export async function main(): Promise<void> {
     );
 
     // Holdfast: posts and deliveries written straight to the tables (the API is not what this measures).
-    const holdfastDue = Date.now() + LEAD_MS;
-    await pool.query(
-      `WITH planned AS (
-         INSERT INTO posts (workspace_id, author_id, last_editor_id, text, scheduled_at, time_zone, status, content_hash)
-         SELECT $1, $2, $2, 'holdfast ' || g, $3, 'UTC', 'scheduled', md5('holdfast ' || g) FROM generate_series(1, $4) AS g
-         RETURNING id, scheduled_at)
-       INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at)
-       SELECT $1, id, $5, 'x', 'scheduled', scheduled_at FROM planned`,
-      [me.workspaceId, me.id, new Date(holdfastDue), DELIVERIES, channel.id],
-    );
+    /** DELIVERIES posts texted `${prefix}1`…, due LEAD_MS from now on the channel; answers when they fall due. */
+    const planBurst = async (prefix: string): Promise<number> => {
+      const due = Date.now() + LEAD_MS;
+      await pool.query(
+        `WITH planned AS (
+           INSERT INTO posts (workspace_id, author_id, last_editor_id, text, scheduled_at, time_zone, status, content_hash)
+           SELECT $1, $2, $2, $6::text || g, $3, 'UTC', 'scheduled', md5($6::text || g) FROM generate_series(1, $4) AS g
+           RETURNING id, scheduled_at)
+         INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at)
+         SELECT $1, id, $5, 'x', 'scheduled', scheduled_at FROM planned`,
+        [me.workspaceId, me.id, new Date(due), DELIVERIES, channel.id, prefix],
+      );
+      return due;
+    };
+    const holdfastDue = await planBurst('holdfast ');
     const holdfastCpu = cpuMeterFrom(holdfastDue, cpuGroups);
     const holdfastArrivals = await profileWhile('burst-holdfast', () => platform.waitFor('holdfast ', DELIVERIES, 120_000));
     const holdfastCpuSplit = holdfastCpu();
@@ -225,16 +230,7 @@ export async function main(): Promise<void> {
         apps.push(await benchApp(database.url, instanceEnv(share)));
       }
       // Warm each instance's own publisher connections is not possible from outside; the first sends pay for them, as in the single run.
-      const due = Date.now() + LEAD_MS;
-      await pool.query(
-        `WITH planned AS (
-           INSERT INTO posts (workspace_id, author_id, last_editor_id, text, scheduled_at, time_zone, status, content_hash)
-           SELECT $1, $2, $2, 'scaleout ' || g, $3, 'UTC', 'scheduled', md5('scaleout ' || g) FROM generate_series(1, $4) AS g
-           RETURNING id, scheduled_at)
-         INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at)
-         SELECT $1, id, $5, 'x', 'scheduled', scheduled_at FROM planned`,
-        [me.workspaceId, me.id, new Date(due), DELIVERIES, channel.id],
-      );
+      const due = await planBurst('scaleout ');
       const cpu = cpuMeterFrom(due, cpuGroups);
       const { arrivals, repeats } = await platform.arrivals('scaleout ', DELIVERIES, 120_000);
       const split = cpu();
