@@ -1,17 +1,11 @@
 // The seven platforms as people read them, in one place for every screen.
+import { PLATFORM_NAMES as SERVICE_PLATFORM_NAMES } from '../../src/channels/platform';
 import type { components } from './api/schema';
 
 export type Platform = components['schemas']['ChannelView']['platform'];
 
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  x: 'X',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  linkedin: 'LinkedIn',
-  mastodon: 'Mastodon',
-  bluesky: 'Bluesky',
-  telegram: 'Telegram',
-};
+// The service's own names (as the composer uses the service's text counting): one list for both.
+export const PLATFORM_NAMES: Record<Platform, string> = SERVICE_PLATFORM_NAMES;
 
 export const PLATFORMS = Object.keys(PLATFORM_NAMES) as Platform[];
 
