@@ -317,10 +317,16 @@ export class BreakersService implements OnApplicationShutdown {
           }
           const since = row.openedAt;
           const { next, transition } = observe(row, { signal: o.signal, probe: o.probeOf === scope, at: o.at }, this.policy);
-          const updated: BreakerRow = { ...row, ...next, lastError: row.channelId && o.signal === 'failure' ? o.reason : row.lastError };
-          rows.set(scope, updated);
+          // In place: the row is this flush's own copy (`before` keeps the original). A burst observes thousands of
+          // sends per flush, and a fresh row per observation was most of the breakers' CPU.
+          if (next !== row) {
+            Object.assign(row, next);
+          }
+          if (row.channelId && o.signal === 'failure') {
+            row.lastError = o.reason;
+          }
           if (transition) {
-            announcements.push({ row: updated, transition, degradedSince: since });
+            announcements.push({ row: { ...row }, transition, degradedSince: since });
           }
         }
       }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PLATFORMS, type Platform } from '../channels/platform';
+import { uuidList } from '../database/uuid-list';
 import { stoppedByCrisis } from './crisis-hold';
 
 /** Lock class for pg_advisory_lock*(class, gateKey): one gate per workspace and platform. */
@@ -205,10 +206,10 @@ export class DispatchGate {
       // these conditions on the row's new version, which it would not do for a subquery over another table.
       const [rows] = (await runner.query(
         `UPDATE deliveries d SET send_started_at = now(), lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
-          WHERE d.id = ANY($1) AND d.state = 'publishing' AND d.lease_owner = $2 AND d.lease_expires_at > now()
+          WHERE d.id = ANY($1::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $2 AND d.lease_expires_at > now()
             AND d.stop_requested IS NULL AND NOT ${stoppedByCrisis('d')}
           RETURNING d.id`,
-        [deliveryIds, owner, leaseMs],
+        [uuidList(deliveryIds), owner, leaseMs],
       )) as [{ id: string }[], number];
       return { admitted: new Set(rows.map((row) => row.id)), release };
     } catch (error) {
