@@ -3,7 +3,8 @@
 // deliveries are recovered within seconds at their planned time, and the crisis switch's deadline
 // aborts what still hangs.
 import { DispatchGate, GATE_CLOSING_CHANNEL, type GateClosing } from '../src/dispatch/dispatch-gate';
-import { Dispatcher, DISPATCH_LISTENER } from '../src/dispatch/dispatcher';
+import { Dispatcher } from '../src/dispatch/dispatcher';
+import { DISPATCH_LISTENER } from '../src/dispatch/dispatch-listener';
 import { FakeMastodonApi } from './fakes/mastodon-api';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';

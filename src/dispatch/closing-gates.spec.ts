@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ClosingGates } from './closing-gates';
+import { ClosingGates, SENDS_PER_ABORT } from './closing-gates';
 
 const WS = '7d1c3f5e-0000-4000-8000-000000000001';
 const notice = (platforms: string[] | null, deadlineMs: number, workspaceId = WS): string => JSON.stringify({ workspaceId, platforms, deadlineMs });
@@ -79,5 +79,45 @@ describe('closing gates', () => {
     expect(abort.signal.aborted).toBe(false);
     expect(warn).toHaveBeenCalledTimes(5);
     warn.mockRestore();
+  });
+
+  describe('shared aborts of a batch', () => {
+    it('gives each group of SENDS_PER_ABORT sends one abort, and the switch aborts them all at its deadline', () => {
+      const gates = new ClosingGates();
+      const aborts = gates.abortsFor(WS, 'x', SENDS_PER_ABORT * 2 + 1, 30_000);
+      expect(aborts).toHaveLength(SENDS_PER_ABORT * 2 + 1);
+      expect(new Set(aborts).size).toBe(3);
+      expect(aborts[0]).toBe(aborts[SENDS_PER_ABORT - 1]);
+      expect(aborts[SENDS_PER_ABORT]).not.toBe(aborts[0]);
+      gates.closing(notice(['x'], 500));
+      jest.advanceTimersByTime(500);
+      for (const abort of new Set(aborts)) {
+        expect(abort.signal.aborted).toBe(true);
+        expect(abort.abortedBySwitch()).toMatch(/^the crisis switch aborted the send after 500 ms in flight/);
+      }
+    });
+
+    it('times a group out after the send timeout, unless all of its sends are done first', () => {
+      const gates = new ClosingGates();
+      const [finished] = gates.abortsFor(WS, 'x', 2, 1000);
+      const [pending] = gates.abortsFor(WS, 'x', 2, 1000);
+      finished.done();
+      finished.done();
+      pending.done(); // one of its two sends still runs
+      jest.advanceTimersByTime(1000);
+      expect(finished.signal.aborted).toBe(false);
+      expect(pending.signal.aborted).toBe(true);
+      expect(String(pending.signal.reason)).toContain('send timed out after 1000 ms');
+      expect(pending.abortedBySwitch()).toBeNull();
+    });
+
+    it('stops tracking a group once its sends are done: a later close aborts nothing of it', () => {
+      const gates = new ClosingGates();
+      const [abort] = gates.abortsFor(WS, 'x', 1, 30_000);
+      abort.done();
+      gates.closing(notice(null, 0));
+      jest.advanceTimersByTime(10);
+      expect(abort.signal.aborted).toBe(false);
+    });
   });
 });

@@ -1,5 +1,6 @@
 // The dispatcher's side of the crisis switch's deadline: sends in flight behind a closing gate are aborted at it.
 import { Logger } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import type { Platform } from '../channels/platform';
 import type { GateClosing } from './dispatch-gate';
 
@@ -20,6 +21,18 @@ interface Notice {
   platforms: Platform[] | null;
   abortAt: number;
 }
+
+/** The abort of a send, shared by the sends of a batch that started together (see {@link ClosingGates.abortsFor}). */
+export interface SharedAbort {
+  signal: AbortSignal;
+  /** Why the switch aborted the sends, or null if it did not. */
+  abortedBySwitch(): string | null;
+  /** One of its sends is answered. */
+  done(): void;
+}
+
+/** Sends that share one abort: few enough that each request's listener on its signal stays cheap. */
+export const SENDS_PER_ABORT = 50;
 
 export interface TrackedSendHandle {
   /** Why the switch aborted the send, or null if it did not. */
@@ -57,6 +70,37 @@ export class ClosingGates {
         this.sends.delete(send);
       },
     };
+  }
+
+  /**
+   * The aborts of `count` sends of one workspace to one platform that start now: one for each SENDS_PER_ABORT of
+   * them, since their timeout and the switch's deadline are the same, and a controller, a timer and a tracking
+   * entry per send cost a burst more CPU than the rest of the engine's bookkeeping. `aborts[i]` is the i-th
+   * send's; a group's timer and tracking end once all of its sends are done.
+   */
+  abortsFor(workspaceId: string, platform: Platform, count: number, timeoutMs: number): SharedAbort[] {
+    const aborts: SharedAbort[] = [];
+    for (let first = 0; first < count; first += SENDS_PER_ABORT) {
+      const size = Math.min(SENDS_PER_ABORT, count - first);
+      const controller = new AbortController();
+      // Each request listens on the signal: a shared one carries up to SENDS_PER_ABORT listeners by design.
+      setMaxListeners(SENDS_PER_ABORT * 4, controller.signal);
+      const timeout = setTimeout(() => controller.abort(new Error(`send timed out after ${timeoutMs} ms`)), timeoutMs);
+      const tracked = this.track(workspaceId, platform, controller);
+      let open = size;
+      const abort: SharedAbort = {
+        signal: controller.signal,
+        abortedBySwitch: () => tracked.abortedBySwitch(),
+        done: () => {
+          if (--open === 0) {
+            clearTimeout(timeout);
+            tracked.done();
+          }
+        },
+      };
+      aborts.push(...Array<SharedAbort>(size).fill(abort));
+    }
+    return aborts;
   }
 
   /** A GATE_CLOSING_CHANNEL payload: {@link GateClosing} as JSON. */

@@ -5,7 +5,6 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { composeText } from '../calendar/text-limits';
 import { contentFor } from '../calendar/post-content';
@@ -13,6 +12,8 @@ import type { Platform } from '../channels/platform';
 import { PLATFORMS } from '../channels/platform';
 import { ChannelsService } from '../channels/channels.service';
 import { Clock } from '../common/clock';
+import { PassLoop } from '../common/pass-loop';
+import { uuidList } from '../database/uuid-list';
 import type { Env } from '../config/env';
 import { MediaSource } from '../media/media-source';
 import { requestOptionsOf } from '../publishers/post-options';
@@ -23,12 +24,13 @@ import { PublishError, PublishFailure } from '../publishers/publisher.port';
 import { BreakerScope, BreakersService, channelScope, platformScope } from './breakers.service';
 import { healthSignalOf } from './circuit-breaker';
 import { HOLD_DUE_DELIVERIES, stoppedByCrisis } from './crisis-hold';
-import { DISPATCH_CHANNEL } from './deliveries.repository';
-import { DispatchGate, GATE_CLOSING_CHANNEL, type GatePass } from './dispatch-gate';
+import { DispatchGate, type GatePass } from './dispatch-gate';
+import { DispatchListener } from './dispatch-listener';
 import { DispatchMetrics } from './dispatch.metrics';
 import { OutcomeRecorder } from './outcome-recorder';
 import { Outcome, outcomeOfFailure, outcomeOfSuccess } from './send-outcome';
-import { ClosingGates } from './closing-gates';
+import { ClosingGates, type SharedAbort } from './closing-gates';
+import { SendSlots } from './send-slots';
 
 /** A claimed delivery with everything its send needs, read in the claim itself. */
 interface ClaimedDelivery {
@@ -61,8 +63,6 @@ const MAX_BATCHES_IN_FLIGHT = 8;
  */
 type Pass = 'full' | 'refill';
 
-/** The application_name of the connection that LISTENs for wake-ups and closing gates (pg_stat_activity). */
-export const DISPATCH_LISTENER = 'holdfast-dispatch-listener';
 /** An instance whose heartbeat is older than this many intervals is dead: its leases are recovered. */
 export const MISSED_HEARTBEATS = 5;
 /** Dead instances' rows are dropped after this long (their leases were recovered long before). */
@@ -80,27 +80,23 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly logger = new Logger(Dispatcher.name);
   /** Fences every write of a send: a dispatcher records only deliveries it still holds. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  /** Deliveries being sent by this instance (their slots), and the batches doing it. */
-  private readonly inFlight = new Set<string>();
+  /** The sends this instance may start, and the batches sending now (for shutdown and tests to wait for). */
+  private readonly slots: SendSlots;
   private readonly running = new Set<Promise<void>>();
-  private readonly perPlatform = new Map<Platform, number>();
   /** Deliveries sent as a half-open breaker's probe, and the breaker's scope. */
   private readonly probes = new Map<string, BreakerScope>();
   private readonly recorder: OutcomeRecorder;
-  private listener?: Client;
-  private reconnecting?: NodeJS.Timeout;
+  private listener?: DispatchListener;
   private heartbeats?: NodeJS.Timeout;
   /** This instance's sends in flight, to abort when the crisis switch closes their gate. */
   private readonly closingGates = new ClosingGates();
-  private stopping = false;
-  /** Batches holding a gate pass (each holds one database connection). */
-  private batches = 0;
-  private ticking = false;
-  /** The passes running now, so a shutdown can wait for a claim already sent to the database. */
-  private passes: Promise<void> = Promise.resolve();
-  /** The pass asked for while one was running: run once it ends (a full pass covers a refill). */
-  private again: Pass | null = null;
-  /** Platforms whose last claim took every slot it was offered: more of theirs may be due. */
+  /** One pass at a time; what is asked meanwhile runs once after it (a full pass covers a refill). */
+  private readonly passes = new PassLoop<Pass>({
+    run: (pass) => this.runPass(pass),
+    merge: (queued, asked) => (queued === 'full' || asked === 'full' ? 'full' : 'refill'),
+    onError: (error) => this.logger.error({ err: error }, 'Dispatch tick failed'),
+  });
+  /** Platforms whose last claim took every slot it was offered: more of theirs may be due (what a refill claims for). */
   private readonly backlogged = new Set<Platform>();
   /** A pass at the instant the next delivery falls due, when that comes before the next interval tick. */
   private wakeUp?: NodeJS.Timeout;
@@ -108,8 +104,6 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private beats = 0;
 
   private readonly tickMs: number;
-  private readonly concurrency: number;
-  private readonly platformConcurrency: number;
   private readonly sendTimeoutMs: number;
   private readonly maxAttempts: number;
   private readonly heartbeatMs: number;
@@ -128,9 +122,15 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly media: MediaSource,
   ) {
     this.recorder = new OutcomeRecorder(dataSource, this.owner);
+    this.slots = new SendSlots(
+      {
+        concurrency: config.get('DISPATCH_CONCURRENCY', { infer: true }),
+        platformConcurrency: config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true }),
+        maxBatches: MAX_BATCHES_IN_FLIGHT,
+      },
+      metrics.inFlight,
+    );
     this.tickMs = config.get('DISPATCH_TICK_MS', { infer: true });
-    this.concurrency = config.get('DISPATCH_CONCURRENCY', { infer: true });
-    this.platformConcurrency = config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true });
     this.sendTimeoutMs = config.get('DISPATCH_SEND_TIMEOUT_MS', { infer: true });
     this.maxAttempts = config.get('DISPATCH_MAX_ATTEMPTS', { infer: true });
     this.heartbeatMs = config.get('DISPATCH_HEARTBEAT_MS', { infer: true });
@@ -149,7 +149,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     await this.heartbeat();
     this.heartbeats = setInterval(() => void this.heartbeat().catch((error: unknown) => this.logger.warn({ err: error }, 'Dispatch heartbeat failed')), this.heartbeatMs);
     this.scheduler.addInterval('dispatch', setInterval(() => void this.tick(), this.tickMs));
-    await this.listen();
+    this.listener = new DispatchListener(this.config.get('DATABASE_URL', { infer: true }), {
+      wake: () => void this.tick(),
+      closing: (payload) => this.closingGates.closing(payload),
+    });
+    await this.listener.start();
     void this.tick();
   }
 
@@ -166,15 +170,14 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** SIGTERM: stop claiming, let every send in flight finish and be recorded, then let the app close. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
+    const passEnded = this.passes.stop();
     if (this.scheduler.doesExist('interval', 'dispatch')) {
       this.scheduler.deleteInterval('dispatch');
     }
     clearTimeout(this.wakeUp);
-    clearTimeout(this.reconnecting);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     // A claim already sent may still commit: once the pass ends, its sends (if any) are in `running`.
-    const drained = this.passes.then(() => Promise.allSettled([...this.running])).then(() => true);
+    const drained = passEnded.then(() => Promise.allSettled([...this.running])).then(() => true);
     const limit = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.sendTimeoutMs + 5000).unref());
     const idle = await Promise.race([drained, limit]);
     clearInterval(this.heartbeats);
@@ -186,43 +189,24 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** One full pass: recover what dead or stuck senders left, hold what a crisis stops, then claim and start as many sends as there are free slots. */
   tick(): Promise<void> {
-    return this.pass('full');
+    return this.passes.ask('full');
   }
 
-  private async pass(asked: Pass): Promise<void> {
-    if (this.stopping) {
-      return;
-    }
-    this.again = this.again === 'full' ? 'full' : asked;
-    if (this.ticking) {
-      return;
-    }
-    this.ticking = true;
-    this.passes = this.runPasses();
-    await this.passes;
+  private get stopping(): boolean {
+    return this.passes.state.kind === 'stopped';
   }
 
-  private async runPasses(): Promise<void> {
-    try {
-      while (this.again && !this.stopping) {
-        const pass: Pass = this.again;
-        this.again = null;
-        if (pass === 'full') {
-          await this.recoverStoppedSenders();
-          await this.holdDueDeliveries();
-        }
-        await this.claimAndSend(pass);
-      }
-    } catch (error) {
-      this.logger.error({ err: error }, 'Dispatch tick failed');
-    } finally {
-      this.ticking = false;
+  private async runPass(pass: Pass): Promise<void> {
+    if (pass === 'full') {
+      await this.recoverStoppedSenders();
+      await this.holdDueDeliveries();
     }
+    await this.claimAndSend(pass);
   }
 
   /** Resolves when nothing is in flight (tests and benchmarks). */
   async idle(): Promise<void> {
-    while (this.running.size > 0 || this.ticking) {
+    while (this.running.size > 0 || this.passes.state.kind === 'running') {
       await Promise.allSettled([...this.running]);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -240,10 +224,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         this.backlogged.delete(platform);
         continue;
       }
-      const free = Math.min(this.concurrency - this.inFlight.size, this.platformConcurrency - (this.perPlatform.get(platform) ?? 0));
-      // Claim in batches worth their gate pass and claim query, unless the engine would sit idle.
-      const worthwhile = this.inFlight.size === 0 || free >= Math.max(1, Math.floor(this.platformConcurrency / 4));
-      if (free <= 0 || !worthwhile || this.batches >= MAX_BATCHES_IN_FLIGHT) {
+      const free = this.slots.claimable(platform);
+      if (free === 0) {
         continue;
       }
       // An open breaker keeps its platform's or channel's deliveries waiting; a half-open one lets one probe out.
@@ -277,7 +259,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       }
       if (claimed.length === free) {
         this.backlogged.add(platform);
-        this.again ??= 'refill'; // more may be due: claim again once slots free up
+        void this.passes.ask('refill'); // more may be due: claim again once slots free up
       } else {
         this.backlogged.delete(platform);
       }
@@ -399,17 +381,14 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private start(platform: Platform, batch: ClaimedDelivery[]): void {
-    this.batches++;
-    this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? 0) + batch.length);
-    this.metrics.inFlight.inc(batch.length);
+    this.slots.startBatch(
+      platform,
+      batch.map((d) => d.id),
+    );
     // A slot frees as soon as its own send is answered, so claiming goes on while a batch's slowest send finishes.
     const settle = (delivery: ClaimedDelivery): void => {
-      if (this.inFlight.delete(delivery.id)) {
-        this.perPlatform.set(platform, (this.perPlatform.get(platform) ?? 1) - 1);
-        this.metrics.inFlight.dec();
-        if (!this.stopping) {
-          void this.pass('refill');
-        }
+      if (this.slots.free(platform, delivery.id)) {
+        void this.passes.ask('refill');
       }
     };
     const run = this.sendBatch(batch, settle)
@@ -417,13 +396,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.error({ err: error, deliveryIds: batch.map((d) => d.id) }, 'Send batch crashed; its leases will expire'),
       )
       .finally(() => {
-        this.batches--;
+        this.slots.endBatch();
         this.running.delete(run);
         batch.forEach(settle);
       });
-    for (const delivery of batch) {
-      this.inFlight.add(delivery.id);
-    }
     this.running.add(run);
   }
 
@@ -476,18 +452,18 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
     // The lease counts from admission: an outcome not recorded by then is the lease sweep's to decide.
     const leaseUntil = Date.now() + this.leaseMs;
+    const admitted = batch.filter((d) => pass.admitted.has(d.id));
+    const aborts = this.closingGates.abortsFor(batch[0].workspace_id, batch[0].platform, admitted.length, this.sendTimeoutMs);
     try {
       const results = await Promise.allSettled([
         this.handBack(batch.filter((d) => !pass.admitted.has(d.id))),
-        ...batch
-          .filter((d) => pass.admitted.has(d.id))
-          .map(async (delivery) => {
-            const outcome = await this.publish(delivery, credentials.get(delivery.channel_id)!);
-            this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
-            // The platform slot is free once the request is answered; the gate pass waits for the record.
-            settle(delivery);
-            await this.recordOutcome(delivery, outcome, leaseUntil);
-          }),
+        ...admitted.map(async (delivery, index) => {
+          const outcome = await this.publish(delivery, credentials.get(delivery.channel_id)!, aborts[index]);
+          this.metrics.sends.inc({ platform: delivery.platform, outcome: outcome.state });
+          // The platform slot is free once the request is answered; the gate pass waits for the record.
+          settle(delivery);
+          await this.recordOutcome(delivery, outcome, leaseUntil);
+        }),
       ]);
       for (const result of results) {
         if (result.status === 'rejected') {
@@ -544,12 +520,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  private async publish(delivery: ClaimedDelivery, credentials: Record<string, string>): Promise<Outcome> {
+  private async publish(delivery: ClaimedDelivery, credentials: Record<string, string>, abort: SharedAbort): Promise<Outcome> {
     const publisher = this.publishers.get(delivery.platform);
     const context = { attempts: delivery.attempts, maxAttempts: this.maxAttempts, now: this.clock.now(), idempotent: publisher.idempotentSends };
-    const abort = new AbortController();
-    const timeout = setTimeout(() => abort.abort(new Error(`send timed out after ${this.sendTimeoutMs} ms`)), this.sendTimeoutMs);
-    const inFlight = this.closingGates.track(delivery.workspace_id, delivery.platform, abort);
     try {
       const fields = { text: delivery.text, platformText: delivery.platform_text, imageUrls: delivery.image_urls, link: delivery.link };
       const content = contentFor(delivery.platform, fields);
@@ -571,7 +544,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       this.observeHealth(delivery, 'published', null);
       return outcomeOfSuccess(result, { ...context, now: this.clock.now() });
     } catch (error) {
-      const stoppedBySwitch = inFlight.abortedBySwitch();
+      const stoppedBySwitch = abort.abortedBySwitch();
       if (stoppedBySwitch) {
         // Not the platform's failure: no breaker hears of it. Whatever the platform's idempotency, a person checks.
         await this.releaseProbeOf(delivery);
@@ -583,8 +556,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       this.observeHealth(delivery, failure.kind, failure.reason);
       return outcomeOfFailure(failure, { ...context, now: this.clock.now() });
     } finally {
-      clearTimeout(timeout);
-      inFlight.done();
+      abort.done();
     }
   }
 
@@ -614,8 +586,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     await this.dataSource.query(
       `UPDATE deliveries SET state = 'scheduled', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
               send_started_at = NULL, updated_at = now()
-        WHERE id = ANY($1) AND state = 'publishing' AND lease_owner = $2`,
-      [refused.map((d) => d.id), this.owner],
+        WHERE id = ANY($1::uuid[]) AND state = 'publishing' AND lease_owner = $2`,
+      [uuidList(refused.map((d) => d.id)), this.owner],
     );
   }
 
@@ -667,60 +639,5 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     for (const row of recovered[0]) {
       this.logger.warn({ deliveryId: row.id, state: row.state }, 'Recovered a delivery from a sender that stopped');
     }
-  }
-
-  /**
-   * One connection LISTENs for wake-ups and for gates closing (the crisis switch), and comes back when
-   * it is lost: without it a wake-up waits for the next tick, and a send in a closing gate would run
-   * to its own timeout instead of the switch's deadline.
-   */
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }), application_name: DISPATCH_LISTENER });
-    client.on('notification', (message) => {
-      if (message.channel === GATE_CLOSING_CHANNEL) {
-        this.closingGates.closing(message.payload);
-      } else {
-        void this.tick();
-      }
-    });
-    let lost = false;
-    const onLost = (error?: Error): void => {
-      if (lost) {
-        return;
-      }
-      lost = true;
-      if (this.listener === client) {
-        this.listener = undefined;
-      }
-      void client.end().catch(() => undefined);
-      if (!this.stopping) {
-        this.logger.warn({ err: error }, 'Dispatch wake-up connection lost; ticks continue, reconnecting');
-        this.reconnectListener();
-      }
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${DISPATCH_CHANNEL}; LISTEN ${GATE_CLOSING_CHANNEL}`);
-    } catch (error) {
-      lost = true;
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    this.listener = client;
-  }
-
-  private reconnectListener(): void {
-    if (this.stopping || this.reconnecting) {
-      return;
-    }
-    this.reconnecting = setTimeout(() => {
-      this.reconnecting = undefined;
-      this.listen()
-        .then(() => void this.tick()) // a wake-up may have been missed meanwhile
-        .catch(() => this.reconnectListener());
-    }, 1000);
-    this.reconnecting.unref();
   }
 }
