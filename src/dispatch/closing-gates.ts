@@ -1,6 +1,7 @@
 // The dispatcher's side of the crisis switch's deadline: sends in flight behind a closing gate are aborted at it.
 import { Logger } from '@nestjs/common';
 import type { Platform } from '../channels/platform';
+import { inCrisisScope } from './crisis-scope';
 import type { GateClosing } from './dispatch-gate';
 
 interface TrackedSend {
@@ -91,7 +92,7 @@ export class ClosingGates {
 }
 
 function covers(notice: Notice, send: TrackedSend): boolean {
-  return notice.workspaceId === send.workspaceId && (notice.platforms === null || notice.platforms.includes(send.platform));
+  return notice.workspaceId === send.workspaceId && inCrisisScope(notice, send.platform);
 }
 
 function parseNotice(payload: string | undefined): GateClosing | null {
