@@ -13,7 +13,7 @@ import type { Principal } from '../common/principal';
 import { CrisesRepository, needsCrisisSignOff } from '../crisis/crises.repository';
 import type { Crisis } from '../crisis/crisis.entity';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
-import { gatePlatforms } from '../dispatch/dispatch-gate';
+import { crisisHoldsSql, notReleasedBy, notReleasedByCrisis, scopePlatforms } from '../dispatch/crisis-scope';
 import { Delivery } from '../dispatch/delivery.entity';
 import type { DeliveryState } from '../dispatch/delivery-state';
 import { type SendInFlight, stopDeliveries } from '../dispatch/delivery-stop';
@@ -88,12 +88,11 @@ export class ApprovalsService {
         .andWhere(
           `p.id IN (SELECT w.id FROM posts w WHERE w.workspace_id = :ws AND w.status = 'pending_approval'
                     UNION SELECT d.post_id FROM deliveries d
-                     WHERE d.held_by_crisis_id = :crisisId AND d.state = 'held' AND d.released_by_crisis_id IS DISTINCT FROM :crisisId
+                     WHERE d.held_by_crisis_id = :crisisId AND d.state = 'held' AND ${notReleasedByCrisis('d', ':crisisId')}
                     UNION SELECT d.post_id FROM deliveries d
-                     WHERE d.workspace_id = :ws AND d.state = 'scheduled' AND d.platform = ANY(:scope) AND d.due_at <= now()
-                       AND d.released_by_crisis_id IS DISTINCT FROM :crisisId)`,
+                     WHERE d.workspace_id = :ws AND d.state = 'scheduled' AND d.due_at <= now() AND ${crisisHoldsSql('d', ':crisisId', ':scope::text[]')})`,
           // The last: fell due and shown held, not yet marked by the sweep.
-          { crisisId: crisis.id, scope: gatePlatforms(crisis.platforms) },
+          { crisisId: crisis.id, scope: scopePlatforms(crisis.platforms) },
         )
         .andWhere(`p.status <> 'cancelled'`)
         .orderBy('(p.crisis_id IS NOT DISTINCT FROM :crisisId)', 'DESC')
@@ -309,7 +308,7 @@ function awaitingCrisis(crisis: Crisis, post: Post, deliveries: Delivery[]): Del
       WAITING.includes(d.state) &&
       // Held by a person (no crisis): only their release lets it go, never a crisis sign-off.
       !(d.state === 'held' && d.heldByCrisisId === null) &&
-      d.releasedByCrisisId !== crisis.id &&
+      notReleasedBy(crisis, d) &&
       needsCrisisSignOff(crisis, d.platform, post.crisisId),
   );
 }

@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Platform } from '../channels/platform';
+import { inCrisisScope } from '../dispatch/crisis-scope';
 import { Crisis } from './crisis.entity';
 
 @Injectable()
@@ -24,7 +25,7 @@ export class CrisesRepository {
   }
 }
 
-/** Whether a delivery on `platform` of a post needs the crisis's sign-off to go out. */
+/** Whether a delivery on `platform` of a post needs the crisis's sign-off to go out: in its scope, or one of its replacement posts. */
 export function needsCrisisSignOff(crisis: Crisis, platform: Platform, postCrisisId: string | null): boolean {
-  return postCrisisId === crisis.id || crisis.platforms === null || crisis.platforms.includes(platform);
+  return postCrisisId === crisis.id || inCrisisScope(crisis, platform);
 }

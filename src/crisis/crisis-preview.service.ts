@@ -9,7 +9,7 @@ import type { Platform } from '../channels/platform';
 import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { shownStateIs, wouldBeStoppedByCrisis } from '../dispatch/crisis-hold';
-import { gatePlatforms } from '../dispatch/dispatch-gate';
+import { scopePlatforms } from '../dispatch/crisis-scope';
 import { PlaybooksService, type StagingPlan } from '../playbooks/playbooks.service';
 import { adPlatformsFor } from './ad-scope';
 import { CrisesRepository } from './crises.repository';
@@ -73,7 +73,7 @@ export class CrisisPreviewService {
         `SELECT ${DELIVERY_COLUMNS}
           WHERE d.workspace_id = $1 AND ${wouldBeStoppedByCrisis('d', '$2')}
           ORDER BY d.due_at, d.id LIMIT ${PREVIEW_LIST_SIZE}`,
-        [workspaceId, gatePlatforms(platforms)],
+        [workspaceId, scopePlatforms(platforms)],
       );
       const staging = plan ? await this.replacements(manager, workspaceId, plan) : { replacements: [], notStaged: [] };
       return {

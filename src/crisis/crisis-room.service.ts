@@ -6,7 +6,7 @@ import { PostView } from '../calendar/dto/post.view';
 import { Post } from '../calendar/post.entity';
 import type { Platform } from '../channels/platform';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
-import { gatePlatforms } from '../dispatch/dispatch-gate';
+import { crisisHoldsSql, scopePlatforms } from '../dispatch/crisis-scope';
 import { CrisisService } from './crisis.service';
 import type { CrisisRoomView, RoomApprovalView } from './dto/crisis-room.view';
 
@@ -21,8 +21,7 @@ const HELD_SQL = `
   SELECT d.id, d.post_id, p.text, d.platform, ch.name AS channel, d.due_at, d.state
     FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels ch ON ch.id = d.channel_id
    WHERE (d.held_by_crisis_id = $2 AND d.state = 'held')
-      OR ($4 AND d.workspace_id = $1 AND d.state = 'scheduled' AND d.platform = ANY($3::text[])
-          AND d.released_by_crisis_id IS DISTINCT FROM $2)
+      OR ($4 AND d.workspace_id = $1 AND d.state = 'scheduled' AND ${crisisHoldsSql('d', '$2', '$3::text[]')})
    ORDER BY d.due_at, d.id
    LIMIT $5`;
 
@@ -42,7 +41,7 @@ export class CrisisRoomService {
     const held = await manager.query<{ id: string; post_id: string; text: string; platform: Platform; channel: string; due_at: Date; state: string }[]>(HELD_SQL, [
       workspaceId,
       crisis.id,
-      gatePlatforms(crisis.platforms),
+      scopePlatforms(crisis.platforms),
       crisis.deactivatedAt === null,
       ROOM_HELD_LIMIT + 1,
     ]);

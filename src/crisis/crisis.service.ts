@@ -16,8 +16,9 @@ import { DomainError } from '../common/domain-error';
 import type { Principal } from '../common/principal';
 import { CampaignControlService, type BulkPauseResult, type BulkResumeResult, type CampaignRef } from '../ads/campaign-control.service';
 import { HOLD_CLAIMED_NEVER_SENT, HOLD_DUE_AT_DEACTIVATION } from '../dispatch/crisis-hold';
+import { platformInScope, scopePlatforms } from '../dispatch/crisis-scope';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
-import { DispatchGate, gatePlatforms, type InFlightDelivery } from '../dispatch/dispatch-gate';
+import { DispatchGate, type InFlightDelivery } from '../dispatch/dispatch-gate';
 import { PlaybooksService, type StagingPlan, type UnstagedMessage } from '../playbooks/playbooks.service';
 import { valueShapeProblems } from '../templates/placeholders';
 import { WebhookEvents } from '../webhooks/webhook-events.service';
@@ -309,7 +310,7 @@ export class CrisisService {
    * with their send started are read too, candidates or not: a dead or stuck sender left them.
    */
   private async settleInFlight(manager: EntityManager, crisis: Crisis, candidates: InFlightDelivery[]): Promise<InFlightSend[]> {
-    const scope = gatePlatforms(crisis.platforms);
+    const scope = scopePlatforms(crisis.platforms);
     const [stopped] = await manager.query<[{ id: string }[], number]>(HOLD_CLAIMED_NEVER_SENT, [crisis.id, crisis.workspaceId, scope]);
     const stoppedIds = new Set(stopped.map((r) => r.id));
     const rows = await manager.query<InFlightRow[]>(
@@ -318,7 +319,7 @@ export class CrisisService {
        UNION
        SELECT d.id, d.channel_id, d.platform, d.state, d.send_started_at, d.platform_post_id, d.url, d.last_error
          FROM deliveries d
-        WHERE d.state = 'publishing' AND d.send_started_at IS NOT NULL AND d.workspace_id = $2 AND d.platform = ANY($3::text[])`,
+        WHERE d.state = 'publishing' AND d.send_started_at IS NOT NULL AND d.workspace_id = $2 AND ${platformInScope('d.platform', '$3::text[]')}`,
       [[...new Set([...candidates.map((c) => c.id), ...stoppedIds])], crisis.workspaceId, scope],
     );
     return inFlightReport(rows, stoppedIds);

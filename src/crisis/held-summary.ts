@@ -1,7 +1,7 @@
 // What a crisis holds, counted for its answer and the state view without reading a whole calendar.
 import type { EntityManager } from 'typeorm';
 import type { Platform } from '../channels/platform';
-import { gatePlatforms } from '../dispatch/dispatch-gate';
+import { notReleasedByCrisis, scopePlatforms } from '../dispatch/crisis-scope';
 import type { Crisis } from './crisis.entity';
 
 /** The deliveries a crisis holds: stopped by it, whether already marked held or still reading scheduled in the table. */
@@ -25,11 +25,14 @@ export const COUNT_EXACTLY_UP_TO = 10_000;
 const WINDOWS = { all: null, hour: '1 hour', day: '1 day' } as const;
 type Window = keyof typeof WINDOWS;
 
-/** The deliveries the crisis stops, scheduled in the table (read from IDX_deliveries_scheduled_workspace), for one platform and window. */
+/**
+ * The deliveries the crisis stops, scheduled in the table (read from IDX_deliveries_scheduled_workspace), for one
+ * platform of its scope (the caller walks scopePlatforms) and window.
+ */
 function scheduledSql(window: Window, platform: string): string {
   const due = WINDOWS[window] ? ` AND d.due_at <= now() + interval '${WINDOWS[window]}'` : '';
   return `SELECT 1 FROM deliveries d WHERE d.workspace_id = $1 AND d.state = 'scheduled' AND d.platform = ${platform}
-             AND d.released_by_crisis_id IS DISTINCT FROM $2${due}`;
+             AND ${notReleasedByCrisis('d', '$2')}${due}`;
 }
 
 /**
@@ -38,7 +41,7 @@ function scheduledSql(window: Window, platform: string): string {
  * or claimed and stopped at the switch) are added per platform, bounded the same way.
  */
 export async function heldSummary(manager: EntityManager, crisis: Crisis): Promise<HeldSummary> {
-  const scope = gatePlatforms(crisis.platforms);
+  const scope = scopePlatforms(crisis.platforms);
   const cap = COUNT_EXACTLY_UP_TO + 1;
   const bounded = (sql: string): string => `(SELECT count(*)::int FROM (${sql} LIMIT ${cap}) AS s)`;
   const marked = (window: Window): string =>

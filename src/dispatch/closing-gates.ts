@@ -2,6 +2,7 @@
 import { Logger } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import type { Platform } from '../channels/platform';
+import { inCrisisScope } from './crisis-scope';
 import type { GateClosing } from './dispatch-gate';
 
 interface TrackedSend {
@@ -135,7 +136,7 @@ export class ClosingGates {
 }
 
 function covers(notice: Notice, send: TrackedSend): boolean {
-  return notice.workspaceId === send.workspaceId && (notice.platforms === null || notice.platforms.includes(send.platform));
+  return notice.workspaceId === send.workspaceId && inCrisisScope(notice, send.platform);
 }
 
 function parseNotice(payload: string | undefined): GateClosing | null {

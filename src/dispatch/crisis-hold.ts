@@ -1,4 +1,6 @@
 // The crisis switch as the dispatch engine sees it: one predicate, used in the claim and again under the gate.
+// What a crisis's scope is (platforms, releases) comes from crisis-scope.ts; these are the statements built on it.
+import { crisisHoldsSql, platformInScope } from './crisis-scope';
 import type { DeliveryState } from './delivery-state';
 
 /**
@@ -10,8 +12,7 @@ import type { DeliveryState } from './delivery-state';
 export function stoppedByCrisis(d: string): string {
   return `EXISTS (SELECT 1 FROM crises cr
                    WHERE cr.workspace_id = ${d}.workspace_id AND cr.deactivated_at IS NULL
-                     AND (cr.platforms IS NULL OR ${d}.platform = ANY(cr.platforms))
-                     AND ${d}.released_by_crisis_id IS DISTINCT FROM cr.id)`;
+                     AND ${crisisHoldsSql(d, 'cr.id', 'cr.platforms')})`;
 }
 
 /**
@@ -23,8 +24,7 @@ export function stoppedByCrisis(d: string): string {
 export const HOLD_DUE_DELIVERIES = `
   WITH active AS (SELECT id, workspace_id, platforms FROM crises WHERE deactivated_at IS NULL AND ($2::uuid IS NULL OR workspace_id = $2) FOR SHARE),
   due AS (SELECT x.id, a.id AS crisis_id FROM deliveries x JOIN active a ON a.workspace_id = x.workspace_id
-           WHERE x.state = 'scheduled' AND x.due_at <= now() AND (a.platforms IS NULL OR x.platform = ANY(a.platforms))
-             AND x.released_by_crisis_id IS DISTINCT FROM a.id
+           WHERE x.state = 'scheduled' AND x.due_at <= now() AND ${crisisHoldsSql('x', 'a.id', 'a.platforms')}
            ORDER BY x.due_at LIMIT $1 FOR UPDATE OF x SKIP LOCKED)
   UPDATE deliveries d SET state = 'held', held_by_crisis_id = due.crisis_id, updated_at = now()
     FROM due WHERE d.id = due.id
@@ -39,8 +39,7 @@ export const HOLD_DUE_DELIVERIES = `
 export function stoppingCrisisId(d: string): string {
   return `(SELECT cr.id FROM crises cr
             WHERE cr.workspace_id = ${d}.workspace_id AND cr.deactivated_at IS NULL
-              AND (cr.platforms IS NULL OR ${d}.platform = ANY(cr.platforms))
-              AND ${d}.released_by_crisis_id IS DISTINCT FROM cr.id
+              AND ${crisisHoldsSql(d, 'cr.id', 'cr.platforms')}
             LIMIT 1)`;
 }
 
@@ -63,12 +62,12 @@ export function shownStateIs(d: string, state: DeliveryState, param: string): st
  * At activation, under the closed gates: the deliveries in scope claimed but never admitted
  * (publishing, send_started_at null: no request left) are held by the crisis ($1), lease cleared and
  * attempt uncounted. Their dispatchers, refused at the gate, find them no longer theirs.
- * $2 the workspace, $3 the platforms in scope.
+ * $2 the workspace, $3 the platforms in scope (spelled out by scopePlatforms: read by platform).
  */
 export const HOLD_CLAIMED_NEVER_SENT = `
   UPDATE deliveries d SET state = 'held', held_by_crisis_id = $1, lease_owner = NULL, lease_expires_at = NULL,
          attempts = GREATEST(d.attempts - 1, 0), updated_at = now()
-   WHERE d.workspace_id = $2 AND d.state = 'publishing' AND d.send_started_at IS NULL AND d.platform = ANY($3::text[])
+   WHERE d.workspace_id = $2 AND d.state = 'publishing' AND d.send_started_at IS NULL AND ${platformInScope('d.platform', '$3::text[]')}
   RETURNING d.id`;
 
 /**
@@ -81,7 +80,7 @@ export const HOLD_CLAIMED_NEVER_SENT = `
 export const HOLD_DUE_AT_DEACTIVATION = `
   WITH due AS (SELECT x.id FROM deliveries x
                 WHERE x.workspace_id = $2 AND x.state = 'scheduled' AND x.due_at <= now()
-                  AND ($3::text[] IS NULL OR x.platform = ANY($3::text[])) AND x.released_by_crisis_id IS DISTINCT FROM $1
+                  AND ${crisisHoldsSql('x', '$1', '$3::text[]')}
                 ORDER BY x.post_id, x.created_at, x.id
                 FOR UPDATE OF x)
   UPDATE deliveries d SET state = 'held', held_by_crisis_id = $1, updated_at = now()
@@ -95,5 +94,5 @@ export const HOLD_DUE_AT_DEACTIVATION = `
  * switch's preview lists; its counts come from heldSummary with the same scope.
  */
 export function wouldBeStoppedByCrisis(d: string, platformsParam: string): string {
-  return `(${d}.state = 'scheduled' AND ${d}.platform = ANY(${platformsParam}::text[]))`;
+  return `(${d}.state = 'scheduled' AND ${platformInScope(`${d}.platform`, `${platformsParam}::text[]`)})`;
 }

@@ -2,9 +2,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { PLATFORMS, type Platform } from '../channels/platform';
+import type { Platform } from '../channels/platform';
 import { uuidList } from '../database/uuid-list';
 import { stoppedByCrisis } from './crisis-hold';
+import { platformInScope, scopePlatforms } from './crisis-scope';
 
 /** Lock class for pg_advisory_lock*(class, gateKey): one gate per workspace and platform. */
 export const GATE_LOCK_CLASS = 7_061_010;
@@ -37,10 +38,8 @@ export interface GateClosing {
   deadlineMs: number;
 }
 
-/** The platforms a close covers, in the one order every closer locks them (no two closers deadlock). */
-export function gatePlatforms(platforms: readonly Platform[] | null): Platform[] {
-  return PLATFORMS.filter((platform) => platforms === null || platforms.includes(platform));
-}
+/** The platforms a close covers, in the one order every closer locks them (no two closers deadlock): a crisis's scope, spelled out. */
+export const gatePlatforms: (platforms: readonly Platform[] | null) => Platform[] = scopePlatforms;
 
 /** A delivery some dispatcher held (claimed, perhaps sending) when the gate began to close. */
 export interface InFlightDelivery {
@@ -148,7 +147,7 @@ export class DispatchGate {
     const read = async (): Promise<void> => {
       const rows = await this.dataSource.query<InFlightDelivery[]>(
         `SELECT id, channel_id AS "channelId", platform FROM deliveries
-          WHERE state = 'publishing' AND lease_expires_at IS NOT NULL AND workspace_id = $1 AND platform = ANY($2::text[])`,
+          WHERE state = 'publishing' AND lease_expires_at IS NOT NULL AND workspace_id = $1 AND ${platformInScope('platform', '$2::text[]')}`,
         [workspaceId, scope],
       );
       for (const row of rows) {
