@@ -13,17 +13,16 @@ import { PLATFORMS } from '../channels/platform';
 import { ChannelsService } from '../channels/channels.service';
 import { Clock } from '../common/clock';
 import { PassLoop } from '../common/pass-loop';
-import { uuidList } from '../database/uuid-list';
 import type { Env } from '../config/env';
 import { MediaSource } from '../media/media-source';
 import { requestOptionsOf } from '../publishers/post-options';
-import type { PostOptions } from '../publishers/publisher.port';
 import { PublisherRegistry } from '../publishers/publisher.registry';
 import { CredentialVault } from '../secrets/credential-vault';
 import { PublishError, PublishFailure } from '../publishers/publisher.port';
 import { BreakerScope, BreakersService, channelScope, platformScope } from './breakers.service';
 import { healthSignalOf } from './circuit-breaker';
-import { HOLD_DUE_DELIVERIES, stoppedByCrisis } from './crisis-hold';
+import { HOLD_DUE_DELIVERIES } from './crisis-hold';
+import { type ClaimedDelivery, DeliveryLeases } from './delivery-leases';
 import { DispatchGate, type GatePass } from './dispatch-gate';
 import { DispatchListener } from './dispatch-listener';
 import { DispatchMetrics } from './dispatch.metrics';
@@ -32,26 +31,8 @@ import { Outcome, outcomeOfFailure, outcomeOfSuccess } from './send-outcome';
 import { ClosingGates, type SharedAbort } from './closing-gates';
 import { SendSlots } from './send-slots';
 
-/** A claimed delivery with everything its send needs, read in the claim itself. */
-interface ClaimedDelivery {
-  id: string;
-  workspace_id: string;
-  channel_id: string;
-  platform: Platform;
-  due_at: Date;
-  attempts: number;
-  text: string;
-  platform_text: Partial<Record<Platform, string>>;
-  image_urls: string[];
-  media_ids: string[];
-  options: PostOptions;
-  /** What an earlier attempt left (Instagram's container id). */
-  progress: Record<string, unknown> | null;
-  link: string | null;
-  handle: string;
-  credentials_sealed: string;
-}
-
+/** See SlotLimits.firstClaim. */
+const FIRST_CLAIM = 200;
 /** Each batch in flight holds a database connection for its gate pass; keep well under the pool size. */
 const MAX_BATCHES_IN_FLIGHT = 8;
 /**
@@ -63,8 +44,6 @@ const MAX_BATCHES_IN_FLIGHT = 8;
  */
 type Pass = 'full' | 'refill';
 
-/** An instance whose heartbeat is older than this many intervals is dead: its leases are recovered. */
-export const MISSED_HEARTBEATS = 5;
 /** Dead instances' rows are dropped after this long (their leases were recovered long before). */
 const FORGET_INSTANCES_AFTER = '1 day';
 /** A failed write of an outcome is retried after this long, doubling up to the maximum. */
@@ -86,6 +65,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   /** Deliveries sent as a half-open breaker's probe, and the breaker's scope. */
   private readonly probes = new Map<string, BreakerScope>();
   private readonly recorder: OutcomeRecorder;
+  private readonly leases: DeliveryLeases;
   private listener?: DispatchListener;
   private heartbeats?: NodeJS.Timeout;
   /** This instance's sends in flight, to abort when the crisis switch closes their gate. */
@@ -127,11 +107,13 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         concurrency: config.get('DISPATCH_CONCURRENCY', { infer: true }),
         platformConcurrency: config.get('DISPATCH_PLATFORM_CONCURRENCY', { infer: true }),
         maxBatches: MAX_BATCHES_IN_FLIGHT,
+        firstClaim: FIRST_CLAIM,
       },
       metrics.inFlight,
     );
     this.tickMs = config.get('DISPATCH_TICK_MS', { infer: true });
     this.sendTimeoutMs = config.get('DISPATCH_SEND_TIMEOUT_MS', { infer: true });
+    this.leases = new DeliveryLeases(dataSource, this.owner, this.leaseMs);
     this.maxAttempts = config.get('DISPATCH_MAX_ATTEMPTS', { infer: true });
     this.heartbeatMs = config.get('DISPATCH_HEARTBEAT_MS', { infer: true });
   }
@@ -232,7 +214,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       const plan = this.breakers.plan(platform, degraded, now);
       const claimed: ClaimedDelivery[] =
         plan.platform === 'send'
-          ? await this.claimDueDeliveries(platform, free, now, { excludeChannels: plan.blockedChannelIds })
+          ? await this.leases.claimDue(platform, free, now, { excludeChannels: plan.blockedChannelIds })
           : plan.platform === 'probe'
             ? await this.claimProbe(platform, platformScope(platform), now, null)
             : [];
@@ -242,7 +224,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       if (this.stopping) {
         // Shutting down while the claim ran: hand the deliveries back unsent rather than start sends nobody waits for.
         await Promise.all(claimed.map((delivery) => this.releaseProbeOf(delivery)));
-        await this.giveBack(claimed);
+        await this.leases.giveBack(claimed.map((d) => d.id));
         return;
       }
       const byWorkspace = new Map<string, ClaimedDelivery[]>();
@@ -272,27 +254,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * its time rather than up to DISPATCH_TICK_MS late. One index probe per platform.
    */
   private async platformsWithDueDeliveries(now: Date): Promise<Set<Platform>> {
-    const platforms = PLATFORMS.filter((platform) => this.publishers.has(platform));
-    const rows = await this.dataSource.query<{ platform: Platform; next_due: Date | null }[]>(
-      `SELECT p.platform, (SELECT min(d.due_at) FROM deliveries d WHERE d.state = 'scheduled' AND d.platform = p.platform) AS next_due
-         FROM unnest($1::text[]) AS p(platform)`,
-      [platforms],
+    const { due, nextDueAt } = await this.leases.due(
+      PLATFORMS.filter((platform) => this.publishers.has(platform)),
+      now,
     );
-    const due = new Set<Platform>();
-    let next: number | undefined;
-    for (const row of rows) {
-      if (row.next_due === null) {
-        continue;
-      }
-      const at = new Date(row.next_due).getTime();
-      if (at <= now.getTime()) {
-        due.add(row.platform);
-      } else {
-        next = Math.min(next ?? at, at);
-      }
-    }
-    if (next !== undefined) {
-      this.wakeUpIn(next - now.getTime());
+    if (nextDueAt !== undefined) {
+      this.wakeUpIn(nextDueAt - now.getTime());
     }
     return due;
   }
@@ -308,49 +275,16 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /**
-   * Takes due deliveries of one platform, with their content and sealed credentials, in one
-   * statement; SKIP LOCKED lets every instance claim different rows at the same moment.
-   */
-  private async claimDueDeliveries(
-    platform: Platform,
-    limit: number,
-    now: Date,
-    only: { excludeChannels?: string[]; channelId?: string | null } = {},
-  ): Promise<ClaimedDelivery[]> {
-    return this.dataSource.query<ClaimedDelivery[]>(
-      `WITH claimed AS (
-         UPDATE deliveries d
-            SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000), send_started_at = NULL,
-                attempts = d.attempts + 1, updated_at = now()
-          WHERE d.id IN (
-            SELECT c.id FROM deliveries c
-             WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= $7
-               AND ($6::uuid IS NULL OR c.channel_id = $6::uuid) AND c.channel_id <> ALL($5::uuid[])
-               AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND (ch.send_not_before > now() OR ch.status = 'needs_reauth'))
-               AND NOT ${stoppedByCrisis('c')}
-             ORDER BY c.due_at
-             LIMIT $4
-             FOR UPDATE SKIP LOCKED)
-          RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts, d.progress)
-       SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts, claimed.progress,
-              p.text, p.platform_text, p.image_urls, p.media_ids, p.options, p.link, ch.handle, ch.credentials_sealed
-         FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
-        ORDER BY claimed.due_at`,
-      [this.owner, this.leaseMs, platform, limit, only.excludeChannels ?? [], only.channelId ?? null, now],
-    );
-  }
-
-  /**
    * One due delivery of the breaker's scope (the platform, or one channel), sent as its half-open probe
    * if this instance gets the probe; otherwise handed back unsent.
    */
   private async claimProbe(platform: Platform, scope: BreakerScope, now: Date, channelId: string | null): Promise<ClaimedDelivery[]> {
-    const claimed = await this.claimDueDeliveries(platform, 1, now, { channelId });
+    const claimed = await this.leases.claimDue(platform, 1, now, { channelId });
     if (claimed.length === 0) {
       return [];
     }
     if (!(await this.breakers.tryGrantProbe(scope, this.owner, this.leaseMs))) {
-      await this.giveBack(claimed);
+      await this.leases.giveBack(claimed.map((d) => d.id));
       return [];
     }
     this.probes.set(claimed[0].id, scope);
@@ -482,7 +416,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
     await Promise.all(refused.map((delivery) => this.releaseProbeOf(delivery)));
     this.logger.warn({ deliveryIds: refused.map((d) => d.id) }, 'Deliveries not admitted at the gate (crisis hold, cancel or lost lease); not sent');
-    await this.giveBack(refused);
+    await this.leases.giveBack(refused.map((d) => d.id));
   }
 
   /** Nothing was sent: the delivery fails with a reason a person can act on (reconnect the channel). */
@@ -536,7 +470,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         imageUrls: content.imageUrls,
         media,
         ...requestOptionsOf(delivery.platform, delivery.options),
-        progress: { state: delivery.progress, save: (state) => this.saveProgress(delivery.id, state) },
+        progress: { state: delivery.progress, save: (state) => this.leases.saveProgress(delivery.id, state) },
         link: content.link,
         signal: abort.signal,
         renewCredentials: (renewal) => this.channels.renewCredentials(delivery.channel_id, renewal),
@@ -560,37 +494,6 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /**
-   * Keeps what this attempt leaves for the next (Instagram's container id), committed before the step that
-   * depends on it; only while this dispatcher still holds the delivery (a lost lease throws: the send stops).
-   */
-  private async saveProgress(deliveryId: string, state: Record<string, unknown>): Promise<void> {
-    const [, updated] = await this.dataSource.query<[unknown[], number]>(
-      `UPDATE deliveries SET progress = $2::jsonb WHERE id = $1 AND state = 'publishing' AND lease_owner = $3`,
-      [deliveryId, JSON.stringify(state), this.owner],
-    );
-    if (updated !== 1) {
-      throw new Error(`delivery ${deliveryId} is no longer this dispatcher's: its progress was not kept`);
-    }
-  }
-
-  /**
-   * Deliveries claimed but refused at the gate (a crisis began while they waited) were never sent:
-   * hand them back, attempt uncounted, for the hold sweep and the crisis to decide. Only rows this
-   * dispatcher still leases are touched, so a cancel or a sweep that got there first wins.
-   */
-  private async giveBack(refused: ClaimedDelivery[]): Promise<void> {
-    if (refused.length === 0) {
-      return;
-    }
-    await this.dataSource.query(
-      `UPDATE deliveries SET state = 'scheduled', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
-              send_started_at = NULL, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND state = 'publishing' AND lease_owner = $2`,
-      [uuidList(refused.map((d) => d.id)), this.owner],
-    );
-  }
-
   /** Marks what fell due under a crisis as held; at most every HOLD_SWEEP_EVERY_MS per instance. */
   private async holdDueDeliveries(): Promise<void> {
     const now = Date.now();
@@ -605,38 +508,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /**
-   * Recovers the deliveries of a sender that died or hung: its lease expired, or its instance stopped
-   * heartbeating (dead for MISSED_HEARTBEATS intervals, or gone), which after a crash is seconds, not
-   * a lease. One never admitted at its gate (send_started_at null) was never sent: it goes back to
-   * scheduled at its planned time, attempt uncounted. One whose send started has an unknown outcome:
-   * sent again only where the platform honours our idempotency key (and nobody stopped the post
-   * meanwhile); otherwise a person verifies it. The planned time (due_at) is kept either way.
-   */
+  /** What dead or stuck senders left (see DeliveryLeases.recoverStoppedSenders). */
   private async recoverStoppedSenders(): Promise<void> {
     const idempotent = PLATFORMS.filter((p) => this.publishers.has(p) && this.publishers.get(p).idempotentSends);
-    const resend = `d.stop_requested IS NULL AND d.platform = ANY($1)`;
-    const recovered = await this.dataSource.query<[{ id: string; state: string }[], number]>(
-      `UPDATE deliveries d
-          SET state = CASE WHEN d.send_started_at IS NULL OR ${resend} THEN 'scheduled' ELSE 'needs_verification' END,
-              attempts = CASE WHEN d.send_started_at IS NULL THEN GREATEST(d.attempts - 1, 0) ELSE d.attempts END,
-              last_error = CASE
-                WHEN d.send_started_at IS NULL THEN d.last_error
-                WHEN ${resend} THEN 'its sender stopped mid-send; sent again with the same idempotency key'
-                WHEN d.stop_requested IS NOT NULL THEN 'its sender stopped mid-send after the post was '
-                  || CASE WHEN d.stop_requested = 'cancelled' THEN 'cancelled' ELSE 'sent back' END
-                  || ', so whether it was published is unknown: check the platform (it is not sent again)'
-                ELSE 'its sender stopped mid-send, so whether it was published is unknown: check the platform' END,
-              lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, stop_requested = NULL, updated_at = now()
-        WHERE d.state = 'publishing'
-          AND (d.lease_expires_at < now()
-               OR (d.lease_owner IS NOT NULL AND NOT EXISTS (
-                     SELECT 1 FROM dispatch_instances i
-                      WHERE i.owner = d.lease_owner AND i.heartbeat_at > now() - make_interval(secs => $2::float8 / 1000))))
-        RETURNING d.id, d.state`,
-      [idempotent, this.heartbeatMs * MISSED_HEARTBEATS],
-    );
-    for (const row of recovered[0]) {
+    for (const row of await this.leases.recoverStoppedSenders(idempotent, this.heartbeatMs)) {
       this.logger.warn({ deliveryId: row.id, state: row.state }, 'Recovered a delivery from a sender that stopped');
     }
   }

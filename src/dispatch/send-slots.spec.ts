@@ -1,6 +1,6 @@
-import { SendSlots } from './send-slots';
+import { SendSlots, type SlotLimits } from './send-slots';
 
-function slots(limits = { concurrency: 10, platformConcurrency: 8, maxBatches: 2 }): { slots: SendSlots; gauge: { value: number } } {
+function slots(limits: SlotLimits = { concurrency: 10, platformConcurrency: 8, maxBatches: 2, firstClaim: 100 }): { slots: SendSlots; gauge: { value: number } } {
   const gauge = { value: 0 };
   return { slots: new SendSlots(limits, { inc: (by) => (gauge.value += by), dec: () => gauge.value-- }), gauge };
 }
@@ -15,13 +15,20 @@ describe('SendSlots', () => {
   });
 
   it('offers nothing for a batch too small to be worth its gate pass while others send, but fills an idle engine', () => {
-    const { slots: s } = slots({ concurrency: 100, platformConcurrency: 100, maxBatches: 8 });
+    const { slots: s } = slots({ concurrency: 100, platformConcurrency: 100, maxBatches: 8, firstClaim: 100 });
     s.startBatch('x', Array.from({ length: 70 }, (_, i) => `d${i}`));
     expect(s.claimable('x')).toBe(30);
     s.startBatch('x', ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10']);
     expect(s.claimable('x')).toBe(0); // 20 free < a quarter of the platform's 100
-    const { slots: idle } = slots({ concurrency: 1, platformConcurrency: 100, maxBatches: 8 });
+    const { slots: idle } = slots({ concurrency: 1, platformConcurrency: 100, maxBatches: 8, firstClaim: 100 });
     expect(idle.claimable('x')).toBe(1);
+  });
+
+  it("caps an idle engine's first claim, so its sends start while the next claim runs", () => {
+    const { slots: s } = slots({ concurrency: 1000, platformConcurrency: 1000, maxBatches: 8, firstClaim: 200 });
+    expect(s.claimable('x')).toBe(200);
+    s.startBatch('x', Array.from({ length: 200 }, (_, i) => `d${i}`));
+    expect(s.claimable('x')).toBe(800);
   });
 
   it('offers nothing once every batch slot is taken, until a batch ends', () => {

@@ -8,6 +8,12 @@ export interface SlotLimits {
   platformConcurrency: number;
   /** Batches holding a gate pass at once (each holds a database connection). */
   maxBatches: number;
+  /**
+   * An idle engine's first claim takes at most this many, so that its sends start while the next claim runs
+   * rather than after one claim of every slot (in `npm run bench -- burst`, claiming 1,000 took 62 ms and
+   * admitting them at the gate 43 ms, with the engine idle meanwhile).
+   */
+  firstClaim: number;
 }
 
 /**
@@ -33,9 +39,12 @@ export class SendSlots {
    * would be too small to be worth its gate pass and claim query while other sends keep the engine busy.
    */
   claimable(platform: Platform): number {
-    const { concurrency, platformConcurrency, maxBatches } = this.limits;
+    const { concurrency, platformConcurrency, maxBatches, firstClaim } = this.limits;
     const free = Math.min(concurrency - this.inFlight.size, platformConcurrency - (this.perPlatform.get(platform) ?? 0));
-    const worthwhile = this.inFlight.size === 0 || free >= Math.max(1, Math.floor(platformConcurrency / 4));
+    if (this.inFlight.size === 0) {
+      return this.batches < maxBatches ? Math.min(free, firstClaim) : 0;
+    }
+    const worthwhile = free >= Math.max(1, Math.floor(platformConcurrency / 4));
     return free > 0 && worthwhile && this.batches < maxBatches ? free : 0;
   }
 
