@@ -1,7 +1,7 @@
 // The statements of a delivery's lease, fenced by the dispatcher that holds it: claim, keep progress, give back, recover.
 import type { DataSource } from 'typeorm';
 import type { Platform } from '../channels/platform';
-import { uuidList } from '../database/uuid-list';
+import { arrayLiteral } from '../database/array-literal';
 import type { PostOptions } from '../publishers/publisher.port';
 import { stoppedByCrisis } from './crisis-hold';
 
@@ -126,7 +126,7 @@ export class DeliveryLeases {
       `UPDATE deliveries SET state = 'scheduled', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
               send_started_at = NULL, updated_at = now()
         WHERE id = ANY($1::uuid[]) AND state = 'publishing' AND lease_owner = $2`,
-      [uuidList(deliveryIds), this.owner],
+      [arrayLiteral(deliveryIds), this.owner],
     );
   }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Platform } from '../channels/platform';
-import { uuidList } from '../database/uuid-list';
+import { arrayLiteral } from '../database/array-literal';
 import { stoppedByCrisis } from './crisis-hold';
 import { platformInScope, scopePlatforms } from './crisis-scope';
 
@@ -208,7 +208,7 @@ export class DispatchGate {
           WHERE d.id = ANY($1::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $2 AND d.lease_expires_at > now()
             AND d.stop_requested IS NULL AND NOT ${stoppedByCrisis('d')}
           RETURNING d.id`,
-        [uuidList(deliveryIds), owner, leaseMs],
+        [arrayLiteral(deliveryIds), owner, leaseMs],
       )) as [{ id: string }[], number];
       return { admitted: new Set(rows.map((row) => row.id)), release };
     } catch (error) {

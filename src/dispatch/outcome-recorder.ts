@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { markNeedsReauth } from '../channels/channel-status';
 import type { Outcome } from './send-outcome';
 import { writeWebhookEvent } from '../webhooks/webhook-outbox';
-import { uuidList } from '../database/uuid-list';
+import { arrayLiteral } from '../database/array-literal';
 
 interface Pending {
   deliveryId: string;
@@ -80,22 +80,10 @@ export class OutcomeRecorder {
   }
 
   private async write(runner: Pick<EntityManager, 'query'>, batch: Pending[]): Promise<Set<string>> {
-    // The batch goes as one JSON parameter: eight arrays encoded element by element by node-postgres cost the
-    // burst more app CPU than the statement itself. `d.id = ANY($2)` beside the join lets PostgreSQL find the rows
-    // by primary key: joined to the set alone it scanned the table on every flush (113 µs a row against 41 µs,
-    // pg_stat_statements in a burst).
-    const values = JSON.stringify(
-      batch.map(({ deliveryId, outcome }) => ({
-        id: deliveryId,
-        state: outcome.state,
-        due_at: outcome.dueAt ?? null,
-        attempts: outcome.attempts,
-        last_error: outcome.lastError,
-        platform_post_id: outcome.published?.platformPostId ?? null,
-        url: outcome.published?.url ?? null,
-        waiting: outcome.reauthRequired === true,
-      })),
-    );
+    // Each column goes as one array literal (see arrayLiteral). `d.id = ANY($1)` beside the join lets PostgreSQL
+    // find the rows by primary key: joined to unnest() alone it scanned the table on every flush (113 µs a row
+    // against 41 µs, pg_stat_statements in a burst).
+    const column = (pick: (p: Pending) => string | number | boolean | Date | null | undefined): string => arrayLiteral(batch.map(pick));
     const [rows] = await runner.query<[{ id: string; workspace_id: string }[], number]>(
       // A cancel or a rejection that met the send in flight (stop_requested, read on the row as locked) turns a
       // retry into its own state, at the planned time: the send is never tried again.
@@ -110,11 +98,21 @@ export class OutcomeRecorder {
               published_at = CASE WHEN v.state = 'published' THEN now() ELSE d.published_at END,
               waiting_for_reauth_since = CASE WHEN v.waiting AND d.stop_requested IS NULL THEN COALESCE(d.waiting_for_reauth_since, now()) END,
               lease_owner = NULL, lease_expires_at = NULL, send_started_at = NULL, stop_requested = NULL, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb)
-              AS v(id uuid, state text, due_at timestamptz, attempts int, last_error text, platform_post_id text, url text, waiting boolean)
-        WHERE d.id = v.id AND d.id = ANY($2::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $3
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[], $9::boolean[])
+              AS v(id, state, due_at, attempts, last_error, platform_post_id, url, waiting)
+        WHERE d.id = v.id AND d.id = ANY($1::uuid[]) AND d.state = 'publishing' AND d.lease_owner = $8
         RETURNING d.id, d.workspace_id`,
-      [values, uuidList(batch.map((p) => p.deliveryId)), this.owner],
+      [
+        column((p) => p.deliveryId),
+        column((p) => p.outcome.state),
+        column((p) => p.outcome.dueAt ?? null),
+        column((p) => p.outcome.attempts),
+        column((p) => p.outcome.lastError),
+        column((p) => p.outcome.published?.platformPostId ?? null),
+        column((p) => p.outcome.published?.url ?? null),
+        this.owner,
+        column((p) => p.outcome.reauthRequired === true),
+      ],
     );
     for (const row of rows) {
       this.changed.set(row.workspace_id, (this.changed.get(row.workspace_id) ?? 0) + 1);
