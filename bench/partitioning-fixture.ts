@@ -53,13 +53,14 @@ export interface Fixture {
  * The engine's claim (Dispatcher.claimDueDeliveries in src/dispatch/dispatcher.ts), word for word but
  * for the table's name: test/partitioning-bench.spec.ts fails when the two drift apart.
  */
-export function claimSql(table: string): string {
+export function claimSql(table: string, options: { keyed?: boolean } = {}): string {
+  // keyed: the rows to update named by (id, due_at), so that each is looked up in its own partition only.
+  const match = options.keyed ? '(d.id, d.due_at) IN (\n            SELECT c.id, c.due_at' : 'd.id IN (\n            SELECT c.id';
   return `WITH claimed AS (
          UPDATE ${table} d
             SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000), send_started_at = NULL,
                 attempts = d.attempts + 1, updated_at = now()
-          WHERE d.id IN (
-            SELECT c.id FROM ${table} c
+          WHERE ${match} FROM ${table} c
              WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= $7
                AND ($6::uuid IS NULL OR c.channel_id = $6::uuid) AND c.channel_id <> ALL($5::uuid[])
                AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND (ch.send_not_before > now() OR ch.status = 'needs_reauth'))
@@ -331,15 +332,23 @@ export interface ClaimedRow {
 /**
  * The claim, rolled back. As the engine sends it (an unnamed statement: planned for its values each
  * time, so the planner prunes by due_at but plans every partition the UPDATE may touch), or with
- * `prepared` as a named statement on its generic plan (planned once; partitions pruned when it runs).
+ * `prepared` as a named statement on its generic plan (planned once; partitions pruned when it runs);
+ * `keyed` names the rows to update by (id, due_at) (see {@link claimSql}).
  */
-export function claim(db: ClientBase, table: DeliveriesCopy, limit: number, now: Date, options: { prepared?: boolean } = {}): Promise<ClaimedRow[]> {
+export function claim(
+  db: ClientBase,
+  table: DeliveriesCopy,
+  limit: number,
+  now: Date,
+  options: { prepared?: boolean; keyed?: boolean } = {},
+): Promise<ClaimedRow[]> {
+  const text = claimSql(table, { keyed: options.keyed });
   return rolledBack(db, async () => {
     if (options.prepared) {
       await db.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
-      return (await db.query<ClaimedRow>({ name: `claim-${table}`, text: claimSql(table), values: claimParameters(limit, now) })).rows;
+      return (await db.query<ClaimedRow>({ name: `claim-${table}${options.keyed ? '-keyed' : ''}`, text, values: claimParameters(limit, now) })).rows;
     }
-    return (await db.query<ClaimedRow>(claimSql(table), claimParameters(limit, now))).rows;
+    return (await db.query<ClaimedRow>(text, claimParameters(limit, now))).rows;
   });
 }
 
@@ -384,8 +393,10 @@ interface PlanNode {
 }
 
 export interface PlanSummary {
-  /** Partitions of the partitioned copy the plan reads, anywhere in it. */
+  /** Partitions of the partitioned copy in the plan, anywhere in it (those the planner did not prune). */
   partitions: string[];
+  /** Of those, the ones the statement read when it ran (a scan executed at least once). */
+  executed: string[];
   /** Partitions read under the FOR UPDATE SKIP LOCKED scan (the LockRows node): the claim's search. */
   lockedScan: string[];
   /** Partitions pruned when the statement ran (runtime pruning: Subplans Removed). */
@@ -409,12 +420,16 @@ export async function explainPlan(db: ClientBase, sql: string, parameters: unkno
     const json = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, parameters);
     await db.query('ROLLBACK TO SAVEPOINT plan');
     const partitions = new Set<string>();
+    const executed = new Set<string>();
     const lockedScan = new Set<string>();
     let removedAtRuntime = 0;
     walk(json.rows[0]['QUERY PLAN'][0].Plan, (node, underLockRows) => {
       const relation = node['Relation Name'];
       if (relation?.startsWith(`${PARTITIONED}_`)) {
         partitions.add(relation);
+        if (Number(node['Actual Loops'] ?? 0) > 0) {
+          executed.add(relation);
+        }
         if (underLockRows) {
           lockedScan.add(relation);
         }
@@ -422,6 +437,6 @@ export async function explainPlan(db: ClientBase, sql: string, parameters: unkno
       removedAtRuntime += node['Subplans Removed'] ?? 0;
     });
     const text = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters);
-    return { partitions: [...partitions].sort(), lockedScan: [...lockedScan].sort(), removedAtRuntime, text: text.rows.map((r) => r['QUERY PLAN']) };
+    return { partitions: [...partitions].sort(), executed: [...executed].sort(), lockedScan: [...lockedScan].sort(), removedAtRuntime, text: text.rows.map((r) => r['QUERY PLAN']) };
   });
 }

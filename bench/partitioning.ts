@@ -50,7 +50,7 @@ function printPlan(title: string, plan: PlanSummary, total: number): void {
   const execution = timings(plan);
   write(`\n${title}`);
   write(
-    `  partitions read: ${plan.partitions.length} of ${total}` +
+    `  partitions in the plan: ${plan.partitions.length} of ${total}, read when it ran: ${plan.executed.length}` +
       (plan.lockedScan.length > 0 ? `; under FOR UPDATE SKIP LOCKED (the search for due rows): ${plan.lockedScan.length} of ${total}` : '') +
       `; pruned at run time: ${plan.removedAtRuntime}; ${execution}`,
   );
@@ -129,22 +129,25 @@ export async function main(): Promise<void> {
       if (flat.map((r) => r.id).join() !== part.map((r) => r.id).join() || flat.length === 0) {
         throw new Error(`The claim of ${limit} took different rows from the two copies (${flat.length} and ${part.length})`);
       }
-      const prepared = await claim(db, PARTITIONED, limit, fixture.now, { prepared: true });
-      if (prepared.map((r) => r.id).join() !== flat.map((r) => r.id).join()) {
-        throw new Error(`The prepared claim of ${limit} took other rows than the engine's`);
+      for (const keyed of [false, true]) {
+        const prepared = await claim(db, PARTITIONED, limit, fixture.now, { prepared: true, keyed });
+        if (prepared.map((r) => r.id).join() !== flat.map((r) => r.id).join()) {
+          throw new Error(`The prepared${keyed ? ', keyed' : ''} claim of ${limit} took other rows than the engine's`);
+        }
       }
       const series = [
         { label: `${FLAT}`, table: FLAT, prepared: false },
         { label: `${PARTITIONED}`, table: PARTITIONED, prepared: false },
         { label: `${FLAT}, prepared`, table: FLAT, prepared: true },
         { label: `${PARTITIONED}, prepared`, table: PARTITIONED, prepared: true },
+        { label: `${PARTITIONED}, prepared, keyed`, table: PARTITIONED, prepared: true, keyed: true },
       ] as const;
       const times = series.map(() => [] as number[]);
       for (let i = 0; i < WARMUPS + CLAIM_RUNS; i++) {
         for (let k = 0; k < series.length; k++) {
           const s = (k + i) % series.length;
           const started = performance.now();
-          await claim(db, series[s].table, limit, fixture.now, { prepared: series[s].prepared });
+          await claim(db, series[s].table, limit, fixture.now, { prepared: series[s].prepared, keyed: 'keyed' in series[s] });
           if (i >= WARMUPS) {
             times[s].push(performance.now() - started);
           }
@@ -152,13 +155,18 @@ export async function main(): Promise<void> {
       }
       write(
         `\n(a) claim of ${limit} due ${CLAIM_PLATFORM} deliveries (the engine's statement, FOR UPDATE SKIP LOCKED, rolled back; ${flat.length} rows, the same on every copy; ` +
-          `"prepared": a named statement on its generic plan, which the engine does not use today):`,
+          `"prepared": a named statement on its generic plan, "keyed": the rows to update named by (id, due_at); the engine does neither today):`,
       );
-      series.forEach((s, i) => write(`  ${figures(s.label.padEnd(28), times[i])}`));
+      series.forEach((s, i) => write(`  ${figures(s.label.padEnd(34), times[i])}`));
     }
     const flatPlan = await explainPlan(db, claimSql(FLAT), claimParameters(CLAIM_LIMITS[0], fixture.now));
     write(`\nEXPLAIN (ANALYZE) claim of ${CLAIM_LIMITS[0]} on ${FLAT}: ${timings(flatPlan)}`);
     printPlan(`EXPLAIN (ANALYZE, BUFFERS) claim of ${CLAIM_LIMITS[0]} on ${PARTITIONED}:`, await explainPlan(db, claimSql(PARTITIONED), claimParameters(CLAIM_LIMITS[0], fixture.now)), fixture.partitions.length);
+    const keyedPlan = await explainPlan(db, claimSql(PARTITIONED, { keyed: true }), claimParameters(CLAIM_LIMITS[1], fixture.now));
+    write(
+      `\nEXPLAIN (ANALYZE) keyed claim of ${CLAIM_LIMITS[1]} on ${PARTITIONED}: partitions in the plan ${keyedPlan.partitions.length} of ${fixture.partitions.length}, read when it ran ${keyedPlan.executed.length}, ` +
+        `under FOR UPDATE SKIP LOCKED ${keyedPlan.lockedScan.length}; ${timings(keyedPlan)}`,
+    );
 
     // (b) The calendar: the measured workspace's current month, page by page by cursor.
     const range = { workspaceId: fixture.targetWorkspaceId, from: monthStart(fixture.now, 0), to: monthStart(fixture.now, 1) };
