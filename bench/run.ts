@@ -1,4 +1,4 @@
-// `npm run bench [-- burst|calendar|console|create-post|bulk-pause|crisis|crisis-banner|throttler|webhooks]`: runs the named benchmarks (all by default), one after another.
+// `npm run bench [-- burst|calendar|console|create-post|bulk-pause|crisis|crisis-banner|partitioning|throttler|webhooks]`: runs the named benchmarks (all by default), one after another.
 import { main as bulkPause } from './bulk-pause';
 import { main as burst } from './burst';
 import { main as calendar } from './calendar';
@@ -6,10 +6,11 @@ import { main as consoleBench } from './console';
 import { main as createPost } from './create-post';
 import { main as crisis } from './crisis';
 import { main as crisisBanner } from './crisis-banner';
+import { main as partitioning } from './partitioning';
 import { main as throttler } from './throttler';
 import { main as webhooks } from './webhooks';
 
-const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, console: consoleBench, 'create-post': createPost, 'bulk-pause': bulkPause, crisis, 'crisis-banner': crisisBanner, throttler, webhooks };
+const BENCHMARKS: Record<string, () => Promise<void>> = { burst, calendar, console: consoleBench, 'create-post': createPost, 'bulk-pause': bulkPause, crisis, 'crisis-banner': crisisBanner, partitioning, throttler, webhooks };
 
 async function run(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);
