@@ -50,7 +50,7 @@ export interface Fixture {
 }
 
 /**
- * The engine's claim (Dispatcher.claimDueDeliveries in src/dispatch/dispatcher.ts), word for word but
+ * The engine's claim (DeliveryLeases.claimDue in src/dispatch/delivery-leases.ts), word for word but
  * for the table's name: test/partitioning-bench.spec.ts fails when the two drift apart.
  */
 export function claimSql(table: string, options: { keyed?: boolean } = {}): string {

@@ -47,7 +47,7 @@ describe('the partitioning benchmark', () => {
   });
 
   it('claims with the engine statement word for word, but for the table', () => {
-    const source = readFileSync(join(__dirname, '../src/dispatch/dispatcher.ts'), 'utf8');
+    const source = readFileSync(join(__dirname, '../src/dispatch/delivery-leases.ts'), 'utf8');
     const start = source.indexOf('`WITH claimed AS (');
     expect(start).toBeGreaterThan(0);
     const engine = source
