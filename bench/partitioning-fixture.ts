@@ -3,7 +3,8 @@
 // same rows in both, and the engine's claim and the calendar's read as the service sends them.
 import { performance } from 'node:perf_hooks';
 import type { ClientBase } from 'pg';
-import { stoppedByCrisis, stoppingCrisisId } from '../src/dispatch/crisis-hold';
+import { stoppingCrisisId } from '../src/dispatch/crisis-hold';
+import { CLAIM_DUE } from '../src/dispatch/delivery-leases';
 
 export const FLAT = 'deliveries_flat';
 export const PARTITIONED = 'deliveries_part';
@@ -50,29 +51,22 @@ export interface Fixture {
 }
 
 /**
- * The engine's claim (DeliveryLeases.claimDue in src/dispatch/delivery-leases.ts), word for word but
- * for the table's name: test/partitioning-bench.spec.ts fails when the two drift apart.
+ * The engine's claim (CLAIM_DUE in src/dispatch/delivery-leases.ts) on `table` instead of deliveries; `keyed` names
+ * the rows to update by (id, due_at), so that each is looked up in its own partition only. Throws if the engine's
+ * statement no longer has the shape these replacements expect (test/partitioning-bench.spec.ts runs it).
  */
 export function claimSql(table: string, options: { keyed?: boolean } = {}): string {
-  // keyed: the rows to update named by (id, due_at), so that each is looked up in its own partition only.
-  const match = options.keyed ? '(d.id, d.due_at) IN (\n            SELECT c.id, c.due_at' : 'd.id IN (\n            SELECT c.id';
-  return `WITH claimed AS (
-         UPDATE ${table} d
-            SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000), send_started_at = NULL,
-                attempts = d.attempts + 1, updated_at = now()
-          WHERE ${match} FROM ${table} c
-             WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= $7
-               AND ($6::uuid IS NULL OR c.channel_id = $6::uuid) AND c.channel_id <> ALL($5::uuid[])
-               AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND (ch.send_not_before > now() OR ch.status = 'needs_reauth'))
-               AND NOT ${stoppedByCrisis('c')}
-             ORDER BY c.due_at
-             LIMIT $4
-             FOR UPDATE SKIP LOCKED)
-          RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts, d.progress)
-       SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts, claimed.progress,
-              p.text, p.platform_text, p.image_urls, p.media_ids, p.options, p.link, ch.handle, ch.credentials_sealed
-         FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
-        ORDER BY claimed.due_at`;
+  const replace = (text: string, from: RegExp, to: string): string => {
+    if (text.search(from) < 0) {
+      throw new Error(`The engine's claim no longer contains ${String(from)}: update bench/partitioning-fixture.ts`);
+    }
+    return text.replace(from, to);
+  };
+  let sql = replace(CLAIM_DUE, /\bdeliveries (d|c)\b/g, `${table} $1`);
+  if (options.keyed) {
+    sql = replace(sql, /d\.id IN \(\s*SELECT c\.id FROM/, '(d.id, d.due_at) IN (\n        SELECT c.id, c.due_at FROM');
+  }
+  return sql;
 }
 
 /** The claim's parameters as the dispatcher binds them: no channel excluded, no single channel. */

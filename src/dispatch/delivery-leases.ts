@@ -36,6 +36,30 @@ export interface ClaimFilter {
 export const MISSED_HEARTBEATS = 5;
 
 /**
+ * The claim: due deliveries of one platform ($3, due by $7, at most $4), locked with SKIP LOCKED, leased to $1 for
+ * $2 ms, with their content and sealed credentials. $5 channels excluded (open breakers), $6 one channel only or
+ * null. bench/partitioning.ts measures this very statement on a partitioned copy of the table.
+ */
+export const CLAIM_DUE = `WITH claimed AS (
+     UPDATE deliveries d
+        SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000), send_started_at = NULL,
+            attempts = d.attempts + 1, updated_at = now()
+      WHERE d.id IN (
+        SELECT c.id FROM deliveries c
+         WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= $7
+           AND ($6::uuid IS NULL OR c.channel_id = $6::uuid) AND c.channel_id <> ALL($5::uuid[])
+           AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND (ch.send_not_before > now() OR ch.status = 'needs_reauth'))
+           AND NOT ${stoppedByCrisis('c')}
+         ORDER BY c.due_at
+         LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+      RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts, d.progress)
+   SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts, claimed.progress,
+          p.text, p.platform_text, p.image_urls, p.media_ids, p.options, p.link, ch.handle, ch.credentials_sealed
+     FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
+    ORDER BY claimed.due_at`;
+
+/**
  * Every write here but the recovery touches only rows `owner` still leases (state publishing, lease_owner
  * = owner), so a cancel, a crisis hold or a lease sweep that got there first always wins.
  */
@@ -52,24 +76,7 @@ export class DeliveryLeases {
    */
   claimDue(platform: Platform, limit: number, now: Date, only: ClaimFilter = {}): Promise<ClaimedDelivery[]> {
     return this.dataSource.query<ClaimedDelivery[]>(
-      `WITH claimed AS (
-         UPDATE deliveries d
-            SET state = 'publishing', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2::float8 / 1000), send_started_at = NULL,
-                attempts = d.attempts + 1, updated_at = now()
-          WHERE d.id IN (
-            SELECT c.id FROM deliveries c
-             WHERE c.state = 'scheduled' AND c.platform = $3 AND c.due_at <= $7
-               AND ($6::uuid IS NULL OR c.channel_id = $6::uuid) AND c.channel_id <> ALL($5::uuid[])
-               AND NOT EXISTS (SELECT 1 FROM channels ch WHERE ch.id = c.channel_id AND (ch.send_not_before > now() OR ch.status = 'needs_reauth'))
-               AND NOT ${stoppedByCrisis('c')}
-             ORDER BY c.due_at
-             LIMIT $4
-             FOR UPDATE SKIP LOCKED)
-          RETURNING d.id, d.workspace_id, d.post_id, d.channel_id, d.platform, d.due_at, d.attempts, d.progress)
-       SELECT claimed.id, claimed.workspace_id, claimed.channel_id, claimed.platform, claimed.due_at, claimed.attempts, claimed.progress,
-              p.text, p.platform_text, p.image_urls, p.media_ids, p.options, p.link, ch.handle, ch.credentials_sealed
-         FROM claimed JOIN posts p ON p.id = claimed.post_id JOIN channels ch ON ch.id = claimed.channel_id
-        ORDER BY claimed.due_at`,
+      CLAIM_DUE,
       [this.owner, this.leaseMs, platform, limit, only.excludeChannels ?? [], only.channelId ?? null, now],
     );
   }
