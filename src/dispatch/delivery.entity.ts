@@ -16,7 +16,7 @@ import type { DeliveryState } from './delivery-state';
 @Index('UQ_deliveries_post_channel_live', { synchronize: false })
 @Index('IDX_deliveries_post', ['postId'])
 @Index('IDX_deliveries_due', { synchronize: false })
-@Index('IDX_deliveries_lease', { synchronize: false })
+@Index('IDX_deliveries_publishing', { synchronize: false })
 @Index('IDX_deliveries_held_by_crisis', { synchronize: false })
 @Index('IDX_deliveries_released_by_crisis', { synchronize: false })
 @Index('IDX_deliveries_failover_of', { synchronize: false })
