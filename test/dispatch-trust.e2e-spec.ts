@@ -4,7 +4,7 @@
 // aborts what still hangs.
 import { DispatchGate, GATE_CLOSING_CHANNEL, type GateClosing } from '../src/dispatch/dispatch-gate';
 import { Dispatcher } from '../src/dispatch/dispatcher';
-import { DISPATCH_LISTENER } from '../src/dispatch/dispatch-listener';
+import { DISPATCH_LISTENER } from '../src/dispatch/dispatch-channel';
 import { FakeMastodonApi } from './fakes/mastodon-api';
 import { FakeXApi } from './fakes/x-api';
 import { Caller, TestApp } from './support/test-app';

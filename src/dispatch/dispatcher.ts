@@ -23,8 +23,9 @@ import { BreakerScope, BreakersService, channelScope, platformScope } from './br
 import { healthSignalOf } from './circuit-breaker';
 import { HOLD_DUE_DELIVERIES } from './crisis-hold';
 import { type ClaimedDelivery, DeliveryLeases } from './delivery-leases';
-import { DispatchGate, type GatePass } from './dispatch-gate';
-import { DispatchListener } from './dispatch-listener';
+import { DispatchGate, GATE_CLOSING_CHANNEL, type GatePass } from './dispatch-gate';
+import { ListenConnection } from '../database/listen-connection';
+import { DISPATCH_CHANNEL, DISPATCH_LISTENER } from './dispatch-channel';
 import { DispatchMetrics } from './dispatch.metrics';
 import { OutcomeRecorder } from './outcome-recorder';
 import { Outcome, outcomeOfFailure, outcomeOfSuccess } from './send-outcome';
@@ -66,7 +67,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly probes = new Map<string, BreakerScope>();
   private readonly recorder: OutcomeRecorder;
   private readonly leases: DeliveryLeases;
-  private listener?: DispatchListener;
+  /** Wake-ups, and the gate-closing notices of the crisis switch (a send in a closing gate is aborted at its deadline). */
+  private listener?: ListenConnection;
   private heartbeats?: NodeJS.Timeout;
   /** This instance's sends in flight, to abort when the crisis switch closes their gate. */
   private readonly closingGates = new ClosingGates();
@@ -131,9 +133,14 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     await this.heartbeat();
     this.heartbeats = setInterval(() => void this.heartbeat().catch((error: unknown) => this.logger.warn({ err: error }, 'Dispatch heartbeat failed')), this.heartbeatMs);
     this.scheduler.addInterval('dispatch', setInterval(() => void this.tick(), this.tickMs));
-    this.listener = new DispatchListener(this.config.get('DATABASE_URL', { infer: true }), {
-      wake: () => void this.tick(),
-      closing: (payload) => this.closingGates.closing(payload),
+    this.listener = new ListenConnection({
+      databaseUrl: this.config.get('DATABASE_URL', { infer: true }),
+      applicationName: DISPATCH_LISTENER,
+      channels: [DISPATCH_CHANNEL, GATE_CLOSING_CHANNEL],
+      onNotification: (channel, payload) => (channel === GATE_CLOSING_CHANNEL ? this.closingGates.closing(payload) : void this.tick()),
+      onReconnected: () => void this.tick(),
+      lostMessage: 'Dispatch wake-up connection lost; ticks continue, reconnecting',
+      logger: this.logger,
     });
     await this.listener.start();
     void this.tick();

@@ -2,7 +2,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
+import { ListenConnection } from '../database/listen-connection';
 import { DataSource } from 'typeorm';
 import type { Env } from '../config/env';
 import { LIVE_CHANNEL } from './live-events';
@@ -86,8 +86,7 @@ interface Row {
 export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(LiveHub.name);
   private readonly subscribers = new Set<LiveSubscriber>();
-  private listener?: Client;
-  private reconnecting?: NodeJS.Timeout;
+  private listener?: ListenConnection;
   private poller?: NodeJS.Timeout;
   private pruner?: NodeJS.Timeout;
   private stopping = false;
@@ -104,9 +103,19 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     this.cursor = await this.now();
-    await this.listen().catch((error: unknown) => {
+    const listener = new ListenConnection({
+      databaseUrl: this.config.get('DATABASE_URL', { infer: true }),
+      applicationName: LIVE_LISTENER,
+      channels: [LIVE_CHANNEL],
+      onNotification: () => this.wake(),
+      onReconnected: () => this.wake(),
+      lostMessage: 'Live wake-up connection lost; polling continues, reconnecting',
+      logger: this.logger,
+    });
+    this.listener = listener;
+    await listener.start().catch((error: unknown) => {
       this.logger.warn({ err: error }, 'Live listener failed to start; polling, reconnecting');
-      this.reconnectListener();
+      listener.reconnectLater();
     });
     this.poller = setInterval(() => this.wake(), POLL_MS);
     this.poller.unref();
@@ -126,11 +135,10 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.stopping = true;
     clearInterval(this.poller);
     clearInterval(this.pruner);
-    clearTimeout(this.reconnecting);
     for (const close of [...this.closers]) {
       close();
     }
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     await this.reading?.catch(() => undefined);
   }
 
@@ -245,49 +253,5 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         );
       }
     });
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }), application_name: LIVE_LISTENER });
-    client.on('notification', () => this.wake());
-    let lost = false;
-    const onLost = (error?: Error): void => {
-      if (lost) {
-        return;
-      }
-      lost = true;
-      if (this.listener === client) {
-        this.listener = undefined;
-      }
-      void client.end().catch(() => undefined);
-      if (!this.stopping) {
-        this.logger.warn({ err: error }, 'Live wake-up connection lost; polling continues, reconnecting');
-        this.reconnectListener();
-      }
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${LIVE_CHANNEL}`);
-    } catch (error) {
-      lost = true;
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    this.listener = client;
-  }
-
-  private reconnectListener(): void {
-    if (this.stopping || this.reconnecting) {
-      return;
-    }
-    this.reconnecting = setTimeout(() => {
-      this.reconnecting = undefined;
-      this.listen()
-        .then(() => this.wake())
-        .catch(() => this.reconnectListener());
-    }, 1000);
-    this.reconnecting.unref();
   }
 }

@@ -7,7 +7,7 @@ import axios, { AxiosError } from 'axios';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
+import { ListenConnection } from '../database/listen-connection';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isPrivateAddressRefusal, NetworkPolicy, PRIVATE_ADDRESS_REFUSED } from '../common/network-policy';
@@ -17,6 +17,9 @@ import { outcomeOfAttempt } from './attempt-outcome';
 import { WebhookAttemptRecorder } from './webhook-attempt-recorder';
 import type { WebhookEventType } from './webhook-event-types';
 import { WEBHOOK_CHANNEL } from './webhook-outbox';
+
+/** The application_name of the webhook sender's wake-up connection (pg_stat_activity). */
+export const WEBHOOK_LISTENER = 'holdfast-webhook-listener';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './webhook-signature';
 import { webhookUrlProblem } from './webhook-url';
 import { WebhookMetrics } from './webhook.metrics';
@@ -56,7 +59,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
   /** Fences every write: a sender records only deliveries it still holds. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly running = new Set<Promise<void>>();
-  private listener?: Client;
+  private listener?: ListenConnection;
   private stopping = false;
   private ticking = false;
   /** The pass running now, so a shutdown can wait for a claim already sent to the database. */
@@ -101,7 +104,16 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
       return;
     }
     this.scheduler.addInterval('webhooks', setInterval(() => void this.tick(), this.tickMs));
-    await this.listen();
+    this.listener = new ListenConnection({
+      databaseUrl: this.config.get('DATABASE_URL', { infer: true }),
+      applicationName: WEBHOOK_LISTENER,
+      channels: [WEBHOOK_CHANNEL],
+      onNotification: () => void this.tick(),
+      onReconnected: () => void this.tick(),
+      lostMessage: 'Webhook wake-up connection lost; ticks continue, reconnecting',
+      logger: this.logger,
+    });
+    await this.listener.start();
     void this.tick();
   }
 
@@ -111,7 +123,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     if (this.scheduler.doesExist('interval', 'webhooks')) {
       this.scheduler.deleteInterval('webhooks');
     }
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     // A claim already sent may still commit: once the pass ends, what it took is handed back or in `running`.
     const drained = this.passes.then(() => Promise.allSettled([...this.running]));
     const limit = new Promise((resolve) => setTimeout(resolve, this.timeoutMs + 5000).unref());
@@ -335,18 +347,6 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     for (const row of recovered) {
       this.logger.warn({ webhookDeliveryId: row.id, state: row.state }, 'Recovered a webhook delivery whose lease expired');
     }
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.get('DATABASE_URL', { infer: true }) });
-    client.on('notification', () => void this.tick());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'Webhook wake-up connection lost; ticks continue');
-      this.listener = undefined;
-    });
-    await client.connect();
-    await client.query(`LISTEN ${WEBHOOK_CHANNEL}`);
-    this.listener = client;
   }
 }
 
