@@ -31,8 +31,12 @@ describe('wake-up connections', () => {
   it('hears its channels, is told it is back after a loss, and hears them again', async () => {
     const heard: string[] = [];
     let reconnected = 0;
+    const databaseUrl = t.env.DATABASE_URL;
+    if (!databaseUrl) {
+      throw new Error('the test app has no DATABASE_URL');
+    }
     const connection = new ListenConnection({
-      databaseUrl: t.env.DATABASE_URL,
+      databaseUrl,
       applicationName: 'holdfast-test-listener',
       channels: ['holdfast_test_a', 'holdfast_test_b'],
       onNotification: (channel, payload) => heard.push(`${channel}:${payload ?? ''}`),
