@@ -166,7 +166,9 @@ describe('the switch’s answer about sends in flight', () => {
 
   it('holds what was claimed but never sent, and calls only that stopped before send', async () => {
     const { deliveryId } = await scheduledPost('Claimed elsewhere, never sent', xChannel);
-    // Another instance claimed it and has not reached the gate: no request left.
+    // Another instance, alive (its heartbeat is fresh, so no lease recovery takes the delivery back before the
+    // switch flips), claimed it and has not reached the gate: no request left.
+    await t.sql(`INSERT INTO dispatch_instances (owner, heartbeat_at) VALUES ('other-instance', now()) ON CONFLICT (owner) DO UPDATE SET heartbeat_at = now()`);
     await t.sql(
       `UPDATE deliveries SET state = 'publishing', lease_owner = 'other-instance', lease_expires_at = now() + interval '60 seconds',
               send_started_at = NULL, attempts = 1, due_at = now() - interval '2 seconds' WHERE id = $1`,
