@@ -38,9 +38,6 @@ export interface GateClosing {
   deadlineMs: number;
 }
 
-/** The platforms a close covers, in the one order every closer locks them (no two closers deadlock): a crisis's scope, spelled out. */
-export const gatePlatforms: (platforms: readonly Platform[] | null) => Platform[] = scopePlatforms;
-
 /** A delivery some dispatcher held (claimed, perhaps sending) when the gate began to close. */
 export interface InFlightDelivery {
   id: string;
@@ -96,7 +93,8 @@ export class DispatchGate {
     work: (manager: EntityManager, inFlight: InFlightDelivery[]) => Promise<T>,
     options: { deadlineMs?: number } = {},
   ): Promise<T> {
-    const scope = gatePlatforms(platforms);
+    // In the one order every closer locks them (PLATFORMS order), so no two closers deadlock.
+    const scope = scopePlatforms(platforms);
     return this.dataSource.transaction(async (manager) => {
       const [{ pid }] = await manager.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
       // One statement locks the gates in PLATFORMS order, so two closers never deadlock.

@@ -7,6 +7,7 @@ import axios, { AxiosError } from 'axios';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { PassLoop } from '../common/pass-loop';
 import { ListenConnection } from '../database/listen-connection';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -60,11 +61,12 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly running = new Set<Promise<void>>();
   private listener?: ListenConnection;
-  private stopping = false;
-  private ticking = false;
-  /** The pass running now, so a shutdown can wait for a claim already sent to the database. */
-  private passes: Promise<void> = Promise.resolve();
-  private again = false;
+  /** One pass at a time; one asked meanwhile runs once after it (see PassLoop). */
+  private readonly passes = new PassLoop<'pass'>({
+    run: () => this.runPass(),
+    merge: (queued) => queued,
+    onError: (error) => this.logger.error({ err: error }, 'Webhook tick failed'),
+  });
   private sweptAt = 0;
   /** Connections to receivers are reused between events; each new one obeys the network policy (a DNS answer cannot steer us inside). */
   private readonly agents: ReturnType<NetworkPolicy['nodeAgents']>;
@@ -119,13 +121,13 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
 
   /** SIGTERM: stop claiming, let every request in flight finish and be recorded, then let the app close. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
+    const passEnded = this.passes.stop();
     if (this.scheduler.doesExist('interval', 'webhooks')) {
       this.scheduler.deleteInterval('webhooks');
     }
     await this.listener?.stop();
     // A claim already sent may still commit: once the pass ends, what it took is handed back or in `running`.
-    const drained = this.passes.then(() => Promise.allSettled([...this.running]));
+    const drained = passEnded.then(() => Promise.allSettled([...this.running]));
     const limit = new Promise((resolve) => setTimeout(resolve, this.timeoutMs + 5000).unref());
     await Promise.race([drained, limit]);
     this.agents.httpAgent.destroy();
@@ -133,44 +135,33 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** One pass: recover expired leases, then claim and start as many sends as there are free slots. */
-  async tick(): Promise<void> {
-    if (this.stopping) {
-      return;
-    }
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.ticking = true;
-    this.passes = this.runPasses();
-    await this.passes;
+  tick(): Promise<void> {
+    return this.passes.ask('pass');
   }
 
-  private async runPasses(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        // The sweep is for dead senders: once per tick interval is plenty, not on every wake-up.
-        if (Date.now() - this.sweptAt >= this.tickMs) {
-          this.sweptAt = Date.now();
-          await this.recoverExpiredLeases();
-        }
-        const free = CONCURRENCY - this.running.size;
-        if (free > 0) {
-          const claimed = await this.claimDueDeliveries(free);
-          if (this.stopping) {
-            // Shutting down while the claim ran: hand them back unsent rather than start requests nobody waits for.
-            await this.giveBack(claimed);
-            return;
-          }
-          claimed.forEach((delivery) => this.start(delivery));
-          this.again ||= claimed.length === free;
-        }
-      } while (this.again && !this.stopping && this.running.size < CONCURRENCY);
-    } catch (error) {
-      this.logger.error({ err: error }, 'Webhook tick failed');
-    } finally {
-      this.ticking = false;
+  private get stopping(): boolean {
+    return this.passes.state.kind === 'stopped';
+  }
+
+  private async runPass(): Promise<void> {
+    // The sweep is for dead senders: once per tick interval is plenty, not on every wake-up.
+    if (Date.now() - this.sweptAt >= this.tickMs) {
+      this.sweptAt = Date.now();
+      await this.recoverExpiredLeases();
+    }
+    const free = CONCURRENCY - this.running.size;
+    if (free <= 0) {
+      return;
+    }
+    const claimed = await this.claimDueDeliveries(free);
+    if (this.stopping) {
+      // Shutting down while the claim ran: hand them back unsent rather than start requests nobody waits for.
+      await this.giveBack(claimed);
+      return;
+    }
+    claimed.forEach((delivery) => this.start(delivery));
+    if (claimed.length === free) {
+      void this.passes.ask('pass'); // more may be due: claim again once this pass ends
     }
   }
 
@@ -189,7 +180,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Resolves when nothing is in flight (tests). */
   async idle(): Promise<void> {
-    while (this.running.size > 0 || this.ticking) {
+    while (this.running.size > 0 || this.passes.state.kind === 'running') {
       await Promise.allSettled([...this.running]);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
