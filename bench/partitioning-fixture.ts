@@ -64,7 +64,8 @@ export function claimSql(table: string, options: { keyed?: boolean } = {}): stri
   };
   let sql = replace(CLAIM_DUE, /\bdeliveries (d|c)\b/g, `${table} $1`);
   if (options.keyed) {
-    sql = replace(sql, /d\.id IN \(\s*SELECT c\.id FROM/, '(d.id, d.due_at) IN (\n        SELECT c.id, c.due_at FROM');
+    sql = replace(sql, /d\.id = ANY\(ARRAY\(\s*SELECT c\.id FROM/, '(d.id, d.due_at) IN (\n        SELECT c.id, c.due_at FROM');
+    sql = replace(sql, /FOR UPDATE SKIP LOCKED\)\)/, 'FOR UPDATE SKIP LOCKED)');
   }
   return sql;
 }

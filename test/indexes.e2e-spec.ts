@@ -3,12 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { REPORT_DELIVERIES_SQL } from '../src/crisis/crisis-report.service';
+import { CLAIM_DUE, HELD_BACK_CHANNELS } from '../src/dispatch/delivery-leases';
 import { FAILOVER_CANDIDATES_SQL, FAILOVER_SWEEP_SQL } from '../src/failover/failover.service';
 import { channelBody } from './support/factories';
 import { Caller, TestApp } from './support/test-app';
 
 interface PlanNode {
   'Node Type': string;
+  'Actual Rows'?: number;
   'Relation Name'?: string;
   'Index Name'?: string;
   Plans?: PlanNode[];
@@ -120,6 +122,68 @@ describe('what operators read under load', () => {
     expect(rows.length).toBe(Number(expected.count));
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
     expect(rows.length).toBeGreaterThan(10);
+  });
+
+  it('claims by walking the due index in its order, reading no more due deliveries than it takes', async () => {
+    // npm run bench -- burst: shapes of the claim that let PostgreSQL expect fewer due rows than the limit had it
+    // fetch and sort every due delivery before the limit, so each claim of a 10,000 burst read the whole backlog
+    // again (64 µs a claimed row in pg_stat_statements). A burst due at one instant, statistics fresh.
+    const client = new Client({ connectionString: t.env.DATABASE_URL });
+    await client.connect();
+    const limit = 500;
+    const planNodes = async (sql: string, params: unknown[]): Promise<PlanNode[]> => {
+      const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+      const nodes: PlanNode[] = [];
+      const walk = (node: PlanNode): void => {
+        nodes.push(node);
+        node.Plans?.forEach(walk);
+      };
+      walk(rows[0]['QUERY PLAN'][0].Plan);
+      return nodes;
+    };
+    const seqScans = (nodes: PlanNode[], table: string): PlanNode[] => nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === table);
+    const [mastodon, x] = channelsOf.get(t.admin.workspaceId)!;
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `WITH p AS (
+           INSERT INTO posts (workspace_id, author_id, last_editor_id, text, scheduled_at, time_zone, status, content_hash)
+           SELECT $1, $2, $2, 'burst ' || g, now() - interval '1 second', 'UTC', 'scheduled', md5('burst' || g) FROM generate_series(1, 5000) g
+           RETURNING id, scheduled_at)
+         INSERT INTO deliveries (workspace_id, post_id, channel_id, platform, state, due_at) SELECT $1, p.id, $3, 'x', 'scheduled', p.scheduled_at FROM p`,
+        [t.admin.workspaceId, t.admin.memberId, x],
+      );
+      await client.query('ANALYZE deliveries');
+      // As DeliveryLeases.claimDue binds it: no breaker open, one channel of another workspace held back.
+      const otherX = channelsOf.get(workspaces[1].workspaceId)![1];
+      const nodes = await planNodes(CLAIM_DUE, ['test-owner', 60_000, 'x', limit, [otherX], null, new Date()]);
+      const dueScans = nodes.filter((n) => n['Index Name'] === 'IDX_deliveries_due');
+      expect(dueScans).toHaveLength(1);
+      expect(dueScans[0]['Actual Rows']).toBeLessThanOrEqual(limit);
+      // The one Sort left orders the claimed rows themselves, after the lock (ORDER BY claimed.due_at).
+      expect(nodes.filter((n) => n['Node Type'] === 'Sort')).toHaveLength(1);
+      expect(seqScans(nodes, 'deliveries')).toEqual([]);
+      expect(nodes.find((n) => n['Node Type'] === 'ModifyTable')?.['Actual Rows']).toBe(limit);
+
+      // Many workspaces' channels, a few held back: those are found through their indexes, not a scan of every channel.
+      await client.query(
+        `INSERT INTO channels (id, workspace_id, platform, name, handle, credentials_sealed, credential_fields, status, send_not_before)
+         SELECT gen_random_uuid(), workspace_id, platform, name || g, handle, credentials_sealed, credential_fields,
+                CASE WHEN g % 500 = 0 THEN 'needs_reauth' ELSE 'active' END,
+                CASE WHEN g % 300 = 0 THEN now() + interval '1 minute' WHEN g % 7 = 0 THEN now() - interval '1 day' END
+           FROM channels CROSS JOIN generate_series(1, 5000) g WHERE id = ANY($1::uuid[])`,
+        [[mastodon, x]],
+      );
+      await client.query('ANALYZE channels');
+      const heldBack = await planNodes(HELD_BACK_CHANNELS, ['x']);
+      expect(seqScans(heldBack, 'channels')).toEqual([]);
+      const { rows } = await client.query<{ id: string }>(HELD_BACK_CHANNELS, ['x']);
+      // g % 300 (a wait still running) or g % 500 (needs_reauth), of 5,000: 16 + 10 - 3 both.
+      expect(rows).toHaveLength(23);
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
   });
 
   it("leaves the gate's admission free to be a HOT update: no index covers what it changes, and pages keep room", async () => {
