@@ -4,6 +4,9 @@ import type { FailoverPolicy } from './failover-policies';
 import type { ChannelStatus } from './channel-status';
 import type { Platform } from './platform';
 
+// The claim's read of the channels that may not send now (HELD_BACK_CHANNELS), partial: see AddChannelsHeldBackIndexes.
+@Index('IDX_channels_send_not_before', { synchronize: false })
+@Index('IDX_channels_needs_reauth', { synchronize: false })
 @Entity('channels')
 @Check('CHK_channels_platform', `"platform" IN ('x','facebook','instagram','linkedin','mastodon','bluesky','telegram')`)
 @Check('CHK_channels_status', `"status" IN ('active','needs_reauth')`)
