@@ -81,13 +81,16 @@ describe('dispatch with several service processes', () => {
     const before = fake.tweets.length;
     await seedBurst(t, channelId, 400, 'Crash ');
     const victim = await spawnInstance({ DISPATCH_SEND_TIMEOUT_MS: '4000' });
+    // Sends in flight = admitted at the gate (send_started_at committed before the request leaves), not only
+    // claimed: a kill between a claim and its admission would find none, and under load that window is wide.
     await waitFor(
       'the burst under way, with sends in flight',
       async () => {
         if (fake.tweets.length - before < 16) {
           return undefined;
         }
-        return ((await countByState(t)).publishing ?? 0) >= 8 || undefined;
+        const [admitted] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE state = 'publishing' AND send_started_at IS NOT NULL`);
+        return Number(admitted.n) >= 8 || undefined;
       },
       60_000,
       20,
@@ -134,7 +137,8 @@ describe('dispatch with several service processes', () => {
     const instance = await spawnInstance();
     // In flight = sends begun (send_started_at is committed before the request leaves); a delivery only
     // claimed when the signal lands may be handed back unsent instead, and goes out later.
-    const started = `SELECT id FROM deliveries WHERE state = 'publishing' AND send_started_at IS NOT NULL`;
+    const started = `SELECT d.id FROM deliveries d JOIN posts p ON p.id = d.post_id
+                      WHERE d.state = 'publishing' AND d.send_started_at IS NOT NULL AND p.text LIKE 'Drain %'`;
     await waitFor('sends in flight', async () => (await t.sql(started)).length > 0 || undefined, 60_000, 20);
     const inFlight = await t.sql<{ id: string }>(started);
     expect(await instance.stop('SIGTERM')).toBe(0);

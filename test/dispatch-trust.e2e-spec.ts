@@ -157,7 +157,7 @@ describe('a cancel racing the send', () => {
       const marketer = await t.member('marketer');
       const x = (await t.admin.post('/api/channels', { platform: 'x', name: 'X', handle: '@brand', credentials: fake.oauth2Credentials() }).expect(201)).body.id;
       // Every send fails retryably after a moment: only a cancel that missed it could let a retry out.
-      fake.latencyMs = 200;
+      fake.latencyMs = 400;
       for (let i = 0; i < 48; i++) {
         fake.failNext('POST /2/tweets', { status: 503 });
       }
@@ -165,7 +165,13 @@ describe('a cancel racing the send', () => {
         Array.from({ length: 24 }, async (_, i) => {
           const text = `Race ${i}`;
           const created = await marketer.post('/api/posts', { text, channelIds: [x], publishNow: true }).expect(201);
-          await sleep(Math.floor(Math.random() * 300));
+          if (i % 2 === 0) {
+            await sleep(Math.floor(Math.random() * 300));
+          } else {
+            // Half are cancelled once their send has reached X (it answers after latencyMs): the race's in-flight side
+            // happens on a loaded machine too, where a random moment may fall before every claim.
+            await waitFor(`a send of ${text} at X`, () => Promise.resolve(fake.requestsTo('POST /2/tweets').some((r) => (r.body as { text?: string }).text === text) || undefined), 10_000, 5);
+          }
           const res = await marketer.delete(`/api/posts/${created.body.id}`).expect(200);
           return { text, postId: created.body.id as string, named: ((res.body.inFlight ?? []) as unknown[]).length === 1, answeredAt: Date.now() };
         }),
