@@ -86,8 +86,9 @@ export class DeliveryLeases {
   ) {}
 
   /**
-   * Takes due deliveries of one platform, with their content and sealed credentials, in one
-   * statement; SKIP LOCKED lets every instance claim different rows at the same moment.
+   * Takes due deliveries of one platform, with their content and sealed credentials, in one statement
+   * (after reading the held-back channels it binds in); SKIP LOCKED lets every instance claim different
+   * rows at the same moment.
    */
   async claimDue(platform: Platform, limit: number, now: Date, only: ClaimFilter = {}): Promise<ClaimedDelivery[]> {
     const heldBack = await this.dataSource.query<{ id: string }[]>(HELD_BACK_CHANNELS, [platform]);
